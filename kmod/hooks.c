@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How the module sits inside KVM-HV.
+ *
+ * kvm.ko exports kvmppc_hv_ops, a pointer to kvm-hv's one ops struct, and
+ * every HV VM's kvm->arch.kvm_ops points at that same struct. KVM decides
+ * "is this an HV VM?" by comparing those two pointers
+ * (is_kvmppc_hv_enabled), so neither pointer may change. Instead the module
+ * rewrites three function pointers *inside* the struct, saving the
+ * originals:
+ *
+ *   vcpu_run       in-kernel hypercalls for VMs that opted in (later issues)
+ *   arch_vm_ioctl  the module's own VM ioctls (type KVM_PPC_MMU_IO)
+ *   destroy_vm     per-VM cleanup
+ *
+ * Each wrapper passes straight through for everything that is not ours, so
+ * a VM that never opts in behaves exactly as before.
+ *
+ * Lifetime rules (why unload is safe):
+ *  - kvm-hv is pinned with a module reference from install to remove, so
+ *    the struct we patched and the originals we call stay valid.
+ *  - A VM whose vcpu runs through vcpu_run (which can last indefinitely)
+ *    first pins *this* module (vm_registry.c) until its destroy_vm hook, so
+ *    rmmod fails with EBUSY while such a VM lives.
+ *  - Every wrapper runs inside an SRCU read section. On remove the originals
+ *    are restored, then: synchronize_rcu() so any CPU that had already
+ *    loaded one of our pointers has entered its read section;
+ *    synchronize_srcu() so every read section has ended;
+ *    synchronize_rcu() again so the few instructions a wrapper runs after
+ *    srcu_read_unlock (its epilogue) are done. The last step relies on the
+ *    wrapper tail not sleeping: with CONFIG_PREEMPTION a task could be
+ *    preempted there, which RCU-tasks covers instead.
+ */
+#include <linux/module.h>
+#include <linux/srcu.h>
+#include <linux/kvm_ppc_mmu.h>
+
+#include "ppc_mmu.h"
+
+#if defined(CONFIG_PREEMPTION) && !defined(CONFIG_TASKS_RCU)
+#error "kvm-ppc-mmu needs CONFIG_TASKS_RCU for a safe unload on preemptible kernels"
+#endif
+
+struct kvmppc_ops ppcmmu_orig_ops;
+
+static struct kvmppc_ops *ppcmmu_hv_ops;	/* kvm-hv's struct we patched */
+static struct module *ppcmmu_hv_owner;		/* kvm-hv, pinned */
+
+DEFINE_STATIC_SRCU(ppcmmu_srcu);
+
+static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
+{
+	int idx = srcu_read_lock(&ppcmmu_srcu);
+	int r;
+
+	/*
+	 * A run can last as long as the guest likes: pin the module for this
+	 * VM's lifetime first. If that fails (module going away, ENOMEM) the
+	 * SRCU read section alone keeps unload waiting for this call.
+	 */
+	ppcmmu_vm_pin(vcpu->kvm);
+	r = ppcmmu_orig_ops.vcpu_run(vcpu);
+
+	srcu_read_unlock(&ppcmmu_srcu, idx);
+	return r;
+}
+
+static long ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int ioctl,
+				 unsigned long arg)
+{
+	struct kvm *kvm = filp->private_data;
+	int idx = srcu_read_lock(&ppcmmu_srcu);
+	long r;
+
+	if (_IOC_TYPE(ioctl) == KVM_PPC_MMU_IO)
+		r = ppcmmu_vm_ioctl(kvm, ioctl, (void __user *)arg);
+	else
+		r = ppcmmu_orig_ops.arch_vm_ioctl(filp, ioctl, arg);
+
+	srcu_read_unlock(&ppcmmu_srcu, idx);
+	return r;
+}
+
+static void ppcmmu_destroy_vm(struct kvm *kvm)
+{
+	int idx = srcu_read_lock(&ppcmmu_srcu);
+
+	ppcmmu_orig_ops.destroy_vm(kvm);
+	ppcmmu_vm_release(kvm);		/* may drop the last module reference */
+
+	srcu_read_unlock(&ppcmmu_srcu, idx);
+}
+
+/* The members we replace, with their wrappers. */
+#define PPCMMU_FOR_EACH_HOOK(X)					\
+	X(vcpu_run, ppcmmu_vcpu_run)				\
+	X(arch_vm_ioctl, ppcmmu_arch_vm_ioctl)			\
+	X(destroy_vm, ppcmmu_destroy_vm)
+
+/*
+ * Every member we replace must still point into kvm-hv itself. Anything
+ * else means another module already rewrote the struct; chaining onto it
+ * would make both unloads unsafe, so refuse.
+ */
+static bool ppcmmu_ops_unhooked(const struct kvmppc_ops *ops, struct module *owner)
+{
+	bool ok = true;
+
+	preempt_disable();	/* within_module() walks the module layout */
+#define PPCMMU_CHECK(member, wrapper)					\
+	ok = ok && ops->member &&					\
+	     within_module((unsigned long)ops->member, owner);
+	PPCMMU_FOR_EACH_HOOK(PPCMMU_CHECK)
+#undef PPCMMU_CHECK
+	preempt_enable();
+	return ok;
+}
+
+int ppcmmu_hooks_install(void)
+{
+	struct kvmppc_ops *ops;
+	struct module *owner = NULL;
+	bool pinned = false;
+
+	/*
+	 * kvm-hv clears kvmppc_hv_ops before it is freed and freeing waits
+	 * for an RCU grace period, so under rcu_read_lock() the struct seen
+	 * here stays valid until the pin is taken.
+	 */
+	rcu_read_lock();
+	ops = READ_ONCE(kvmppc_hv_ops);
+	if (ops) {
+		owner = ops->owner;
+		pinned = try_module_get(owner);
+	}
+	rcu_read_unlock();
+
+	if (!ops) {
+		pr_err("kvm-ppc-mmu: kvm-hv is not loaded; load it first (modprobe kvm-hv)\n");
+		return -ENODEV;
+	}
+	if (!pinned) {
+		pr_err("kvm-ppc-mmu: kvm-hv is being unloaded; not hooking it\n");
+		return -ENODEV;
+	}
+	if (!ppcmmu_ops_unhooked(ops, owner)) {
+		pr_err("kvm-ppc-mmu: kvm-hv's ops are already hooked by another module; refusing to chain\n");
+		module_put(owner);
+		return -EBUSY;
+	}
+
+	ppcmmu_orig_ops = *ops;
+	ppcmmu_hv_ops = ops;
+	ppcmmu_hv_owner = owner;
+
+	/*
+	 * VMs that already exist keep running: they reach our wrappers on
+	 * their next call, which behave exactly like KVM-HV for them.
+	 */
+#define PPCMMU_PATCH(member, wrapper) WRITE_ONCE(ops->member, wrapper);
+	PPCMMU_FOR_EACH_HOOK(PPCMMU_PATCH)
+#undef PPCMMU_PATCH
+
+	pr_info("kvm-ppc-mmu: hooked KVM-HV (%d HV VM(s) already running)\n",
+		module_refcount(owner) - 1);
+	return 0;
+}
+
+static void ppcmmu_wait_for_cpus_outside_module(void)
+{
+#ifdef CONFIG_PREEMPTION
+	synchronize_rcu_tasks();
+#else
+	synchronize_rcu();
+#endif
+}
+
+void ppcmmu_hooks_remove(void)
+{
+	struct kvmppc_ops *ops = ppcmmu_hv_ops;
+
+#define PPCMMU_UNPATCH(member, wrapper) WRITE_ONCE(ops->member, ppcmmu_orig_ops.member);
+	PPCMMU_FOR_EACH_HOOK(PPCMMU_UNPATCH)
+#undef PPCMMU_UNPATCH
+
+	ppcmmu_wait_for_cpus_outside_module();	/* late callers are inside SRCU */
+	synchronize_srcu(&ppcmmu_srcu);		/* all wrapper bodies done */
+	ppcmmu_wait_for_cpus_outside_module();	/* all wrapper epilogues done */
+
+	/* Module refcount 0 implies no pinned VM; anything else is our bug. */
+	WARN_ON(!ppcmmu_vm_registry_empty());
+
+	module_put(ppcmmu_hv_owner);
+	pr_info("kvm-ppc-mmu: unhooked KVM-HV\n");
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which guest MMU modes a host can give.
+ *
+ * KVM-HV is the authority on whether it can run a hash guest
+ * (hash_v3_possible) and the module never overrides it; this file turns
+ * that and the host's own state into the uapi's bits, and names the reason
+ * when hash is refused so a VMM can tell an admin why.
+ */
+#include "host_modes.h"
+#include <linux/kvm_ppc_mmu.h>
+
+#define PVR_VER_POWER9	0x004e
+
+/*
+ * POWER9 before DD2.2 cannot run hash threads next to radix threads on one
+ * core. kvm-hv encodes that as: Nimbus (pvr bits 0xe000 == 0) before 2.02,
+ * Cumulus (0x2000) before 1.01. Mirrored here only to name the reason.
+ */
+bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
+{
+	u32 rev = pvr & 0xfff;
+
+	if ((pvr >> 16) != PVR_VER_POWER9)
+		return false;
+	if ((pvr & 0xe000) == 0)
+		return rev < 0x202;
+	if ((pvr & 0xe000) == 0x2000)
+		return rev < 0x101;
+	return false;
+}
+
+void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
+		       struct ppcmmu_host_modes *out)
+{
+	bool radix = facts->arch_300 && facts->radix_host;
+	bool hash = facts->hash_v3_possible;
+
+	out->guest_modes = 0;
+	out->host_flags = 0;
+
+	if (radix)
+		out->guest_modes |= KVM_PPC_MMU_GUEST_RADIX;
+	if (hash) {
+		/*
+		 * A pre-ISA-3.00 guest runs as a hash guest on POWER9, so it
+		 * is available exactly where ISA 3.00 hash is.
+		 */
+		out->guest_modes |= KVM_PPC_MMU_GUEST_HASH | KVM_PPC_MMU_GUEST_LEGACY;
+	}
+	if (radix && hash)
+		out->guest_modes |= KVM_PPC_MMU_GUEST_CAS_SWITCH;
+
+	if (facts->radix_host)
+		out->host_flags |= KVM_PPC_MMU_HOST_RADIX;
+	if (facts->nested)
+		out->host_flags |= KVM_PPC_MMU_HOST_NESTED;
+	if (facts->radix_host && !facts->nested && !hash &&
+	    ppcmmu_p9_cannot_mix_hash_radix(facts->pvr))
+		out->host_flags |= KVM_PPC_MMU_HOST_NO_MIXING;
+}

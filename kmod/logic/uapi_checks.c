@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Validation of ioctl arguments after copy_from_user. Kept free of kernel
+ * headers so the unit tests exercise exactly the checks the module runs.
+ * Rule for every struct: unknown flags and non-zero reserved space are
+ * EINVAL, so those bits can be given meaning later without old kernels
+ * silently ignoring them.
+ */
+#include "uapi_checks.h"
+#include <linux/kvm_ppc_mmu.h>
+
+bool ppcmmu_all_zero(const void *buf, size_t len)
+{
+	const u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int ppcmmu_check_caps_request(const struct kvm_ppc_mmu_caps *req)
+{
+	if (req->flags)
+		return -EINVAL;
+	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+		return -EINVAL;
+	return 0;
+}

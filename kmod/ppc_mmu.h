@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared by the kvm-ppc-mmu module's files. */
+#ifndef PPCMMU_PPC_MMU_H
+#define PPCMMU_PPC_MMU_H
+
+#include <linux/kvm_host.h>
+#include <asm/kvm_ppc.h>
+
+/*
+ * One per HV VM that has entered the module's code in a way that can last
+ * (a vcpu run, an opt-in). While it exists the VM holds a reference on this
+ * module, so the module cannot be unloaded under it.
+ */
+struct ppcmmu_vm {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct kvm *kvm;
+};
+
+/* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
+extern struct kvmppc_ops ppcmmu_orig_ops;
+int ppcmmu_hooks_install(void);
+void ppcmmu_hooks_remove(void);
+
+/* vm_registry.c */
+struct ppcmmu_vm *ppcmmu_vm_find(struct kvm *kvm);
+struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm);
+void ppcmmu_vm_release(struct kvm *kvm);
+bool ppcmmu_vm_registry_empty(void);
+
+/* ioctl.c */
+long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);
+
+/* caps.c */
+struct kvm_ppc_mmu_caps;
+int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
+
+#endif /* PPCMMU_PPC_MMU_H */

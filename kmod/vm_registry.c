@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-VM state of the module, keyed by struct kvm.
+ *
+ * KVM gives a module no slot in struct kvm, so VMs are found through a small
+ * RCU hash table. An entry is created the first time a VM enters the module
+ * in a way that can last (ppcmmu_vm_pin) and takes a reference on this
+ * module; the VM's destroy hook drops both (ppcmmu_vm_release). That is what
+ * makes rmmod fail with EBUSY while any such VM lives.
+ */
+#include <linux/hashtable.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "ppc_mmu.h"
+
+static DEFINE_HASHTABLE(ppcmmu_vms, 6);
+static DEFINE_SPINLOCK(ppcmmu_vms_lock);	/* writers; readers use RCU */
+
+static struct ppcmmu_vm *ppcmmu_vm_lookup_rcu(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm;
+
+	hash_for_each_possible_rcu(ppcmmu_vms, vm, node, (unsigned long)kvm)
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
+}
+
+/*
+ * The returned entry stays valid while the caller runs on behalf of @kvm:
+ * it is only freed by the VM's destroy hook, which KVM calls after every
+ * vcpu and VM ioctl of that VM has returned.
+ */
+struct ppcmmu_vm *ppcmmu_vm_find(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm;
+
+	rcu_read_lock();
+	vm = ppcmmu_vm_lookup_rcu(kvm);
+	rcu_read_unlock();
+	return vm;
+}
+
+/*
+ * Find or create @kvm's entry, pinning this module for the VM's lifetime.
+ * NULL when the module is being unloaded (or on ENOMEM): the caller then
+ * passes straight through to KVM-HV and the VM behaves as without us.
+ */
+struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm, *raced;
+
+	vm = ppcmmu_vm_find(kvm);
+	if (vm)
+		return vm;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return NULL;
+	vm->kvm = kvm;
+
+	if (!try_module_get(THIS_MODULE)) {
+		kfree(vm);
+		return NULL;
+	}
+
+	spin_lock(&ppcmmu_vms_lock);
+	raced = ppcmmu_vm_lookup_rcu(kvm);
+	if (!raced)
+		hash_add_rcu(ppcmmu_vms, &vm->node, (unsigned long)kvm);
+	spin_unlock(&ppcmmu_vms_lock);
+
+	if (raced) {		/* another vcpu of this VM got there first */
+		module_put(THIS_MODULE);
+		kfree(vm);
+		return raced;
+	}
+	return vm;
+}
+
+/*
+ * Called from the destroy_vm hook once KVM-HV has torn the VM down. The
+ * module reference is dropped last; the hook's caller still runs a few
+ * instructions of ours after this, which hooks.c's unload path covers.
+ */
+void ppcmmu_vm_release(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm;
+
+	spin_lock(&ppcmmu_vms_lock);
+	vm = ppcmmu_vm_lookup_rcu(kvm);
+	if (vm)
+		hash_del_rcu(&vm->node);
+	spin_unlock(&ppcmmu_vms_lock);
+
+	if (!vm)
+		return;
+	kfree_rcu(vm, rcu);
+	module_put(THIS_MODULE);
+}
+
+bool ppcmmu_vm_registry_empty(void)
+{
+	bool empty;
+
+	spin_lock(&ppcmmu_vms_lock);
+	empty = hash_empty(ppcmmu_vms);
+	spin_unlock(&ppcmmu_vms_lock);
+	return empty;
+}

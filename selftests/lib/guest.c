@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+int guest_vm_create(struct guest_vm *vm, size_t mem_size)
+{
+	struct kvm_userspace_memory_region reg = { 0 };
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = vm->vm_fd = -1;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return -errno;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	if (vm->vm_fd < 0)
+		goto err;
+
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		goto err;
+	}
+	vm->mem_size = mem_size;
+	reg.memory_size = mem_size;
+	reg.userspace_addr = (uintptr_t)vm->mem;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &reg))
+		goto err;
+	return 0;
+err:
+	{
+		int e = -errno;
+
+		guest_vm_destroy(vm);
+		return e;
+	}
+}
+
+int guest_vm_set_mmu(struct guest_vm *vm, enum guest_mmu mmu)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = { 0 };
+
+	switch (mmu) {
+	case GUEST_MMU_DEFAULT:
+		return 0;
+	case GUEST_MMU_RADIX:
+		/* No process table yet: the guest runs in real mode. */
+		cfg.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE;
+		cfg.process_table = 1ULL << 63;	/* PATB_GR */
+		break;
+	case GUEST_MMU_HASH:
+		cfg.flags = 0;
+		break;
+	}
+	if (ioctl(vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg))
+		return -errno;
+	return 0;
+}
+
+int guest_vcpu_add(struct guest_vm *vm, uint64_t pc, uint64_t msr)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_PPC_PAPR };
+	struct guest_vcpu *v;
+	struct kvm_regs regs;
+	int mmap_size;
+
+	if (vm->nr_vcpus >= GUEST_MAX_VCPUS)
+		return -ENOSPC;
+	v = &vm->vcpus[vm->nr_vcpus];
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, vm->nr_vcpus);
+	if (v->fd < 0)
+		return -errno;
+	vm->nr_vcpus++;
+
+	/* KVM-HV refuses KVM_RUN on a vcpu without PAPR mode (EINVAL). */
+	if (ioctl(v->fd, KVM_ENABLE_CAP, &cap))
+		return -errno;
+	mmap_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (mmap_size <= 0)
+		return -errno;
+	v->run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return -errno;
+	}
+	v->run_size = mmap_size;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs))
+		return -errno;
+	regs.pc = pc;
+	regs.msr = msr;
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
+		return -errno;
+	return vm->nr_vcpus - 1;
+}
+
+int guest_vcpu_run(struct guest_vm *vm, int idx)
+{
+	return ioctl(vm->vcpus[idx].fd, KVM_RUN, 0) ? -errno : 0;
+}
+
+int guest_run_script(struct guest_vm *vm, int idx, struct guest_exit *log,
+		     int max_exits)
+{
+	struct kvm_run *run = vm->vcpus[idx].run;
+	int n = 0, r;
+
+	while (n < max_exits) {
+		r = guest_vcpu_run(vm, idx);
+		if (r == -EINTR)
+			continue;
+		if (r)
+			return r;
+		log[n].reason = run->exit_reason;
+		log[n].nr = 0;
+		memset(log[n].args, 0, sizeof(log[n].args));
+		if (run->exit_reason != KVM_EXIT_PAPR_HCALL)
+			return n + 1;
+		log[n].nr = run->papr_hcall.nr;
+		memcpy(log[n].args, run->papr_hcall.args, sizeof(log[n].args));
+		n++;
+		if (run->papr_hcall.nr == TEST_HCALL_DONE)
+			return n;
+		run->papr_hcall.ret = run->papr_hcall.nr == TEST_HCALL_REPORT ? 0 : -2;
+		run->papr_hcall.args[0] += 1;
+	}
+	return n;
+}
+
+int guest_get_regs(struct guest_vm *vm, int idx, struct kvm_regs *regs)
+{
+	return ioctl(vm->vcpus[idx].fd, KVM_GET_REGS, regs) ? -errno : 0;
+}
+
+void guest_vm_destroy(struct guest_vm *vm)
+{
+	int i;
+
+	/* The run mapping holds the vcpu file: unmap it or the VM outlives us. */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->vcpus[i].run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
+	vm->nr_vcpus = 0;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->vm_fd = vm->kvm_fd = -1;
+	vm->mem = NULL;
+}
+
+const char *guest_exit_name(uint32_t reason)
+{
+	static char buf[32];
+
+	switch (reason) {
+	case KVM_EXIT_PAPR_HCALL: return "PAPR_HCALL";
+	case KVM_EXIT_INTERNAL_ERROR: return "INTERNAL_ERROR";
+	case KVM_EXIT_FAIL_ENTRY: return "FAIL_ENTRY";
+	case KVM_EXIT_MMIO: return "MMIO";
+	case KVM_EXIT_DEBUG: return "DEBUG";
+	case KVM_EXIT_INTR: return "INTR";
+	default:
+		snprintf(buf, sizeof(buf), "exit_%u", reason);
+		return buf;
+	}
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module lifecycle: loading, refusing to load, unloading, refusing to unload,
+ * and the pins that make unload safe. Run on every emulated host.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/guest.h"
+#include "lib/guest_asm.h"
+#include "lib/kmsg.h"
+#include "lib/ktap.h"
+#include "lib/module_ctl.h"
+
+#define GUEST_MEM	(16UL << 20)
+
+/* A guest that reports once and finishes: enough to enter vcpu_run. */
+static int start_vm(struct guest_vm *vm, int run_it)
+{
+	struct guest_exit log[4];
+	struct gasm a;
+	int r;
+
+	r = guest_vm_create(vm, GUEST_MEM);
+	if (r)
+		return r;
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_emit(&a, PPC_LI(4, 7));
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	gasm_emit(&a, PPC_B_SELF);
+	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	if (r < 0)
+		return r;
+	if (!run_it)
+		return 0;
+	r = guest_run_script(vm, 0, log, 4);
+	if (r < 0)
+		return r;
+	return (r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7) ? 0 : -EPROTO;
+}
+
+static void test_load_unload(void)
+{
+	int hv_ref = module_refcnt(KVM_HV_MODNAME);
+	int r;
+
+	r = module_load_file(ppcmmu_ko_path());
+	ktap_result(r == 0, "load succeeds (r=%d)", r);
+	ktap_result(module_is_loaded(PPCMMU_MODNAME), "module visible in /sys/module");
+	ktap_result(module_refcnt(KVM_HV_MODNAME) == hv_ref + 1,
+		    "kvm-hv pinned while loaded (refcnt %d -> %d)",
+		    hv_ref, module_refcnt(KVM_HV_MODNAME));
+	r = module_load_file(ppcmmu_ko_path());
+	ktap_result(r == -EEXIST, "second load refused with EEXIST (r=%d)", r);
+	r = module_unload(KVM_HV_MODNAME);
+	ktap_result(r == -EWOULDBLOCK, "kvm-hv cannot be unloaded under us (r=%d)", r);
+	r = module_unload(PPCMMU_MODNAME);
+	ktap_result(r == 0, "unload with no VMs succeeds (r=%d)", r);
+	ktap_result(module_refcnt(KVM_HV_MODNAME) == hv_ref,
+		    "kvm-hv pin dropped (refcnt %d)", module_refcnt(KVM_HV_MODNAME));
+}
+
+static void test_unload_refused_while_vm_ran(void)
+{
+	struct guest_vm vm;
+	int r;
+
+	r = module_load_file(ppcmmu_ko_path());
+	r = r ? r : start_vm(&vm, 1);
+	if (!ktap_result(r == 0, "VM runs with module loaded (r=%d)", r)) {
+		ktap_skip_n(3, "VM did not run", "unload while VM lives");
+		ppcmmu_ensure_unloaded();
+		return;
+	}
+	ktap_result(module_refcnt(PPCMMU_MODNAME) == 1,
+		    "a VM that ran pins the module (refcnt %d)", module_refcnt(PPCMMU_MODNAME));
+	r = module_unload(PPCMMU_MODNAME);
+	ktap_result(r == -EWOULDBLOCK, "unload refused while the VM lives (r=%d)", r);
+	guest_vm_destroy(&vm);
+	r = module_unload(PPCMMU_MODNAME);
+	ktap_result(r == 0, "unload succeeds once the VM is destroyed (r=%d)", r);
+}
+
+static void test_vm_outlives_module(void)
+{
+	struct guest_exit log[4];
+	struct guest_vm vm;
+	int r;
+
+	/* Created and set up under the module, but never entered its code. */
+	r = module_load_file(ppcmmu_ko_path());
+	r = r ? r : start_vm(&vm, 0);
+	if (!ktap_result(r == 0, "VM created with module loaded (r=%d)", r)) {
+		ktap_skip_n(2, "VM setup failed", "VM outlives module");
+		ppcmmu_ensure_unloaded();
+		return;
+	}
+	r = module_unload(PPCMMU_MODNAME);
+	ktap_result(r == 0, "module unloads under a VM that never ran (r=%d)", r);
+	r = guest_run_script(&vm, 0, log, 4);
+	ktap_result(r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7,
+		    "that VM then runs normally on plain KVM-HV (r=%d)", r);
+	guest_vm_destroy(&vm);
+}
+
+static void test_load_without_kvm_hv(void)
+{
+	const char *hv = kvm_hv_ko_path();
+	int kmsg, r;
+
+	if (!hv) {
+		ktap_skip_n(4, "PPC_MMU_KVM_HV_KO not set", "load without kvm-hv");
+		return;
+	}
+	r = module_unload(KVM_HV_MODNAME);
+	if (!ktap_result(r == 0, "kvm-hv unloaded for the test (r=%d)", r)) {
+		ktap_skip_n(3, "kvm-hv busy", "load without kvm-hv");
+		return;
+	}
+	kmsg = kmsg_open_tail();
+	r = module_load_file(ppcmmu_ko_path());
+	ktap_result(r == -ENODEV, "load refused with ENODEV without kvm-hv (r=%d)", r);
+	ktap_result(kmsg_find(kmsg, "kvm-ppc-mmu: kvm-hv is not loaded"),
+		    "kernel log says why");
+	close(kmsg);
+	r = module_load_file(hv);
+	ktap_result(r == 0, "kvm-hv reloaded (r=%d)", r);
+}
+
+static void test_load_unload_cycles(void)
+{
+	struct guest_vm vm;
+	int i, r = 0;
+
+	for (i = 0; i < 20 && !r; i++) {
+		r = module_load_file(ppcmmu_ko_path());
+		r = r ? r : start_vm(&vm, 1);
+		if (!r) {
+			guest_vm_destroy(&vm);
+			r = module_unload(PPCMMU_MODNAME);
+		}
+	}
+	ktap_result(r == 0, "20 load / run VM / destroy / unload cycles (stopped at %d, r=%d)",
+		    i, r);
+	ppcmmu_ensure_unloaded();
+}
+
+int main(void)
+{
+	ktap_start(22);
+	if (!ppcmmu_ko_path()) {
+		ktap_skip_n(22, "PPC_MMU_KO not set", "module lifecycle");
+		ktap_finish();
+	}
+	if (ppcmmu_ensure_unloaded())
+		ktap_info("could not unload kvm-ppc-mmu before starting");
+
+	test_load_unload();			/* 7 */
+	test_unload_refused_while_vm_ran();	/* 4 */
+	test_vm_outlives_module();		/* 3 */
+	test_load_without_kvm_hv();		/* 4 */
+	test_load_unload_cycles();		/* 1 */
+
+	/* Leave the module loaded, as the other tests expect. */
+	ktap_result(ppcmmu_ensure_loaded() == 0, "module loaded again at the end");
+	ktap_result(module_refcnt(PPCMMU_MODNAME) == 0, "no stray module references");
+	ktap_result(module_is_loaded(KVM_HV_MODNAME), "kvm-hv still loaded");
+	ktap_finish();
+}

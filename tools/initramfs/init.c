@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the emulated POWER9 host's initramfs.
+ *
+ * Loads kvm.ko and kvm-hv.ko, runs every selftest named in /selftests/list
+ * (one per line) with a time limit, and prints the results as KTAP in the
+ * layout of kselftest's runner: each program's own KTAP indented under "# ",
+ * then one "ok N selftests: ppc-mmu: NAME" line for it. Then powers off.
+ *
+ * The kernel command line chooses what the tests expect:
+ *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
+ *   ppcmmu.only=NAME			run just that selftest
+ * tools/run-hosts.sh reads the console and turns it into pass/fail.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEST_TIMEOUT_S	240
+#define MAX_TESTS	64
+
+static char cmdline[4096];
+
+static const char *cmdline_value(const char *key)
+{
+	static char val[128];
+	char *p = strstr(cmdline, key);
+	size_t n;
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	n = strcspn(p, " \n");
+	if (n >= sizeof(val))
+		n = sizeof(val) - 1;
+	memcpy(val, p, n);
+	val[n] = '\0';
+	return val;
+}
+
+static int load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Run one selftest, prefixing its output with "# "; returns its wait status. */
+static int run_test(const char *name)
+{
+	char path[128], line[1024];
+	int pipefd[2], status = 0;
+	pid_t pid;
+	FILE *out;
+
+	snprintf(path, sizeof(path), "/selftests/%.100s", name);
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		alarm(TEST_TIMEOUT_S);	/* survives exec: SIGALRM kills a hung test */
+		execl(path, name, (char *)NULL);
+		printf("exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = fdopen(pipefd[0], "r");
+	while (out && fgets(line, sizeof(line), out)) {
+		printf("# %s", line);
+		if (!strchr(line, '\n'))
+			putchar('\n');
+	}
+	if (out)
+		fclose(out);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+int main(void)
+{
+	char names[MAX_TESTS][64];
+	const char *host, *only;
+	int n = 0, i, fd;
+	FILE *list;
+
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t len = read(fd, cmdline, sizeof(cmdline) - 1);
+
+		cmdline[len > 0 ? len : 0] = '\0';
+		close(fd);
+	}
+	host = cmdline_value("ppcmmu.host=");
+	only = cmdline_value("ppcmmu.only=");
+	if (host)
+		setenv("PPC_MMU_EXPECT_HOST", host, 1);
+	setenv("PPC_MMU_KO", "/kvm-ppc-mmu.ko", 1);
+	setenv("PPC_MMU_KVM_HV_KO", "/kvm-hv.ko", 1);
+	setenv("PATH", "/selftests:/", 1);
+
+	printf("ppcmmu-init: host=%s\n", host ? host : "?");
+	printf("ppcmmu-init: load kvm.ko -> %d\n", load_module("/kvm.ko"));
+	printf("ppcmmu-init: load kvm-hv.ko -> %d\n", load_module("/kvm-hv.ko"));
+
+	list = fopen("/selftests/list", "r");
+	while (list && n < MAX_TESTS && fscanf(list, "%63s", names[n]) == 1)
+		if (!only || !strcmp(only, names[n]))
+			n++;
+	if (list)
+		fclose(list);
+
+	printf("TAP version 13\n1..%d\n", n);
+	for (i = 0; i < n; i++) {
+		long t0 = now_ms();
+		int st;
+
+		printf("# selftests: ppc-mmu: %s\n", names[i]);
+		st = run_test(names[i]);
+		printf("# %s took %ld ms\n", names[i], now_ms() - t0);
+		if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4))
+			printf("ok %d selftests: ppc-mmu: %s%s\n", i + 1, names[i],
+			       WEXITSTATUS(st) == 4 ? " # SKIP" : "");
+		else
+			printf("not ok %d selftests: ppc-mmu: %s # exit=%d signal=%d\n", i + 1,
+			       names[i], WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+			       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	}
+	printf("ppcmmu-init: done\n");
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build the emulated host's initramfs: /init (tools/initramfs/init.c), Debian's
+# kvm.ko and kvm-hv.ko, our module, and the selftests.
+# Usage: tools/mkinitramfs.sh OUT.cpio
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+kdir=$root/build/kernel/current
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{dev,proc,sys,selftests}
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
+cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" "$stage/"
+cp "$root/kvm-ppc-mmu.ko" "$stage/"
+cp "$root"/build/selftests/* "$stage/selftests/"
+(cd "$stage" && find . | cpio -o -H newc --quiet) > "$out"

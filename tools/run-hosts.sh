@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Boot Debian's powerpc64le kernel in emulated POWER9 hosts under QEMU, run
+# the selftests inside (see tools/initramfs/init.c), and judge the console.
+#
+# Usage: tools/run-hosts.sh [radix] [hash] [nested]   (default: all three)
+# Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
+#        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
+#
+# Per host it prints "<host>: N passed, N failed[, N skipped]" and at the end
+# the overall line. Counts are of individual KTAP results inside the
+# programs; a program that dies without reporting a failure counts as one.
+# A host fails outright (and its console log is kept in build/logs/) on a
+# hang, a kernel oops/BUG/WARN, or a run that did not finish.
+# Exit status: 0 only if every host passed.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$root/build/kernel/current
+logs=$root/build/logs
+mkdir -p "$logs"
+hosts=("$@")
+[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested)
+timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
+
+initrd=$root/build/initramfs.cpio
+"$root/tools/mkinitramfs.sh" "$initrd" || exit 1
+
+qemu_cmd() {
+	local host=$1 append="console=hvc0 rdinit=/init loglevel=5 ppcmmu.host=$1"
+	[ -n "${PPC_MMU_ONLY:-}" ] && append+=" ppcmmu.only=$PPC_MMU_ONLY"
+	case $host in
+	radix)	echo "-M powernv9 -append \"$append\"" ;;
+	hash)	echo "-M powernv9 -append \"$append disable_radix\"" ;;
+	nested)	echo "-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -append \"$append\"" ;;
+	*)	return 1 ;;
+	esac
+}
+
+# Kernel trouble on the console that fails a host whatever the tests said.
+bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
+
+total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
+for host in "${hosts[@]}"; do
+	args=$(qemu_cmd "$host") || { echo "unknown host '$host'"; exit 2; }
+	log=$logs/$host.log
+	start=$(date +%s)
+	eval timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 -nographic -no-reboot -m 2G \
+		-kernel "$kdir/vmlinux" -initrd "$initrd" "$args" </dev/null >"$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+
+	# Leaf results are the programs' own lines, nested under "# ".
+	pass=$(grep -cE '^# ok [0-9]+ ' "$log" | head -1); pass=${pass:-0}
+	skip=$(grep -cE '^# ok [0-9]+ .*# SKIP' "$log"); skip=${skip:-0}
+	pass=$((pass - skip))
+	fail=$(grep -cE '^# not ok [0-9]+ ' "$log")
+	programs=$(grep -m1 -oE '^1\.\.[0-9]+' "$log" | cut -c4-)
+	reported=$(grep -cE '^(not )?ok [0-9]+ selftests: ' "$log")
+	problems=()
+	# A program that failed (crash, timeout, bad plan) without a failing leaf.
+	while read -r name; do
+		[ -z "$name" ] && continue
+		section=$(awk -v n="$name" '$0 == "# selftests: ppc-mmu: " n {on=1; next}
+			on && /^(not )?ok [0-9]+ selftests: / {exit} on' "$log")
+		if ! grep -qE '^# not ok ' <<<"$section"; then
+			fail=$((fail + 1)); problems+=("$name died without a failing result")
+		fi
+	done < <(grep -E '^not ok [0-9]+ selftests: ' "$log" | sed -E 's/.*ppc-mmu: ([^ ]+).*/\1/')
+	[ $rc -eq 124 ] || [ $rc -eq 137 ] && problems+=("timed out after ${timeout_s}s")
+	grep -q '^ppcmmu-init: done' "$log" || problems+=("run did not finish")
+	[ -n "$programs" ] && [ "$reported" -ne "$programs" ] &&
+		problems+=("$reported of $programs programs reported")
+	if grep -qE "$bad_re" "$log"; then
+		problems+=("kernel trouble: $(grep -m1 -E "$bad_re" "$log")")
+	fi
+	if [ ${#problems[@]} -gt 0 ] && [ $fail -eq 0 ]; then
+		fail=1
+	fi
+	echo "$host: $pass passed, $fail failed, $skip skipped (${secs}s)"
+	for p in "${problems[@]}"; do echo "  $host: $p"; done
+	if [ $fail -ne 0 ]; then
+		failed_hosts+=("$host")
+		grep -E '^# not ok ' "$log" | sed "s/^/  $host: /"
+		echo "  console log: $log"
+	fi
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+done
+echo "emulated hosts: $total_pass passed, $total_fail failed, $total_skip skipped"
+[ ${#failed_hosts[@]} -eq 0 ]
