@@ -29,6 +29,9 @@ $(CURDIR)/build/kernel/current/.complete:
 check: $(FETCH_KERNEL)
 	$(CURDIR)/tools/static-checks.sh
 
+# Not kbuild's "clean": for an external module it deletes every *.ko below
+# M=, which would include the Debian kvm.ko/kvm-hv.ko fetched into build/.
 clean:
-	$(MAKE_KBUILD) clean 2>/dev/null || true
+	rm -f kvm-ppc-mmu.ko kvm-ppc-mmu.o kvm-ppc-mmu.mod kvm-ppc-mmu.mod.c \
+		kvm-ppc-mmu.mod.o Module.symvers modules.order .*.cmd
 	rm -f kmod/*.o kmod/logic/*.o kmod/.*.cmd kmod/logic/.*.cmd

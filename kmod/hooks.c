@@ -91,11 +91,10 @@ static void ppcmmu_destroy_vm(struct kvm *kvm)
 	srcu_read_unlock(&ppcmmu_srcu, idx);
 }
 
-/* The members we replace, with their wrappers. */
-#define PPCMMU_FOR_EACH_HOOK(X)					\
-	X(vcpu_run, ppcmmu_vcpu_run)				\
-	X(arch_vm_ioctl, ppcmmu_arch_vm_ioctl)			\
-	X(destroy_vm, ppcmmu_destroy_vm)
+static bool ppcmmu_in_module(const void *fn, struct module *owner)
+{
+	return fn && within_module((unsigned long)fn, owner);
+}
 
 /*
  * Every member we replace must still point into kvm-hv itself. Anything
@@ -104,14 +103,12 @@ static void ppcmmu_destroy_vm(struct kvm *kvm)
  */
 static bool ppcmmu_ops_unhooked(const struct kvmppc_ops *ops, struct module *owner)
 {
-	bool ok = true;
+	bool ok;
 
 	preempt_disable();	/* within_module() walks the module layout */
-#define PPCMMU_CHECK(member, wrapper)					\
-	ok = ok && ops->member &&					\
-	     within_module((unsigned long)ops->member, owner);
-	PPCMMU_FOR_EACH_HOOK(PPCMMU_CHECK)
-#undef PPCMMU_CHECK
+	ok = ppcmmu_in_module(ops->vcpu_run, owner) &&
+	     ppcmmu_in_module(ops->arch_vm_ioctl, owner) &&
+	     ppcmmu_in_module(ops->destroy_vm, owner);
 	preempt_enable();
 	return ok;
 }
@@ -157,9 +154,9 @@ int ppcmmu_hooks_install(void)
 	 * VMs that already exist keep running: they reach our wrappers on
 	 * their next call, which behave exactly like KVM-HV for them.
 	 */
-#define PPCMMU_PATCH(member, wrapper) WRITE_ONCE(ops->member, wrapper);
-	PPCMMU_FOR_EACH_HOOK(PPCMMU_PATCH)
-#undef PPCMMU_PATCH
+	WRITE_ONCE(ops->vcpu_run, ppcmmu_vcpu_run);
+	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_arch_vm_ioctl);
+	WRITE_ONCE(ops->destroy_vm, ppcmmu_destroy_vm);
 
 	pr_info("kvm-ppc-mmu: hooked KVM-HV (%d HV VM(s) already running)\n",
 		module_refcount(owner) - 1);
@@ -179,9 +176,9 @@ void ppcmmu_hooks_remove(void)
 {
 	struct kvmppc_ops *ops = ppcmmu_hv_ops;
 
-#define PPCMMU_UNPATCH(member, wrapper) WRITE_ONCE(ops->member, ppcmmu_orig_ops.member);
-	PPCMMU_FOR_EACH_HOOK(PPCMMU_UNPATCH)
-#undef PPCMMU_UNPATCH
+	WRITE_ONCE(ops->vcpu_run, ppcmmu_orig_ops.vcpu_run);
+	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_orig_ops.arch_vm_ioctl);
+	WRITE_ONCE(ops->destroy_vm, ppcmmu_orig_ops.destroy_vm);
 
 	ppcmmu_wait_for_cpus_outside_module();	/* late callers are inside SRCU */
 	synchronize_srcu(&ppcmmu_srcu);		/* all wrapper bodies done */

@@ -20,7 +20,8 @@ fi
 dest=$dest_top/$abi
 flavour=$abi-powerpc64le
 
-if [ -f "$dest/.complete" ]; then
+if [ -f "$dest/.complete" ] && [ -f "$dest/vmlinux" ] &&
+   [ -f "$dest/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" ] && [ -f "$dest/headers/Module.symvers" ]; then
 	ln -sfn "$abi" "$dest_top/current"
 	exit 0
 fi
@@ -28,7 +29,7 @@ fi
 echo "fetch-kernel: Debian kernel $flavour"
 rm -rf "$dest"
 mkdir -p "$dest/debs"
-(cd "$dest/debs" && apt-get download -q \
+(cd "$dest/debs" && apt-get download -q -o APT::Sandbox::User=root \
 	"linux-image-$flavour:ppc64el" "linux-headers-$flavour:ppc64el" \
 	"linux-headers-$abi-common" linux-kbuild-6.1:amd64 >/dev/null)
 for d in "$dest"/debs/*.deb; do

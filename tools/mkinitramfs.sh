@@ -13,6 +13,9 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{dev,proc,sys,selftests}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
 cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" "$stage/"
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -I"$root/selftests" -I"$root/uapi" \
+	-o "$stage/demo" "$root/tools/demo/ppc_mmu_demo.c" \
+	"$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
 cp "$root/kvm-ppc-mmu.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out"

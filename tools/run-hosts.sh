@@ -15,7 +15,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$root/build/kernel/current
+source "$root/tools/lib/qemu.sh"
 logs=$root/build/logs
 mkdir -p "$logs"
 hosts=("$@")
@@ -25,30 +25,17 @@ timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 initrd=$root/build/initramfs.cpio
 "$root/tools/mkinitramfs.sh" "$initrd" || exit 1
 
-qemu_cmd() {
-	local host=$1 append="console=hvc0 rdinit=/init loglevel=5 ppcmmu.host=$1"
-	[ -n "${PPC_MMU_ONLY:-}" ] && append+=" ppcmmu.only=$PPC_MMU_ONLY"
-	case $host in
-	radix)	echo "-M powernv9 -append \"$append\"" ;;
-	hash)	echo "-M powernv9 -append \"$append disable_radix\"" ;;
-	nested)	echo "-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -append \"$append\"" ;;
-	*)	return 1 ;;
-	esac
-}
-
 # Kernel trouble on the console that fails a host whatever the tests said.
 bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
 for host in "${hosts[@]}"; do
-	args=$(qemu_cmd "$host") || { echo "unknown host '$host'"; exit 2; }
 	log=$logs/$host.log
 	start=$(date +%s)
-	eval timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 -nographic -no-reboot -m 2G \
-		-kernel "$kdir/vmlinux" -initrd "$initrd" "$args" </dev/null >"$log" 2>&1
+	run_host "$host" "$initrd" "$log" "$timeout_s" "${PPC_MMU_ONLY:+ppcmmu.only=$PPC_MMU_ONLY}"
 	rc=$?
+	[ $rc -eq 2 ] && exit 2
 	secs=$(( $(date +%s) - start ))
-	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
 	# Leaf results are the programs' own lines, nested under "# ".
 	pass=$(grep -cE '^# ok [0-9]+ ' "$log" | head -1); pass=${pass:-0}

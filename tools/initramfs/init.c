@@ -10,12 +10,14 @@
  * The kernel command line chooses what the tests expect:
  *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
  *   ppcmmu.only=NAME			run just that selftest
+ *   ppcmmu.demo=1			run /demo instead of the selftests
  * tools/run-hosts.sh reads the console and turns it into pass/fail.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +70,14 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Run one selftest, prefixing its output with "# "; returns its wait status. */
-static int run_test(const char *name)
+/* Run a program, optionally prefixing its output with "# "; returns its wait status. */
+static int run_program(const char *path, const char *name, bool nest)
 {
-	char path[128], line[1024];
+	char line[1024];
 	int pipefd[2], status = 0;
 	pid_t pid;
 	FILE *out;
 
-	snprintf(path, sizeof(path), "/selftests/%.100s", name);
 	if (pipe(pipefd))
 		return -1;
 	pid = fork();
@@ -93,7 +94,7 @@ static int run_test(const char *name)
 	close(pipefd[1]);
 	out = fdopen(pipefd[0], "r");
 	while (out && fgets(line, sizeof(line), out)) {
-		printf("# %s", line);
+		printf("%s%s", nest ? "# " : "", line);
 		if (!strchr(line, '\n'))
 			putchar('\n');
 	}
@@ -105,7 +106,7 @@ static int run_test(const char *name)
 
 int main(void)
 {
-	char names[MAX_TESTS][64];
+	char names[MAX_TESTS][64], path[128];
 	const char *host, *only;
 	int n = 0, i, fd;
 	FILE *list;
@@ -134,6 +135,13 @@ int main(void)
 	printf("ppcmmu-init: load kvm.ko -> %d\n", load_module("/kvm.ko"));
 	printf("ppcmmu-init: load kvm-hv.ko -> %d\n", load_module("/kvm-hv.ko"));
 
+	if (cmdline_value("ppcmmu.demo=")) {
+		int st = run_program("/demo", "demo", false);
+
+		printf("ppcmmu-init: demo exit=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		goto out;
+	}
+
 	list = fopen("/selftests/list", "r");
 	while (list && n < MAX_TESTS && fscanf(list, "%63s", names[n]) == 1)
 		if (!only || !strcmp(only, names[n]))
@@ -147,7 +155,8 @@ int main(void)
 		int st;
 
 		printf("# selftests: ppc-mmu: %s\n", names[i]);
-		st = run_test(names[i]);
+		snprintf(path, sizeof(path), "/selftests/%.100s", names[i]);
+		st = run_program(path, names[i], true);
 		printf("# %s took %ld ms\n", names[i], now_ms() - t0);
 		if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4))
 			printf("ok %d selftests: ppc-mmu: %s%s\n", i + 1, names[i],
@@ -158,6 +167,7 @@ int main(void)
 			       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	}
 	printf("ppcmmu-init: done\n");
+out:
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of logic/host_modes.c: which guest modes each host can give. */
+#include "../host_modes.h"
+#include "unit.h"
+#include <linux/kvm_ppc_mmu.h>
+
+#define R	KVM_PPC_MMU_GUEST_RADIX
+#define H	KVM_PPC_MMU_GUEST_HASH
+#define L	KVM_PPC_MMU_GUEST_LEGACY
+#define S	KVM_PPC_MMU_GUEST_CAS_SWITCH
+#define HR	KVM_PPC_MMU_HOST_RADIX
+#define HN	KVM_PPC_MMU_HOST_NESTED
+#define HM	KVM_PPC_MMU_HOST_NO_MIXING
+
+static const struct {
+	const char *name;
+	struct ppcmmu_host_facts facts;
+	u64 guest_modes, host_flags;
+} cases[] = {
+	/* arch_300 radix nested hash_v3 pvr */
+	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0x004e1200 }, R, HR | HM },
+	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0x004e1201 }, R, HR | HM },
+	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0x004e1202 }, R | H | L | S, HR },
+	{ "P9 DD2.3 radix host", { 1, 1, 0, 1, 0x004e1203 }, R | H | L | S, HR },
+	{ "P9 DD2.0 hash host (disable_radix)", { 1, 0, 0, 1, 0x004e1200 }, H | L, 0 },
+	{ "P9 DD2.2 hash host", { 1, 0, 0, 1, 0x004e1202 }, H | L, 0 },
+	{ "nested HV on P9 (radix only)", { 1, 1, 1, 0, 0x004e1202 }, R, HR | HN },
+	{ "nested HV on P9 DD2.0: no NO_MIXING, nesting is the reason", { 1, 1, 1, 0, 0x004e1200 }, R, HR | HN },
+	{ "Cumulus DD1.0 radix host", { 1, 1, 0, 0, 0x004e2100 }, R, HR | HM },
+	{ "Cumulus DD1.1 radix host", { 1, 1, 0, 1, 0x004e2101 }, R | H | L | S, HR },
+	{ "POWER10 radix host", { 1, 1, 0, 1, 0x00800200 }, R | H | L | S, HR },
+	{ "POWER8 (no ISA 3.00): nothing for us", { 0, 0, 0, 0, 0x004d0200 }, 0, 0 },
+	{ "KVM-HV says no hash for another reason: no flag invented", { 1, 1, 0, 0, 0x004e1202 }, R, HR },
+};
+
+int main(void)
+{
+	struct ppcmmu_host_modes m;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ppcmmu_host_modes(&cases[i].facts, &m);
+		CHECK(m.guest_modes == cases[i].guest_modes && m.host_flags == cases[i].host_flags,
+		      "%s: modes %#llx flags %#llx", cases[i].name,
+		      (unsigned long long)m.guest_modes, (unsigned long long)m.host_flags);
+	}
+
+	CHECK(ppcmmu_p9_cannot_mix_hash_radix(0x004e1200), "DD2.0 cannot mix");
+	CHECK(ppcmmu_p9_cannot_mix_hash_radix(0x004e0100), "DD1.0 cannot mix");
+	CHECK(!ppcmmu_p9_cannot_mix_hash_radix(0x004e1202), "DD2.2 can mix");
+	CHECK(!ppcmmu_p9_cannot_mix_hash_radix(0x004e2101), "Cumulus DD1.1 can mix");
+	CHECK(!ppcmmu_p9_cannot_mix_hash_radix(0x004e4000), "other P9 variants: not ours to judge");
+	CHECK(!ppcmmu_p9_cannot_mix_hash_radix(0x00801200), "POWER10 with a DD2.0-like low half");
+	CHECK(!ppcmmu_p9_cannot_mix_hash_radix(0), "PVR 0");
+	return unit_done("test_host_modes");
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Native unit tests of the pure logic in kmod/logic/, built with the host
+# compiler under ASan and UBSan (any report aborts the test = failure).
+# Prints each program's TAP lines and "unit tests: N passed, N failed".
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/build/unit
+mkdir -p "$out"
+cc=${CC:-clang}
+cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic")
+logic=("$root"/kmod/logic/*.c)
+
+pass=0 fail=0
+for t in "$root"/kmod/logic/tests/test_*.c; do
+	name=$(basename "$t" .c)
+	if ! "$cc" "${cflags[@]}" -o "$out/$name" "$t" "${logic[@]}" 2>"$out/$name.build"; then
+		echo "not ok - $name does not build"; sed 's/^/#   /' "$out/$name.build"
+		fail=$((fail + 1)); continue
+	fi
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/$name" >"$out/$name.log" 2>&1
+	rc=$?
+	cat "$out/$name.log"
+	p=$(grep -c '^ok ' "$out/$name.log") f=$(grep -c '^not ok ' "$out/$name.log")
+	pass=$((pass + p)) fail=$((fail + f))
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc (sanitizer report?)"; fail=$((fail + 1))
+	fi
+done
+echo "unit tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]
