@@ -6,37 +6,66 @@
  */
 #include <linux/kvm_ppc_mmu.h>
 
+#include <linux/moduleparam.h>
+
 #include "ppc_mmu.h"	/* kvm_host.h must precede the book3s headers */
 #include <asm/kvm_book3s_64.h>
 #include <asm/mmu.h>
 #include "logic/host_modes.h"
 
-static void ppcmmu_read_host_facts(struct ppcmmu_host_facts *facts)
+/*
+ * QEMU's emulated POWER9 is DD2.0, where KVM-HV refuses hash guests on a
+ * radix host because real DD2.0 silicon cannot run hash and radix threads on
+ * one core. The only way to exercise radix <-> hash switching on that rig is
+ * to override this, so the override exists, off by default, loud when on.
+ */
+static bool allow_hash_on_no_mixing_cpu;
+module_param(allow_hash_on_no_mixing_cpu, bool, 0444);
+MODULE_PARM_DESC(allow_hash_on_no_mixing_cpu,
+		 "Offer hash guests on a radix POWER9 < DD2.2 host (emulated test hosts only; taints)");
+
+static struct ppcmmu_host_facts ppcmmu_facts;
+static struct ppcmmu_host_modes ppcmmu_modes;
+
+/* Host facts cannot change while the module is loaded: read them once. */
+void ppcmmu_host_init(void)
 {
-	facts->arch_300 = cpu_has_feature(CPU_FTR_ARCH_300);
-	facts->radix_host = radix_enabled();
-	facts->nested = kvmhv_on_pseries();
-	facts->hash_v3_possible = ppcmmu_orig_ops.hash_v3_possible &&
-				  ppcmmu_orig_ops.hash_v3_possible();
-	facts->pvr = mfspr(SPRN_PVR);
+	ppcmmu_facts.arch_300 = cpu_has_feature(CPU_FTR_ARCH_300);
+	ppcmmu_facts.radix_host = radix_enabled();
+	ppcmmu_facts.nested = kvmhv_on_pseries();
+	ppcmmu_facts.hash_v3_possible = ppcmmu_orig_ops.hash_v3_possible &&
+					ppcmmu_orig_ops.hash_v3_possible();
+	ppcmmu_facts.force_mixing = allow_hash_on_no_mixing_cpu;
+	ppcmmu_facts.pvr = mfspr(SPRN_PVR);
+	ppcmmu_host_modes(&ppcmmu_facts, &ppcmmu_modes);
+
+	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_MIXING_FORCED) {
+		pr_warn("kvm-ppc-mmu: allow_hash_on_no_mixing_cpu: offering hash guests on a POWER9 (PVR %#x) that cannot mix hash and radix; for emulated test hosts only\n",
+			ppcmmu_facts.pvr);
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	} else if (allow_hash_on_no_mixing_cpu) {
+		pr_info("kvm-ppc-mmu: allow_hash_on_no_mixing_cpu has no effect on this host\n");
+	}
+}
+
+u64 ppcmmu_guest_modes(void)
+{
+	return ppcmmu_modes.guest_modes;
 }
 
 int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps)
 {
-	struct ppcmmu_host_facts facts;
-	struct ppcmmu_host_modes modes;
+	const struct ppcmmu_host_facts *facts = &ppcmmu_facts;
+	const struct ppcmmu_host_modes *modes = &ppcmmu_modes;
 	struct kvm_ppc_rmmu_info rmmu;
 	u32 i, n = 0;
 
-	ppcmmu_read_host_facts(&facts);
-	ppcmmu_host_modes(&facts, &modes);
-
 	caps->abi_version = KVM_PPC_MMU_ABI_VERSION;
-	caps->guest_modes = modes.guest_modes;
-	caps->host_flags = modes.host_flags;
-	caps->pvr = facts.pvr;
+	caps->guest_modes = modes->guest_modes;
+	caps->host_flags = modes->host_flags;
+	caps->pvr = facts->pvr;
 
-	if ((modes.guest_modes & KVM_PPC_MMU_GUEST_RADIX) &&
+	if ((modes->guest_modes & KVM_PPC_MMU_GUEST_RADIX) &&
 	    ppcmmu_orig_ops.get_rmmu_info &&
 	    !ppcmmu_orig_ops.get_rmmu_info(kvm, &rmmu)) {
 		/* KVM-HV fills the array from the front; 0 ends it. */

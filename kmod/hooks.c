@@ -9,7 +9,7 @@
  * rewrites three function pointers *inside* the struct, saving the
  * originals:
  *
- *   vcpu_run       in-kernel hypercalls for VMs that opted in (later issues)
+ *   vcpu_run       in-kernel hypercalls for VMs that opted in (run.c)
  *   arch_vm_ioctl  the module's own VM ioctls (type KVM_PPC_MMU_IO)
  *   destroy_vm     per-VM cleanup
  *
@@ -51,15 +51,20 @@ DEFINE_STATIC_SRCU(ppcmmu_srcu);
 static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 {
 	int idx = srcu_read_lock(&ppcmmu_srcu);
+	struct ppcmmu_vm *vm;
 	int r;
 
 	/*
 	 * A run can last as long as the guest likes: pin the module for this
 	 * VM's lifetime first. If that fails (module going away, ENOMEM) the
-	 * SRCU read section alone keeps unload waiting for this call.
+	 * SRCU read section alone keeps unload waiting for this call, and the
+	 * VM runs as on plain KVM-HV.
 	 */
-	ppcmmu_vm_pin(vcpu->kvm);
-	r = ppcmmu_orig_ops.vcpu_run(vcpu);
+	vm = ppcmmu_vm_pin(vcpu->kvm);
+	if (vm)
+		r = ppcmmu_vcpu_run_hooked(vm, vcpu);
+	else
+		r = ppcmmu_orig_ops.vcpu_run(vcpu);
 
 	srcu_read_unlock(&ppcmmu_srcu, idx);
 	return r;
@@ -149,6 +154,7 @@ int ppcmmu_hooks_install(void)
 	ppcmmu_orig_ops = *ops;
 	ppcmmu_hv_ops = ops;
 	ppcmmu_hv_owner = owner;
+	ppcmmu_host_init();	/* before any wrapper can run */
 
 	/*
 	 * VMs that already exist keep running: they reach our wrappers on

@@ -30,11 +30,58 @@ static long ppcmmu_ioctl_get_caps(struct kvm *kvm, void __user *argp)
 	return 0;
 }
 
+static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_ppc_mmu_enable req;
+	struct ppcmmu_vm *vm;
+	int r;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	r = ppcmmu_check_enable_request(&req);
+	if (r)
+		return r;
+
+	/* An opted-in VM depends on the module: pin it for the VM's life. */
+	vm = ppcmmu_vm_pin(kvm);
+	if (!vm)
+		return -ENOMEM;
+
+	mutex_lock(&vm->lock);
+	r = ppcmmu_enable_transition(vm->features, req.features, vm->vcpus_ran);
+	if (!r)
+		vm->features = req.features;
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+static long ppcmmu_ioctl_get_state(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_ppc_mmu_state st;
+	int r;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	r = ppcmmu_check_state_request(&st);
+	if (r)
+		return r;
+
+	memset(&st, 0, sizeof(st));
+	ppcmmu_fill_state(kvm, &st);
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return -EFAULT;
+	return 0;
+}
+
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
 {
 	switch (ioctl) {
 	case KVM_PPC_MMU_GET_CAPS:
 		return ppcmmu_ioctl_get_caps(kvm, argp);
+	case KVM_PPC_MMU_ENABLE:
+		return ppcmmu_ioctl_enable(kvm, argp);
+	case KVM_PPC_MMU_GET_STATE:
+		return ppcmmu_ioctl_get_state(kvm, argp);
 	default:
 		return -ENOTTY;
 	}

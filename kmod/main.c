@@ -13,7 +13,7 @@
 
 static int __init ppcmmu_init(void)
 {
-	return ppcmmu_hooks_install();
+	return ppcmmu_hooks_install();	/* calls ppcmmu_host_init() */
 }
 
 static void __exit ppcmmu_exit(void)

@@ -15,6 +15,9 @@ struct ppcmmu_vm {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct kvm *kvm;
+	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
+	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
+	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 };
 
 /* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
@@ -31,8 +34,25 @@ bool ppcmmu_vm_registry_empty(void);
 /* ioctl.c */
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);
 
-/* caps.c */
+/* caps.c: the host's abilities, computed once at load */
 struct kvm_ppc_mmu_caps;
+void ppcmmu_host_init(void);
+u64 ppcmmu_guest_modes(void);
 int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
+
+/* hpt.c */
+u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
+int ppcmmu_hpt_install_sized(struct kvm *kvm);
+void ppcmmu_hpt_drop_if_radix(struct kvm *kvm);
+
+/* proc_tbl.c */
+long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
+
+/* run.c */
+int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
+
+/* state.c */
+struct kvm_ppc_mmu_state;
+void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 
 #endif /* PPCMMU_PPC_MMU_H */

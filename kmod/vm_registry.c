@@ -60,6 +60,7 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 	if (!vm)
 		return NULL;
 	vm->kvm = kvm;
+	mutex_init(&vm->lock);
 
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(vm);

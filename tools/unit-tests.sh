@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/unit
 mkdir -p "$out"
 cc=${CC:-clang}
-cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined
+cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -fsanitize=address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic")
 logic=("$root"/kmod/logic/*.c)
 

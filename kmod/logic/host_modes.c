@@ -35,6 +35,12 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 {
 	bool radix = facts->arch_300 && facts->radix_host;
 	bool hash = facts->hash_v3_possible;
+	bool no_mixing = facts->radix_host && !facts->nested && !hash &&
+			 ppcmmu_p9_cannot_mix_hash_radix(facts->pvr);
+	bool forced = no_mixing && facts->force_mixing;
+
+	if (forced)
+		hash = true;	/* only ever by explicit admin request */
 
 	out->guest_modes = 0;
 	out->host_flags = 0;
@@ -55,7 +61,8 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 		out->host_flags |= KVM_PPC_MMU_HOST_RADIX;
 	if (facts->nested)
 		out->host_flags |= KVM_PPC_MMU_HOST_NESTED;
-	if (facts->radix_host && !facts->nested && !hash &&
-	    ppcmmu_p9_cannot_mix_hash_radix(facts->pvr))
+	if (no_mixing)
 		out->host_flags |= KVM_PPC_MMU_HOST_NO_MIXING;
+	if (forced)
+		out->host_flags |= KVM_PPC_MMU_HOST_MIXING_FORCED;
 }

@@ -11,6 +11,7 @@ struct ppcmmu_host_facts {
 	bool radix_host;	/* the host kernel itself runs radix */
 	bool nested;		/* KVM-HV runs as a pseries guest (nested HV) */
 	bool hash_v3_possible;	/* KVM-HV's own answer (kvmppc_ops.hash_v3_possible) */
+	bool force_mixing;	/* admin override: offer hash on a no-mixing CPU */
 	u32 pvr;
 };
 

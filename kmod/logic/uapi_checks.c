@@ -28,3 +28,33 @@ int ppcmmu_check_caps_request(const struct kvm_ppc_mmu_caps *req)
 		return -EINVAL;
 	return 0;
 }
+
+int ppcmmu_check_enable_request(const struct kvm_ppc_mmu_enable *req)
+{
+	if (req->flags || (req->features & ~KVM_PPC_MMU_FEAT_ALL))
+		return -EINVAL;
+	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+int ppcmmu_check_state_request(const struct kvm_ppc_mmu_state *req)
+{
+	if (req->flags)
+		return -EINVAL;
+	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Features decide how a guest's hypercalls are answered; once a vcpu has
+ * run, the guest may depend on the answers it got, so the set is frozen.
+ * Repeating the same set stays harmless, which keeps VMM retries simple.
+ */
+int ppcmmu_enable_transition(u64 cur, u64 req, bool vcpus_ran)
+{
+	if (vcpus_ran && cur != req)
+		return -EBUSY;
+	return 0;
+}

@@ -6,8 +6,14 @@
 #include "compat.h"
 
 struct kvm_ppc_mmu_caps;
+struct kvm_ppc_mmu_enable;
+struct kvm_ppc_mmu_state;
 
 bool ppcmmu_all_zero(const void *buf, size_t len);
 int ppcmmu_check_caps_request(const struct kvm_ppc_mmu_caps *req);
+int ppcmmu_check_enable_request(const struct kvm_ppc_mmu_enable *req);
+int ppcmmu_check_state_request(const struct kvm_ppc_mmu_state *req);
+/* May a VM with features @cur switch to @req? 0 or -EBUSY. */
+int ppcmmu_enable_transition(u64 cur, u64 req, bool vcpus_ran);
 
 #endif /* PPCMMU_LOGIC_UAPI_CHECKS_H */

@@ -64,6 +64,12 @@
  * too (KVM_CAP_PPC_MMU_HASH_V3 reads 0); the module never overrides that.
  */
 #define KVM_PPC_MMU_HOST_NO_MIXING	(1ULL << 2)
+/*
+ * The admin loaded the module with allow_hash_on_no_mixing_cpu=1: hash
+ * guests are offered on such a CPU anyway (and the kernel is tainted). For
+ * emulated test hosts only; real POWER9 hosts are DD2.2 or later.
+ */
+#define KVM_PPC_MMU_HOST_MIXING_FORCED	(1ULL << 3)
 
 #define KVM_PPC_MMU_MAX_AP_ENCODINGS	8
 
@@ -88,5 +94,78 @@ struct kvm_ppc_mmu_caps {
 };
 
 #define KVM_PPC_MMU_GET_CAPS	_IOWR(KVM_PPC_MMU_IO, 0x00, struct kvm_ppc_mmu_caps)
+
+/* Features a VM can opt in to (struct kvm_ppc_mmu_enable.features). */
+/*
+ * H_REGISTER_PROC_TBL is answered in the kernel: arguments checked as PAPR
+ * says, partition-table entry and LPCR (UPRT, HR, GTSE) of every vcpu
+ * updated, the VM switched radix <-> hash by KVM-HV's own code. The call
+ * never reaches the VMM; KVM_PPC_MMU_GET_STATE tells it the outcome. A
+ * switch while other vcpus of the VM are inside KVM_RUN cannot be done
+ * safely: the guest gets H_BUSY and retries, as PAPR allows.
+ */
+#define KVM_PPC_MMU_FEAT_PROC_TBL	(1ULL << 0)
+/*
+ * A hash guest gets an HPT sized from its RAM (RAM/128 rounded up to a
+ * power of two, 2^18..2^46 bytes) when it first needs one: at its first
+ * KVM_RUN if the VM starts hash, or when it registers hash. Radix guests
+ * never get one; going back to radix frees it. Without this feature KVM-HV
+ * gives every hash guest 16 MiB.
+ */
+#define KVM_PPC_MMU_FEAT_HPT_SIZING	(1ULL << 1)
+#define KVM_PPC_MMU_FEAT_ALL		(KVM_PPC_MMU_FEAT_PROC_TBL | KVM_PPC_MMU_FEAT_HPT_SIZING)
+
+/*
+ * KVM_PPC_MMU_ENABLE - opt this VM in to features (replaces the set).
+ *
+ * Until a vcpu of the VM has entered KVM_RUN the set can be changed freely
+ * (0 opts out again). After that, asking for the set already in force
+ * succeeds and asking for any other set fails with EBUSY: features change
+ * how hypercalls are answered, which a running guest must not see change.
+ * EINVAL: unknown flags or features, non-zero reserved.
+ * Every feature is accepted on every host; which modes a guest can reach is
+ * what KVM_PPC_MMU_GET_CAPS says.
+ */
+struct kvm_ppc_mmu_enable {
+	__u64 flags;
+	__u64 features;
+	__u64 reserved[6];
+};
+
+#define KVM_PPC_MMU_ENABLE	_IOW(KVM_PPC_MMU_IO, 0x01, struct kvm_ppc_mmu_enable)
+
+/* struct kvm_ppc_mmu_state.mode */
+#define KVM_PPC_MMU_MODE_HASH		0
+#define KVM_PPC_MMU_MODE_RADIX		1
+
+/* struct kvm_ppc_mmu_state.state_flags */
+/* Guest translation shootdown enabled (LPCR[GTSE]). */
+#define KVM_PPC_MMU_STATE_GTSE		(1ULL << 0)
+
+/*
+ * KVM_PPC_MMU_GET_STATE - the VM's MMU state as KVM-HV holds it now, so a
+ * VMM stays in step with what the guest registered (and, later, can save it
+ * for migration). Works for any HV VM, opted in or not.
+ *
+ * In:  flags must be 0, reserved must be zero.
+ * Out: features  the VM's opted-in set (KVM_PPC_MMU_FEAT_*)
+ *      mode      KVM_PPC_MMU_MODE_RADIX or _HASH
+ *      hpt_order log2 of the HPT's size in bytes, 0 when there is none
+ *      process_table  partition-table doubleword 1 as registered: for a
+ *                radix guest PATB_GR (bit 63) | table base | size field
+ *                (table is 2^(12+size) bytes); 0 for hash with SLB
+ *      state_flags    KVM_PPC_MMU_STATE_*
+ */
+struct kvm_ppc_mmu_state {
+	__u64 flags;
+	__u64 features;
+	__u32 mode;
+	__u32 hpt_order;
+	__u64 process_table;
+	__u64 state_flags;
+	__u64 reserved[11];
+};
+
+#define KVM_PPC_MMU_GET_STATE	_IOWR(KVM_PPC_MMU_IO, 0x02, struct kvm_ppc_mmu_state)
 
 #endif /* _UAPI_LINUX_KVM_PPC_MMU_H */

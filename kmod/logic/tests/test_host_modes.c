@@ -17,20 +17,25 @@ static const struct {
 	struct ppcmmu_host_facts facts;
 	u64 guest_modes, host_flags;
 } cases[] = {
-	/* arch_300 radix nested hash_v3 pvr */
-	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0x004e1200 }, R, HR | HM },
-	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0x004e1201 }, R, HR | HM },
-	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0x004e1202 }, R | H | L | S, HR },
-	{ "P9 DD2.3 radix host", { 1, 1, 0, 1, 0x004e1203 }, R | H | L | S, HR },
-	{ "P9 DD2.0 hash host (disable_radix)", { 1, 0, 0, 1, 0x004e1200 }, H | L, 0 },
-	{ "P9 DD2.2 hash host", { 1, 0, 0, 1, 0x004e1202 }, H | L, 0 },
-	{ "nested HV on P9 (radix only)", { 1, 1, 1, 0, 0x004e1202 }, R, HR | HN },
-	{ "nested HV on P9 DD2.0: no NO_MIXING, nesting is the reason", { 1, 1, 1, 0, 0x004e1200 }, R, HR | HN },
-	{ "Cumulus DD1.0 radix host", { 1, 1, 0, 0, 0x004e2100 }, R, HR | HM },
-	{ "Cumulus DD1.1 radix host", { 1, 1, 0, 1, 0x004e2101 }, R | H | L | S, HR },
-	{ "POWER10 radix host", { 1, 1, 0, 1, 0x00800200 }, R | H | L | S, HR },
-	{ "POWER8 (no ISA 3.00): nothing for us", { 0, 0, 0, 0, 0x004d0200 }, 0, 0 },
-	{ "KVM-HV says no hash for another reason: no flag invented", { 1, 1, 0, 0, 0x004e1202 }, R, HR },
+	/* arch_300 radix nested hash_v3 force_mixing pvr */
+	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0, 0x004e1200 }, R, HR | HM },
+	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0, 0x004e1201 }, R, HR | HM },
+	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0, 0x004e1202 }, R | H | L | S, HR },
+	{ "P9 DD2.3 radix host", { 1, 1, 0, 1, 0, 0x004e1203 }, R | H | L | S, HR },
+	{ "P9 DD2.0 hash host (disable_radix)", { 1, 0, 0, 1, 0, 0x004e1200 }, H | L, 0 },
+	{ "P9 DD2.2 hash host", { 1, 0, 0, 1, 0, 0x004e1202 }, H | L, 0 },
+	{ "nested HV on P9 (radix only)", { 1, 1, 1, 0, 0, 0x004e1202 }, R, HR | HN },
+	{ "nested HV on P9 DD2.0: no NO_MIXING, nesting is the reason", { 1, 1, 1, 0, 0, 0x004e1200 }, R, HR | HN },
+	{ "Cumulus DD1.0 radix host", { 1, 1, 0, 0, 0, 0x004e2100 }, R, HR | HM },
+	{ "Cumulus DD1.1 radix host", { 1, 1, 0, 1, 0, 0x004e2101 }, R | H | L | S, HR },
+	{ "POWER10 radix host", { 1, 1, 0, 1, 0, 0x00800200 }, R | H | L | S, HR },
+	{ "POWER8 (no ISA 3.00): nothing for us", { 0, 0, 0, 0, 0, 0x004d0200 }, 0, 0 },
+	{ "KVM-HV says no hash for another reason: no flag invented", { 1, 1, 0, 0, 0, 0x004e1202 }, R, HR },
+	{ "DD2.0 radix host, admin forces mixing", { 1, 1, 0, 0, 1, 0x004e1200 }, R | H | L | S, HR | HM | KVM_PPC_MMU_HOST_MIXING_FORCED },
+	{ "force on a DD2.2 host changes nothing", { 1, 1, 0, 1, 1, 0x004e1202 }, R | H | L | S, HR },
+	{ "force on a hash host changes nothing", { 1, 0, 0, 1, 1, 0x004e1200 }, H | L, 0 },
+	{ "force on a nested host cannot create hash", { 1, 1, 1, 0, 1, 0x004e1200 }, R, HR | HN },
+	{ "force where KVM-HV refuses for another reason: still no hash", { 1, 1, 0, 0, 1, 0x004e1202 }, R, HR },
 };
 
 int main(void)

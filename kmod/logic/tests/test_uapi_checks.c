@@ -47,5 +47,46 @@ int main(void)
 	CHECK(sizeof(struct kvm_ppc_mmu_caps) == 128, "caps struct is 128 bytes (ABI)");
 	CHECK(KVM_PPC_MMU_GET_CAPS == 0xc080b900, "GET_CAPS number %#lx is stable",
 	      (unsigned long)KVM_PPC_MMU_GET_CAPS);
+	{
+		struct kvm_ppc_mmu_enable e;
+		struct kvm_ppc_mmu_state st;
+
+		memset(&e, 0, sizeof(e));
+		CHECK(ppcmmu_check_enable_request(&e) == 0, "enable with no features");
+		e.features = KVM_PPC_MMU_FEAT_ALL;
+		CHECK(ppcmmu_check_enable_request(&e) == 0, "enable with every known feature");
+		for (bad = 0, i = 0; i < 64; i++) {
+			e.features = 1ULL << i;
+			if (e.features & KVM_PPC_MMU_FEAT_ALL)
+				continue;
+			bad += ppcmmu_check_enable_request(&e) == -EINVAL;
+		}
+		CHECK(bad == 62, "each unknown feature bit -> EINVAL (%u/62)", bad);
+		e.features = 0;
+		e.flags = 1;
+		CHECK(ppcmmu_check_enable_request(&e) == -EINVAL, "enable flags -> EINVAL");
+		e.flags = 0;
+		e.reserved[5] = 1;
+		CHECK(ppcmmu_check_enable_request(&e) == -EINVAL, "enable reserved -> EINVAL");
+
+		memset(&st, 0, sizeof(st));
+		CHECK(ppcmmu_check_state_request(&st) == 0, "state request all zero");
+		st.reserved[10] = 1;
+		CHECK(ppcmmu_check_state_request(&st) == -EINVAL, "state reserved -> EINVAL");
+		st.reserved[10] = 0;
+		st.flags = 4;
+		CHECK(ppcmmu_check_state_request(&st) == -EINVAL, "state flags -> EINVAL");
+		st.flags = 0;
+		st.mode = 7;
+		st.process_table = ~0ULL;
+		CHECK(ppcmmu_check_state_request(&st) == 0, "state output fields ignored on input");
+		CHECK(sizeof(st) == 128 && sizeof(e) == 64, "state 128 and enable 64 bytes (ABI)");
+
+		CHECK(ppcmmu_enable_transition(0, 3, false) == 0, "before run: any change");
+		CHECK(ppcmmu_enable_transition(3, 0, false) == 0, "before run: opt out");
+		CHECK(ppcmmu_enable_transition(3, 3, true) == 0, "after run: same set is fine");
+		CHECK(ppcmmu_enable_transition(3, 1, true) == -EBUSY, "after run: change -> EBUSY");
+		CHECK(ppcmmu_enable_transition(0, 1, true) == -EBUSY, "after run: late opt-in -> EBUSY");
+	}
 	return unit_done("test_uapi_checks");
 }

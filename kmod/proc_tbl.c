@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * H_REGISTER_PROC_TBL answered in the kernel for VMs with
+ * KVM_PPC_MMU_FEAT_PROC_TBL.
+ *
+ * logic/proc_tbl.c decides from the arguments alone; this file adds what
+ * needs the VM (is the table in guest RAM?) and applies the outcome through
+ * KVM-HV's own configure_mmu, the code behind KVM_PPC_CONFIGURE_V3_MMU: it
+ * sets the partition-table entry, switches radix <-> HPT, and updates LPCR
+ * UPRT/HR/GTSE on every vcore. It refuses (EBUSY) to switch while another
+ * vcpu of the VM is inside KVM_RUN; the guest then gets H_BUSY and retries.
+ * Every refusal happens before anything changes.
+ */
+#include <linux/build_bug.h>
+
+#include "ppc_mmu.h"
+#include <asm/kvm_book3s.h>
+#include <asm/hvcall.h>
+#include <linux/kvm_ppc_mmu.h>
+#include "logic/papr.h"
+#include "logic/proc_tbl.h"
+
+/* logic/papr.h restates these for code without kernel headers. */
+#define PPCMMU_SAME(ours, kernels) static_assert((ours) == (kernels), #ours " != " #kernels)
+PPCMMU_SAME(PPCMMU_H_SUCCESS, H_SUCCESS);
+PPCMMU_SAME(PPCMMU_H_BUSY, H_BUSY);
+PPCMMU_SAME(PPCMMU_H_HARDWARE, H_HARDWARE);
+PPCMMU_SAME(PPCMMU_H_PARAMETER, H_PARAMETER);
+PPCMMU_SAME(PPCMMU_H_NO_MEM, H_NO_MEM);
+PPCMMU_SAME(PPCMMU_H_P2, H_P2);
+PPCMMU_SAME(PPCMMU_H_P3, H_P3);
+PPCMMU_SAME(PPCMMU_H_P4, H_P4);
+PPCMMU_SAME(PPCMMU_H_REGISTER_PROC_TBL, H_REGISTER_PROC_TBL);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_OP_MASK, PROC_TABLE_OP_MASK);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_NEW, PROC_TABLE_NEW);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_DEREG, PROC_TABLE_DEREG);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_RADIX, PROC_TABLE_RADIX);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_HPT_PT, PROC_TABLE_HPT_PT);
+PPCMMU_SAME(PPCMMU_PROC_TABLE_GTSE, PROC_TABLE_GTSE);
+PPCMMU_SAME(PPCMMU_PATB_GR, PATB_GR);
+PPCMMU_SAME(PPCMMU_PRTS_MASK, PRTS_MASK);
+PPCMMU_SAME(PPCMMU_PRTB_MASK, PRTB_MASK);
+PPCMMU_SAME(PPCMMU_HPT_ORDER_MIN, PPC_MIN_HPT_ORDER);
+PPCMMU_SAME(PPCMMU_HPT_ORDER_MAX, PPC_MAX_HPT_ORDER);
+
+/* Is [base, base + bytes) guest RAM, inside one memslot? */
+static long ppcmmu_table_range_hret(struct kvm *kvm, u64 base, u64 bytes)
+{
+	struct kvm_memory_slot *slot;
+	gfn_t first = base >> PAGE_SHIFT;
+	gfn_t last = (base + bytes - 1) >> PAGE_SHIFT;
+	bool base_ok, all_ok;
+	int idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	slot = gfn_to_memslot(kvm, first);
+	base_ok = slot && !(slot->flags & KVM_MEMSLOT_INVALID);
+	all_ok = base_ok && last < slot->base_gfn + slot->npages;
+	srcu_read_unlock(&kvm->srcu, idx);
+	return ppcmmu_proc_tbl_range_hret(base_ok, all_ok);
+}
+
+static long ppcmmu_hret_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return H_SUCCESS;
+	case -EBUSY:
+		return H_BUSY;
+	case -EINVAL:
+		return H_PARAMETER;
+	case -ENOMEM:
+		return H_NO_MEM;
+	default:
+		return H_HARDWARE;
+	}
+}
+
+static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
+			      const struct ppcmmu_proc_tbl_plan *plan)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = {
+		.flags = (plan->radix ? KVM_PPC_MMUV3_RADIX : 0) |
+			 (plan->gtse ? KVM_PPC_MMUV3_GTSE : 0),
+		.process_table = plan->process_table,
+	};
+	bool installed = false;
+	int err;
+
+	/* Going hash: put the RAM-sized HPT in place while still radix. */
+	if (!plan->radix && kvm_is_radix(kvm) &&
+	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING)) {
+		err = ppcmmu_hpt_install_sized(kvm);
+		if (err)
+			return ppcmmu_hret_from_errno(err);
+		installed = true;
+	}
+
+	err = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
+	if (err && installed)
+		ppcmmu_hpt_drop_if_radix(kvm);
+	return ppcmmu_hret_from_errno(err);
+}
+
+long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct ppcmmu_proc_tbl_args args = {
+		.flags = kvmppc_get_gpr(vcpu, 4),
+		.base = kvmppc_get_gpr(vcpu, 5),
+		.page_size = kvmppc_get_gpr(vcpu, 6),
+		.table_size = kvmppc_get_gpr(vcpu, 7),
+	};
+	struct ppcmmu_proc_tbl_plan plan;
+	struct ppcmmu_mmu_now now;
+	long hret;
+
+	mutex_lock(&vm->lock);
+
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	now.radix = kvm_is_radix(kvm);
+	now.process_table = kvm->arch.process_table;
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+
+	hret = ppcmmu_proc_tbl_decide(&args, &now, ppcmmu_guest_modes(), &plan);
+	if (hret == H_SUCCESS && plan.table_bytes)
+		hret = ppcmmu_table_range_hret(kvm, plan.table_base, plan.table_bytes);
+	if (hret == H_SUCCESS)
+		hret = ppcmmu_apply_plan(vm, kvm, &plan);
+
+	mutex_unlock(&vm->lock);
+	return hret;
+}

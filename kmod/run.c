@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_RUN for a VM the module knows: KVM-HV runs the guest; hypercalls
+ * KVM-HV does not answer come back as KVM_EXIT_PAPR_HCALL with
+ * hcall_needed set. Those an opted-in VM asked the module to answer are
+ * completed here the way kvm_arch_vcpu_ioctl_run() would complete them for
+ * userspace (r3 = return code, hcall_needed cleared), and the guest is
+ * re-entered without the VMM ever seeing the exit. Everything else returns
+ * to the caller unchanged.
+ */
+#include <linux/kvm_ppc_mmu.h>
+
+#include "ppc_mmu.h"
+#include <asm/kvm_book3s.h>
+#include <asm/hvcall.h>
+
+#define PPCMMU_HCALL_NOT_OURS	LONG_MIN
+
+/* The first run freezes the feature set (see KVM_PPC_MMU_ENABLE). */
+static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
+{
+	u64 features;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus_ran = true;
+	features = vm->features;
+	mutex_unlock(&vm->lock);
+	return features;
+}
+
+/* A hash VM about to enter with no HPT: give it one sized from its RAM. */
+static void ppcmmu_prepare_entry(struct kvm *kvm, u64 features)
+{
+	if (!(features & KVM_PPC_MMU_FEAT_HPT_SIZING) || kvm_is_radix(kvm) ||
+	    READ_ONCE(kvm->arch.hpt.virt))
+		return;
+	/* On failure KVM-HV falls back to its own default-size table. */
+	ppcmmu_hpt_install_sized(kvm);
+}
+
+static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64 features)
+{
+	switch (kvmppc_get_gpr(vcpu, 3)) {
+	case H_REGISTER_PROC_TBL:
+		if (features & KVM_PPC_MMU_FEAT_PROC_TBL)
+			return ppcmmu_h_register_proc_tbl(vm, vcpu);
+		break;
+	}
+	return PPCMMU_HCALL_NOT_OURS;
+}
+
+int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
+{
+	u64 features = ppcmmu_vm_start_running(vm);
+	struct kvm_run *run = vcpu->run;
+	long hret;
+	int r;
+
+	for (;;) {
+		ppcmmu_prepare_entry(vcpu->kvm, features);
+		r = ppcmmu_orig_ops.vcpu_run(vcpu);
+		/* RESUME_HOST (> 0) is how an exit to the host comes back. */
+		if (r < 0 || run->exit_reason != KVM_EXIT_PAPR_HCALL ||
+		    !vcpu->arch.hcall_needed)
+			return r;
+
+		hret = ppcmmu_handle_hcall(vm, vcpu, features);
+		if (hret == PPCMMU_HCALL_NOT_OURS)
+			return r;
+
+		kvmppc_set_gpr(vcpu, 3, hret);
+		vcpu->arch.hcall_needed = 0;
+		/*
+		 * Re-enter. KVM-HV's vcpu_run returns -EINTR at once if a
+		 * signal is pending, with the hypercall already completed, so
+		 * a guest looping on these calls still lets the VMM in.
+		 */
+		cond_resched();
+	}
+}
