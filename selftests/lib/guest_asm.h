@@ -34,6 +34,15 @@
 #define PPC_BNE(off)		((uint32_t)(16 << 26 | 4 << 21 | 2 << 16 | ((off) & 0xfffc)))
 #define PPC_B(off)		((uint32_t)(18 << 26 | ((off) & 0x3fffffc)))
 #define PPC_B_SELF		PPC_B(0)
+#define PPC_CMPDI(ra, imm)	((uint32_t)(11 << 26 | 1 << 21 | (ra) << 16 | ((imm) & 0xffff)))
+#define PPC_STDBRX(rs, ra, rb)	((uint32_t)(31 << 26 | (rs) << 21 | (ra) << 16 | (rb) << 11 | 660 << 1))
+#define PPC_MFMSR(rt)		((uint32_t)(31 << 26 | (rt) << 21 | 83 << 1))
+#define PPC_MTMSRD(rs)		((uint32_t)(31 << 26 | (rs) << 21 | 178 << 1))
+#define PPC_SLBMTE(rs, rb)	((uint32_t)(31 << 26 | (rs) << 21 | (rb) << 11 | 402 << 1))
+#define PPC_SLBIA		0x7c0003e4u
+#define PPC_PTESYNC		0x7c4004acu	/* sync 2 */
+#define PPC_SYNC		0x7c0004acu
+#define PPC_ISYNC		0x4c00012cu
 #define PPC_SC1			0x44000022u	/* sc 1: hypercall */
 #define PPC_NOP			0x60000000u
 

@@ -17,7 +17,7 @@ run_host() {
 	case $host in
 	radix)	machine=(-M powernv9) ;;
 	hash)	machine=(-M powernv9); append+=" disable_radix" ;;
-	nested)	machine=(-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9) ;;
+	nested)	machine=(-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -vga none) ;;
 	*)	echo "unknown host '$host' (radix, hash, nested)" >&2; return 2 ;;
 	esac
 	timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 "${machine[@]}" \
