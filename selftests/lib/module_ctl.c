@@ -38,12 +38,17 @@ int module_refcnt(const char *name)
 
 int module_load_file(const char *path)
 {
+	return module_load_file_params(path, "");
+}
+
+int module_load_file_params(const char *path, const char *params)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
 	if (fd < 0)
 		return -errno;
-	r = syscall(SYS_finit_module, fd, "", 0);
+	r = syscall(SYS_finit_module, fd, params, 0);
 	r = r ? -errno : 0;
 	close(fd);
 	return r;

@@ -21,6 +21,7 @@ bool module_is_loaded(const char *name);
 int module_refcnt(const char *name);
 /* 0 or -errno. */
 int module_load_file(const char *path);
+int module_load_file_params(const char *path, const char *params);
 int module_unload(const char *name);
 /* Load kvm-ppc-mmu if it is not loaded: 0, or -errno (-ENOENT: no way to). */
 int ppcmmu_ensure_loaded(void);

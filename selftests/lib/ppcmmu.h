@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Thin wrappers over the module's ioctls for tests: 0 or -errno. */
+#ifndef PPCMMU_SELFTEST_PPCMMU_H
+#define PPCMMU_SELFTEST_PPCMMU_H
+
+#include <stdint.h>
+#include <linux/kvm_ppc_mmu.h>
+
+int ppcmmu_get_caps(int vm_fd, struct kvm_ppc_mmu_caps *caps);
+int ppcmmu_enable(int vm_fd, uint64_t features);
+int ppcmmu_get_state(int vm_fd, struct kvm_ppc_mmu_state *st);
+/* A /proc/meminfo field in bytes, or -1. */
+long long meminfo_bytes(const char *field);
+/*
+ * Free memory in bytes, counting pages on the per-CPU free lists too
+ * (/proc/zoneinfo): MemFree alone misses them, and page-by-page frees (CMA
+ * releases, small allocations) park there. -1 on error.
+ */
+long long free_bytes(void);
+
+#endif
