@@ -76,6 +76,23 @@ static long ppcmmu_hret_from_errno(int err)
 	}
 }
 
+/*
+ * A call that asks for exactly what is in force (typically "keep current")
+ * changes nothing, so it must not cost what a change costs: configure_mmu
+ * rewrites the partition-table entry and flushes the LPID's translations.
+ */
+static bool ppcmmu_plan_in_force(struct kvm *kvm, const struct ppcmmu_proc_tbl_plan *plan)
+{
+	bool same;
+
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	same = plan->radix == kvm_is_radix(kvm) &&
+	       plan->process_table == kvm->arch.process_table &&
+	       plan->gtse == !!(kvm->arch.lpcr & LPCR_GTSE);
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+	return same;
+}
+
 static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 			      const struct ppcmmu_proc_tbl_plan *plan)
 {
@@ -86,6 +103,9 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 	};
 	bool installed = false;
 	int err;
+
+	if (ppcmmu_plan_in_force(kvm, plan))
+		return H_SUCCESS;
 
 	/* Going hash: put the RAM-sized HPT in place while still radix. */
 	if (!plan->radix && kvm_is_radix(kvm) &&

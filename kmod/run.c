@@ -16,16 +16,21 @@
 
 #define PPCMMU_HCALL_NOT_OURS	LONG_MIN
 
-/* The first run freezes the feature set (see KVM_PPC_MMU_ENABLE). */
+/*
+ * The first run freezes the feature set (see KVM_PPC_MMU_ENABLE). Later
+ * runs skip the lock: once vcpus_ran is seen set (acquire), features can no
+ * longer change and the value read after it is the final one.
+ */
 static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
 {
-	u64 features;
-
-	mutex_lock(&vm->lock);
-	vm->vcpus_ran = true;
-	features = vm->features;
-	mutex_unlock(&vm->lock);
-	return features;
+	/* pairs with the store below: features read after it are final */
+	if (!smp_load_acquire(&vm->vcpus_ran)) {
+		mutex_lock(&vm->lock);
+		/* pairs with the load above; ENABLE checks it under the lock */
+		smp_store_release(&vm->vcpus_ran, true);
+		mutex_unlock(&vm->lock);
+	}
+	return READ_ONCE(vm->features);
 }
 
 /* A hash VM about to enter with no HPT: give it one sized from its RAM. */
@@ -55,6 +60,9 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	long hret;
 	int r;
+
+	if (!features)		/* not opted in: exactly KVM-HV */
+		return ppcmmu_orig_ops.vcpu_run(vcpu);
 
 	for (;;) {
 		ppcmmu_prepare_entry(vcpu->kvm, features);

@@ -17,9 +17,9 @@ mkdir -p build/logs
 log=build/logs/demo-$host.log
 echo "demo: booting an emulated POWER9 $host host (QEMU, ~10-20 s)..."
 rc=0
-run_host "$host" build/initramfs.cpio "$log" 300 "ppcmmu.demo=1 loglevel=6" || rc=$?
+run_host "$host" build/initramfs.cpio "$log" 300 "ppcmmu.run=demo loglevel=6" || rc=$?
 grep -E '^(demo:|ppcmmu-init:)|kvm-ppc-mmu' "$log" || true
-if [ $rc -ne 0 ] || ! grep -q '^ppcmmu-init: demo exit=0' "$log"; then
+if [ $rc -ne 0 ] || ! grep -q '^ppcmmu-init: demo exit=0 ' "$log"; then
 	echo "demo failed (qemu status $rc); console log: $log" >&2
 	exit 1
 fi

@@ -13,9 +13,13 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{dev,proc,sys,selftests}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
 cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" "$stage/"
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -I"$root/selftests" -I"$root/uapi" \
-	-o "$stage/demo" "$root/tools/demo/ppc_mmu_demo.c" \
-	"$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
+# Programs run instead of the selftests with ppcmmu.run=NAME.
+helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
+	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c")
+for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c; do
+	powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -I"$root/selftests" -I"$root/uapi" \
+		-o "$stage/${prog%%:*}" "$root/${prog#*:}" "${helpers[@]}"
+done
 cp "$root/kvm-ppc-mmu.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out"

@@ -10,7 +10,7 @@
  * The kernel command line chooses what the tests expect:
  *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
  *   ppcmmu.only=NAME			run just that selftest
- *   ppcmmu.demo=1			run /demo instead of the selftests
+ *   ppcmmu.run=NAME			run /NAME (demo, bench) instead of the selftests
  * tools/run-hosts.sh reads the console and turns it into pass/fail.
  */
 #define _GNU_SOURCE
@@ -135,10 +135,14 @@ int main(void)
 	printf("ppcmmu-init: load kvm.ko -> %d\n", load_module("/kvm.ko"));
 	printf("ppcmmu-init: load kvm-hv.ko -> %d\n", load_module("/kvm-hv.ko"));
 
-	if (cmdline_value("ppcmmu.demo=")) {
-		int st = run_program("/demo", "demo", false);
+	if (cmdline_value("ppcmmu.run=")) {
+		const char *prog = cmdline_value("ppcmmu.run=");
+		int st;
 
-		printf("ppcmmu-init: demo exit=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(path, sizeof(path), "/%.100s", prog);
+		st = run_program(path, prog, false);
+		printf("ppcmmu-init: %s exit=%d signal=%d\n", prog,
+		       WIFEXITED(st) ? WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		goto out;
 	}
 
