@@ -57,6 +57,28 @@ static int new_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t 
 	return r;
 }
 
+#define LPCR_UPRT	0x400000ULL
+#define LPCR_HR		0x100000ULL
+#define LPCR_GTSE	0x400ULL
+
+/* Every vcpu's LPCR has @set bits set and @clear bits clear. */
+static bool lpcr_all(struct guest_vm *vm, uint64_t set, uint64_t clear, const char *what)
+{
+	uint64_t lpcr;
+	struct kvm_one_reg reg = { .id = KVM_REG_PPC_LPCR_64, .addr = (uintptr_t)&lpcr };
+	bool ok = vm->nr_vcpus > 0;
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		lpcr = 0;
+		if (ioctl(vm->vcpus[i].fd, KVM_GET_ONE_REG, &reg))
+			return false;
+		ktap_info("%s: vcpu %d LPCR %#llx", what, i, (unsigned long long)lpcr);
+		ok &= (lpcr & set) == set && !(lpcr & clear);
+	}
+	return ok;
+}
+
 static bool state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what)
 {
 	struct kvm_ppc_mmu_state st;
@@ -153,7 +175,7 @@ static int restart_vcpu(struct guest_vm *vm, int idx, uint64_t pc)
 	return ioctl(vm->vcpus[idx].fd, KVM_SET_REGS, &regs) ? -errno : 0;
 }
 
-/* 6 results */
+/* 7 results */
 static void test_radix_guest(void)
 {
 	struct mmu_guest_result res;
@@ -161,22 +183,25 @@ static void test_radix_guest(void)
 	int r;
 
 	if (!can_radix) {
-		ktap_skip_n(6, "host cannot run radix guests", "radix guest");
+		ktap_skip_n(7, "host cannot run radix guests", "radix guest");
 		return;
 	}
 	r = new_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "radix: VM setup (r=%d)", r);
-		ktap_skip_n(5, "no VM", "radix guest");
+		ktap_skip_n(6, "no VM", "radix guest");
 		return;
 	}
 	prepare_pages(&vm);
 	write_radix_program(&vm, GUEST_CODE_ADDR);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
 	mmu_guest_run(&vm, 0, &res);
 	ktap_result(res.saw_register && res.register_rc == 0,
 		    "radix: H_REGISTER_PROC_TBL answered H_SUCCESS in the kernel (%#llx)",
 		    (unsigned long long)res.register_rc);
+	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "radix"),
+		    "radix: LPCR UPRT, HR, GTSE set on every vcpu, also one that never ran");
 	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "radix"),
 		    "radix: GET_STATE shows the registered table, radix, no HPT");
 	check_translated(&vm, &res, "radix");
@@ -186,7 +211,7 @@ static void test_radix_guest(void)
 /*
  * A guest that registers hash, maps with H_ENTER + SLB, translates; then,
  * where the host also does radix, registers radix and translates again: the
- * switch both ways. 6 + 6 results.
+ * switch both ways. 7 + 7 results.
  */
 static void test_hash_guest_and_switch(void)
 {
@@ -195,19 +220,22 @@ static void test_hash_guest_and_switch(void)
 	int r;
 
 	if (!can_hash) {
-		ktap_skip_n(12, "host cannot run hash guests", "hash guest");
+		ktap_skip_n(14, "host cannot run hash guests", "hash guest");
 		return;
 	}
 	r = new_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "hash: VM setup (r=%d)", r);
-		ktap_skip_n(11, "no VM", "hash guest");
+		ktap_skip_n(13, "no VM", "hash guest");
 		return;
 	}
 	prepare_pages(&vm);
 	write_hash_program(&vm, GUEST_CODE_ADDR, true);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
 	mmu_guest_run(&vm, 0, &res);
+	ktap_result(lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, "hash"),
+		    "hash: LPCR UPRT, HR, GTSE clear on every vcpu");
 	ktap_result(res.saw_register && res.register_rc == 0 && res.saw_henter && res.henter_rc == 0,
 		    "hash: registration and three H_ENTERs succeed (%#llx, %#llx)",
 		    (unsigned long long)res.register_rc, (unsigned long long)res.henter_rc);
@@ -216,7 +244,7 @@ static void test_hash_guest_and_switch(void)
 	check_translated(&vm, &res, "hash");
 
 	if (!can_radix) {
-		ktap_skip_n(6, "host cannot run radix guests: no switch to test", "switch to radix");
+		ktap_skip_n(7, "host cannot run radix guests: no switch to test", "switch to radix");
 		guest_vm_destroy(&vm);
 		return;
 	}
@@ -230,6 +258,8 @@ static void test_hash_guest_and_switch(void)
 		    "hash -> radix: registration succeeds (%#llx)", (unsigned long long)res.register_rc);
 	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "switched"),
 		    "hash -> radix: VM is radix and its HPT is gone");
+	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "switched"),
+		    "hash -> radix: LPCR UPRT, HR, GTSE set again on every vcpu");
 	check_translated(&vm, &res, "after switch to radix");
 	guest_vm_destroy(&vm);
 }
@@ -504,10 +534,12 @@ static void test_storm(bool flip)
 	ktap_result(finished && expect_ok && !other,
 		    "%s: every vcpu finished, answers only H_SUCCESS%s", name,
 		    flip ? " or H_BUSY" : "");
-	/* Whatever won, the VM must be in one consistent mode. */
-	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) ||
-		    state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name),
-		    "%s: VM left in one consistent mode (radix with its table, or hash with its HPT)",
+	/* Whatever won, the VM and all its vcpus must be in one consistent mode. */
+	ktap_result((state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) &&
+		     lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, name)) ||
+		    (state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
+		     lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, name)),
+		    "%s: VM and every vcpu's LPCR left in one mode (radix + table, or hash + HPT)",
 		    name);
 	guest_vm_destroy(&vm);
 }
@@ -602,6 +634,73 @@ static void test_hpt_memory(void)
 		    "other VMs destroyed: memory back within 1 MiB (%lld, %lld)", leak_r, leak_d);
 }
 
+/* KVM_PPC_MMU_ENABLE and GET_STATE as the uapi header documents. 12 results. */
+static void test_enable_and_state_ioctls(void)
+{
+	struct kvm_ppc_mmu_enable e;
+	struct kvm_ppc_mmu_state st;
+	struct guest_exit log[2];
+	struct guest_vm vm;
+	struct gasm a;
+	int r;
+
+	r = new_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	if (r) {
+		ktap_result(0, "ioctls: VM setup (r=%d)", r);
+		ktap_skip_n(11, "no VM", "ioctls");
+		return;
+	}
+	r = ppcmmu_get_state(vm.vm_fd, &st);
+	ktap_result(!r && st.features == 0 &&
+		    st.mode == (can_radix ? KVM_PPC_MMU_MODE_RADIX : KVM_PPC_MMU_MODE_HASH),
+		    "GET_STATE on a VM that never opted in: no features, KVM-HV's default mode");
+
+	memset(&e, 0, sizeof(e));
+	e.features = 1ULL << 40;
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_ENABLE, &e) == -1 && errno == EINVAL,
+		    "ENABLE with an unknown feature -> EINVAL");
+	e.features = FEAT_ALL;
+	e.flags = 1;
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_ENABLE, &e) == -1 && errno == EINVAL,
+		    "ENABLE with flags -> EINVAL");
+	e.flags = 0;
+	e.reserved[0] = 1;
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_ENABLE, &e) == -1 && errno == EINVAL,
+		    "ENABLE with reserved set -> EINVAL");
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_ENABLE, NULL) == -1 && errno == EFAULT,
+		    "ENABLE with a NULL pointer -> EFAULT");
+
+	r = ppcmmu_enable(vm.vm_fd, FEAT_ALL);
+	r = r ? r : ppcmmu_enable(vm.vm_fd, 0);
+	r = r ? r : ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);
+	r = r ? r : ppcmmu_get_state(vm.vm_fd, &st);
+	ktap_result(!r && st.features == KVM_PPC_MMU_FEAT_PROC_TBL,
+		    "before any vcpu ran: enable, opt out, enable again all succeed (r=%d)", r);
+
+	gasm_init(&a, vm.mem + GUEST_CODE_ADDR);
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	r = guest_run_script(&vm, 0, log, 2);
+	ktap_result(r == 1 && ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL) == 0,
+		    "after a vcpu ran: asking for the same set succeeds");
+	r = ppcmmu_enable(vm.vm_fd, FEAT_ALL);
+	ktap_result(r == -EBUSY, "after a vcpu ran: changing the set -> EBUSY (r=%d)", r);
+	ppcmmu_get_state(vm.vm_fd, &st);
+	ktap_result(st.features == KVM_PPC_MMU_FEAT_PROC_TBL, "and the set is unchanged");
+
+	memset(&st, 0, sizeof(st));
+	st.flags = 2;
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_GET_STATE, &st) == -1 && errno == EINVAL,
+		    "GET_STATE with flags -> EINVAL");
+	st.flags = 0;
+	st.reserved[3] = 9;
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_GET_STATE, &st) == -1 && errno == EINVAL,
+		    "GET_STATE with reserved set -> EINVAL");
+	ktap_result(ioctl(vm.vm_fd, KVM_PPC_MMU_GET_STATE, (void *)8) == -1 && errno == EFAULT,
+		    "GET_STATE with a bad pointer -> EFAULT");
+	guest_vm_destroy(&vm);
+}
+
 static int setup_module(void)
 {
 	struct guest_vm vm;
@@ -628,7 +727,7 @@ static int setup_module(void)
 
 int main(void)
 {
-	int planned = 2 + 6 + 12 + 6 + NR_HOSTILE + 2 + 2 + 2 + 4 + 1;
+	int planned = 12 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 2 + 2 + 4 + 1;
 	int r;
 
 	ktap_start(planned);
@@ -647,6 +746,7 @@ int main(void)
 		ktap_finish();
 	}
 
+	test_enable_and_state_ioctls();
 	test_not_opted_in();
 	test_radix_guest();
 	test_hash_guest_and_switch();
