@@ -83,13 +83,19 @@ static void ppcmmu_hpt_free(struct kvm_hpt_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
-/*
- * Give @kvm an HPT sized from its RAM unless it has one already. Returns 0
- * (also when nothing was to do) or -ENOMEM / -EBUSY.
- */
+/* Give @kvm an HPT sized from its RAM unless it has one already. */
 int ppcmmu_hpt_install_sized(struct kvm *kvm)
 {
-	u32 order = ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm));
+	return ppcmmu_hpt_install(kvm, ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm)));
+}
+
+/*
+ * Give @kvm an empty HPT of 2^@order bytes unless it has one already.
+ * Returns 0 (also when it had one), -ENOMEM, or -EBUSY (a hash VM already
+ * running: its table cannot be swapped under it).
+ */
+int ppcmmu_hpt_install(struct kvm *kvm, u32 order)
+{
 	struct kvm_hpt_info info = { 0 };
 	int err;
 

@@ -73,6 +73,63 @@ static long ppcmmu_ioctl_get_state(struct kvm *kvm, void __user *argp)
 	return 0;
 }
 
+static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_ppc_mmu_state st;
+	struct ppcmmu_vm *vm;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	vm = ppcmmu_vm_pin(kvm);
+	if (!vm)
+		return -ENOMEM;
+	return ppcmmu_set_state(vm, &st);
+}
+
+static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_ppc_mmu_cas req;
+	struct ppcmmu_vm *vm;
+	int r;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	r = ppcmmu_check_cas_request(&req);
+	if (r)
+		return r;
+	vm = ppcmmu_vm_pin(kvm);
+	if (!vm)
+		return -ENOMEM;
+	r = ppcmmu_cas_negotiate(vm, req.vec_addr, &req);
+	if (r)
+		return r;
+	if (copy_to_user(argp, &req, sizeof(req)))
+		return -EFAULT;
+	return 0;
+}
+
+static long ppcmmu_ioctl_get_cas(struct kvm *kvm, void __user *argp)
+{
+	struct ppcmmu_vm *vm = ppcmmu_vm_find(kvm);
+	struct kvm_ppc_mmu_cas out;
+	int r;
+
+	if (copy_from_user(&out, argp, sizeof(out)))
+		return -EFAULT;
+	r = ppcmmu_check_cas_request(&out);
+	if (r)
+		return r;
+	if (!vm)
+		return -ENOENT;
+	mutex_lock(&vm->lock);
+	r = vm->cas_valid ? 0 : -ENOENT;
+	out = vm->cas;
+	mutex_unlock(&vm->lock);
+	if (!r && copy_to_user(argp, &out, sizeof(out)))
+		return -EFAULT;
+	return r;
+}
+
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
 {
 	switch (ioctl) {
@@ -82,6 +139,12 @@ long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
 		return ppcmmu_ioctl_enable(kvm, argp);
 	case KVM_PPC_MMU_GET_STATE:
 		return ppcmmu_ioctl_get_state(kvm, argp);
+	case KVM_PPC_MMU_SET_STATE:
+		return ppcmmu_ioctl_set_state(kvm, argp);
+	case KVM_PPC_MMU_CAS:
+		return ppcmmu_ioctl_cas(kvm, argp);
+	case KVM_PPC_MMU_GET_CAS:
+		return ppcmmu_ioctl_get_cas(kvm, argp);
 	default:
 		return -ENOTTY;
 	}

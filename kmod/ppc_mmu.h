@@ -5,6 +5,7 @@
 
 #include <linux/kvm_host.h>
 #include <asm/kvm_ppc.h>
+#include <linux/kvm_ppc_mmu.h>
 
 /*
  * One per HV VM that has entered the module's code in a way that can last
@@ -18,6 +19,8 @@ struct ppcmmu_vm {
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
+	bool cas_valid;		/* cas holds the last CAS outcome */
+	struct kvm_ppc_mmu_cas cas;
 };
 
 /* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
@@ -35,7 +38,6 @@ bool ppcmmu_vm_registry_empty(void);
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);
 
 /* caps.c: the host's abilities, computed once at load */
-struct kvm_ppc_mmu_caps;
 void ppcmmu_host_init(void);
 u64 ppcmmu_guest_modes(void);
 int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
@@ -43,6 +45,7 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
 int ppcmmu_hpt_install_sized(struct kvm *kvm);
+int ppcmmu_hpt_install(struct kvm *kvm, u32 order);
 void ppcmmu_hpt_drop_if_radix(struct kvm *kvm);
 
 /* proc_tbl.c */
@@ -52,7 +55,10 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 
 /* state.c */
-struct kvm_ppc_mmu_state;
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
+int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
+
+/* cas.c */
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out);
 
 #endif /* PPCMMU_PPC_MMU_H */

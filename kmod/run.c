@@ -13,8 +13,10 @@
 #include "ppc_mmu.h"
 #include <asm/kvm_book3s.h>
 #include <asm/hvcall.h>
+#include "logic/papr.h"
 
-#define PPCMMU_HCALL_NOT_OURS	LONG_MIN
+#define PPCMMU_HCALL_NOT_OURS	LONG_MIN	/* exit to the VMM untouched */
+#define PPCMMU_HCALL_TO_VMM	(LONG_MIN + 1)	/* did our part; the VMM finishes it */
 
 /*
  * The first run freezes the feature set (see KVM_PPC_MMU_ENABLE). Later
@@ -33,10 +35,15 @@ static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
 	return READ_ONCE(vm->features);
 }
 
-/* A hash VM about to enter with no HPT: give it one sized from its RAM. */
+/*
+ * A hash VM about to enter with no HPT: give it one sized from its RAM.
+ * In-kernel CAS sizes HPTs from RAM, so it implies this for the time
+ * before the guest's CAS, too.
+ */
 static void ppcmmu_prepare_entry(struct kvm *kvm, u64 features)
 {
-	if (!(features & KVM_PPC_MMU_FEAT_HPT_SIZING) || kvm_is_radix(kvm) ||
+	if (!(features & (KVM_PPC_MMU_FEAT_HPT_SIZING | KVM_PPC_MMU_FEAT_CAS)) ||
+	    kvm_is_radix(kvm) ||
 	    READ_ONCE(kvm->arch.hpt.virt))
 		return;
 	/* On failure KVM-HV falls back to its own default-size table. */
@@ -45,10 +52,18 @@ static void ppcmmu_prepare_entry(struct kvm *kvm, u64 features)
 
 static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64 features)
 {
+	struct kvm_ppc_mmu_cas outcome;
+
 	switch (kvmppc_get_gpr(vcpu, 3)) {
 	case H_REGISTER_PROC_TBL:
 		if (features & KVM_PPC_MMU_FEAT_PROC_TBL)
 			return ppcmmu_h_register_proc_tbl(vm, vcpu);
+		break;
+	case PPCMMU_KVMPPC_H_CAS:
+		/* The VMM builds the device tree: it completes the call. */
+		if ((features & KVM_PPC_MMU_FEAT_CAS) &&
+		    !ppcmmu_cas_negotiate(vm, kvmppc_get_gpr(vcpu, 4), &outcome))
+			return PPCMMU_HCALL_TO_VMM;
 		break;
 	}
 	return PPCMMU_HCALL_NOT_OURS;
@@ -73,7 +88,7 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 			return r;
 
 		hret = ppcmmu_handle_hcall(vm, vcpu, features);
-		if (hret == PPCMMU_HCALL_NOT_OURS)
+		if (hret == PPCMMU_HCALL_NOT_OURS || hret == PPCMMU_HCALL_TO_VMM)
 			return r;
 
 		kvmppc_set_gpr(vcpu, 3, hret);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM_PPC_MMU_GET_STATE: the VM's MMU state read from KVM-HV itself, not
+ * KVM_PPC_MMU_GET_STATE / SET_STATE. The state is read from KVM-HV itself, not
  * from a copy of ours, so it is right whoever changed it (the guest through
  * the module, or the VMM through KVM_PPC_CONFIGURE_V3_MMU).
  */
@@ -8,6 +8,7 @@
 
 #include "ppc_mmu.h"
 #include <asm/kvm_book3s_64.h>
+#include "logic/uapi_checks.h"
 
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 {
@@ -26,4 +27,55 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 	if (kvm->arch.lpcr & LPCR_GTSE)
 		st->state_flags |= KVM_PPC_MMU_STATE_GTSE;
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
+}
+
+/*
+ * KVM_PPC_MMU_SET_STATE: the inverse of ppcmmu_fill_state(), applied with
+ * the same KVM-HV code the guest's own registration uses. Validation comes
+ * first (logic/uapi_checks.c), so a refused state changes nothing.
+ */
+int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
+{
+	bool radix = st->mode == KVM_PPC_MMU_MODE_RADIX;
+	struct kvm_ppc_mmuv3_cfg cfg = {
+		.flags = (radix ? KVM_PPC_MMUV3_RADIX : 0) |
+			 (st->state_flags & KVM_PPC_MMU_STATE_GTSE ? KVM_PPC_MMUV3_GTSE : 0),
+		.process_table = st->process_table,
+	};
+	struct kvm *kvm = vm->kvm;
+	bool installed = false;
+	int r;
+
+	r = ppcmmu_check_set_state(st, ppcmmu_guest_modes());
+	if (r)
+		return r;
+
+	mutex_lock(&vm->lock);
+	r = ppcmmu_enable_transition(vm->features, st->features, vm->vcpus_ran);
+	if (r)
+		goto out;
+
+	if (!radix && st->hpt_order) {
+		mutex_lock(&kvm->arch.mmu_setup_lock);
+		if (kvm->arch.hpt.virt && kvm->arch.hpt.order != st->hpt_order)
+			r = -EBUSY;	/* restore into a VM that has no HPT yet */
+		mutex_unlock(&kvm->arch.mmu_setup_lock);
+		if (!r) {
+			installed = kvm_is_radix(kvm);
+			r = ppcmmu_hpt_install(kvm, st->hpt_order);
+		}
+		if (r)
+			goto out;
+	}
+
+	r = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
+	if (r) {
+		if (installed)
+			ppcmmu_hpt_drop_if_radix(kvm);
+		goto out;
+	}
+	vm->features = st->features;
+out:
+	mutex_unlock(&vm->lock);
+	return r;
 }

@@ -3,6 +3,8 @@
 # failed" line and this script ends with the overall "N passed, N failed".
 #   static checks   sparse, W=1, checkpatch, modinfo, dkms.conf
 #   unit tests      pure logic, native, ASan+UBSan
+#   fuzz            libFuzzer on the CAS parser and the proc-table checks
+#                   (FUZZ_SECONDS per target, default 30)
 #   dkms            add/build/install/remove in a sandbox
 #   emulated hosts  selftests under real KVM-HV: powernv9 radix, powernv9
 #                   hash, pseries nested
@@ -38,6 +40,7 @@ build() {
 stage build build
 stage "static checks" tools/static-checks.sh
 stage "unit tests" tools/unit-tests.sh
+stage fuzz tools/fuzz.sh
 stage dkms tools/dkms-check.sh
 stage "emulated hosts" tools/run-hosts.sh radix hash nested
 

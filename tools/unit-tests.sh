@@ -9,8 +9,8 @@ out=$root/build/unit
 mkdir -p "$out"
 cc=${CC:-clang}
 cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -fsanitize=address,undefined
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic")
-logic=("$root"/kmod/logic/*.c)
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests")
+logic=("$root"/kmod/logic/*.c "$root"/selftests/lib/cas_vectors.c)
 
 pass=0 fail=0
 for t in "$root"/kmod/logic/tests/test_*.c; do

@@ -16,6 +16,10 @@
 #define PPCMMU_H_P2		(-55)
 #define PPCMMU_H_P3		(-56)
 #define PPCMMU_H_P4		(-57)
+#define PPCMMU_H_MULTI_THREADS_ACTIVE	(-9005)
+
+/* KVM's private hypercall SLOF uses for client-architecture-support */
+#define PPCMMU_KVMPPC_H_CAS	0xf002
 
 /* H_REGISTER_PROC_TBL (0x37C) flags, argument 1 */
 #define PPCMMU_H_REGISTER_PROC_TBL	0x37C

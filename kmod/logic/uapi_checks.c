@@ -8,6 +8,7 @@
  */
 #include "uapi_checks.h"
 #include <linux/kvm_ppc_mmu.h>
+#include "papr.h"
 
 bool ppcmmu_all_zero(const void *buf, size_t len)
 {
@@ -56,5 +57,45 @@ int ppcmmu_enable_transition(u64 cur, u64 req, bool vcpus_ran)
 {
 	if (vcpus_ran && cur != req)
 		return -EBUSY;
+	return 0;
+}
+
+int ppcmmu_check_cas_request(const struct kvm_ppc_mmu_cas *req)
+{
+	if (req->flags)
+		return -EINVAL;
+	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+int ppcmmu_check_set_state(const struct kvm_ppc_mmu_state *st, u64 guest_modes)
+{
+	bool radix = st->mode == KVM_PPC_MMU_MODE_RADIX;
+
+	if (ppcmmu_check_state_request(st))
+		return -EINVAL;
+	if (st->features & ~KVM_PPC_MMU_FEAT_ALL)
+		return -EINVAL;
+	if (st->mode != KVM_PPC_MMU_MODE_RADIX && st->mode != KVM_PPC_MMU_MODE_HASH)
+		return -EINVAL;
+	if (st->state_flags & ~KVM_PPC_MMU_STATE_GTSE)
+		return -EINVAL;
+	if (radix) {
+		/* a radix entry always has GR; the table itself may be absent */
+		if (!(st->process_table & PPCMMU_PATB_GR) || st->hpt_order ||
+		    (st->process_table & PPCMMU_PRTS_MASK) > 24 ||
+		    (st->process_table & ~(PPCMMU_PATB_GR | PPCMMU_PRTB_MASK | PPCMMU_PRTS_MASK)))
+			return -EINVAL;
+	} else {
+		/* hash with SLB only: KVM-HV runs no segment tables */
+		if (st->process_table)
+			return -EINVAL;
+		if (st->hpt_order && (st->hpt_order < PPCMMU_HPT_ORDER_MIN ||
+				      st->hpt_order > PPCMMU_HPT_ORDER_MAX))
+			return -EINVAL;
+	}
+	if (!(guest_modes & (radix ? KVM_PPC_MMU_GUEST_RADIX : KVM_PPC_MMU_GUEST_HASH)))
+		return -EOPNOTSUPP;
 	return 0;
 }

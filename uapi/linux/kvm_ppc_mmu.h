@@ -113,7 +113,17 @@ struct kvm_ppc_mmu_caps {
  * gives every hash guest 16 MiB.
  */
 #define KVM_PPC_MMU_FEAT_HPT_SIZING	(1ULL << 1)
-#define KVM_PPC_MMU_FEAT_ALL		(KVM_PPC_MMU_FEAT_PROC_TBL | KVM_PPC_MMU_FEAT_HPT_SIZING)
+/*
+ * The guest's KVMPPC_H_CAS hypercall (0xf002, r4 = guest real address of
+ * ibm,architecture-vec, as SLOF issues it) is negotiated in the kernel: the
+ * vector is parsed, the MMU mode chosen and applied (HPT allocated for hash),
+ * exactly as KVM_PPC_MMU_CAS would. The exit then still reaches the VMM,
+ * which reads the outcome with KVM_PPC_MMU_GET_CAS and finishes its
+ * device-tree work.
+ */
+#define KVM_PPC_MMU_FEAT_CAS		(1ULL << 2)
+#define KVM_PPC_MMU_FEAT_ALL		(KVM_PPC_MMU_FEAT_PROC_TBL | KVM_PPC_MMU_FEAT_HPT_SIZING | \
+					 KVM_PPC_MMU_FEAT_CAS)
 
 /*
  * KVM_PPC_MMU_ENABLE - opt this VM in to features (replaces the set).
@@ -167,5 +177,89 @@ struct kvm_ppc_mmu_state {
 };
 
 #define KVM_PPC_MMU_GET_STATE	_IOWR(KVM_PPC_MMU_IO, 0x02, struct kvm_ppc_mmu_state)
+
+/*
+ * KVM_PPC_MMU_SET_STATE - put a VM into a saved MMU state (migration,
+ * snapshots): the struct KVM_PPC_MMU_GET_STATE returned on the source.
+ *
+ * In:  flags 0, reserved zero; features, mode, process_table, state_flags
+ *      and hpt_order as GET_STATE gave them. A hash VM gets an empty HPT of
+ *      hpt_order (0: allocated when first needed); restore its contents
+ *      through KVM's own KVM_PPC_GET_HTAB_FD (write mode) afterwards.
+ * Errors: EINVAL malformed state (unknown bits, radix with an HPT or
+ *         without PATB_GR, hash with a process table, order out of
+ *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
+ *         is in KVM_RUN, or features would change after a vcpu ran.
+ * Nothing changes when it fails.
+ */
+#define KVM_PPC_MMU_SET_STATE	_IOW(KVM_PPC_MMU_IO, 0x03, struct kvm_ppc_mmu_state)
+
+/* struct kvm_ppc_mmu_cas.status */
+#define KVM_PPC_MMU_CAS_ACCEPTED	0	/* mode chosen and applied */
+#define KVM_PPC_MMU_CAS_MALFORMED	1	/* .reason says why */
+#define KVM_PPC_MMU_CAS_MODE_UNAVAILABLE 2	/* guest asks only for what the host lacks */
+#define KVM_PPC_MMU_CAS_BUSY		3	/* other vcpus in KVM_RUN: cannot switch */
+#define KVM_PPC_MMU_CAS_NO_MEMORY	4	/* the HPT could not be allocated */
+
+/* struct kvm_ppc_mmu_cas.reason, with KVM_PPC_MMU_CAS_MALFORMED */
+#define KVM_PPC_MMU_CAS_ERR_NOT_IN_RAM		1
+#define KVM_PPC_MMU_CAS_ERR_PVR_TRUNCATED	2
+#define KVM_PPC_MMU_CAS_ERR_PVR_UNTERMINATED	3	/* > 512 PVR pairs */
+#define KVM_PPC_MMU_CAS_ERR_COUNT_TRUNCATED	4
+#define KVM_PPC_MMU_CAS_ERR_VEC_TRUNCATED	5
+#define KVM_PPC_MMU_CAS_ERR_NO_OV5		6	/* fewer than 5 option vectors */
+#define KVM_PPC_MMU_CAS_ERR_NO_PVR		7	/* no PVR this host can be */
+
+/* struct kvm_ppc_mmu_cas.out_flags */
+#define KVM_PPC_MMU_CAS_OUT_GTSE	(1U << 0)	/* radix with GTSE */
+/*
+ * The guest does not announce ISA 3.00 (OV1 byte 3 bit 0): it runs hash,
+ * and the VMM must clear the radix bit (byte 40 bit 0) of the CPUs'
+ * ibm,pa-features, which some pre-ISA-3.00 kernels cannot handle.
+ */
+#define KVM_PPC_MMU_CAS_OUT_LEGACY	(1U << 1)
+
+/*
+ * KVM_PPC_MMU_CAS - negotiate the MMU part of client-architecture-support.
+ * KVM_PPC_MMU_GET_CAS - read the last outcome (either way in); ENOENT if
+ *                       there was none.
+ *
+ * In (KVM_PPC_MMU_CAS): flags 0, reserved zero, vec_addr = guest real
+ *     address of the guest's ibm,architecture-vec (top 4 bits ignored, as
+ *     for KVMPPC_H_CAS). The vector is read from guest RAM, never past it.
+ * Out: status (KVM_PPC_MMU_CAS_*); with MALFORMED, reason; hcall_ret, the
+ *     value to return to the guest (H_SUCCESS when accepted; H_PARAMETER,
+ *     H_HARDWARE, H_MULTI_THREADS_ACTIVE or H_NO_MEM otherwise; QEMU stops the VM on
+ *     MODE_UNAVAILABLE and a VMM may do the same);
+ *     when accepted: mode, out_flags, compat_pvr (the logical PVR to set
+ *     with KVM_REG_PPC_ARCH_COMPAT, 0 = run as the host's own PVR),
+ *     hpt_order (HPT allocated for a hash guest, sized from RAM; 0 for
+ *     radix), ov5_ack_byte24/26 (MMU bytes for the guest's
+ *     /chosen/ibm,architecture-vec-5), and always platform_byte24 (this
+ *     host's ibm,arch-vec-5-platform-support byte 24: 0x80 either, 0x40
+ *     radix only, 0x00 hash only; advertise it before CAS).
+ * The ioctl itself fails only for EFAULT/EINVAL (bad argument) or ENOMEM;
+ * every verdict on the vector is a status. Nothing about the VM changes
+ * unless status is ACCEPTED.
+ */
+struct kvm_ppc_mmu_cas {
+	__u64 flags;
+	__u64 vec_addr;
+	__u32 status;
+	__u32 reason;
+	__s64 hcall_ret;
+	__u32 mode;
+	__u32 out_flags;
+	__u32 compat_pvr;
+	__u32 hpt_order;
+	__u8 ov5_ack_byte24;
+	__u8 ov5_ack_byte26;
+	__u8 platform_byte24;
+	__u8 pad[5];
+	__u64 reserved[6];
+};
+
+#define KVM_PPC_MMU_CAS		_IOWR(KVM_PPC_MMU_IO, 0x04, struct kvm_ppc_mmu_cas)
+#define KVM_PPC_MMU_GET_CAS	_IOWR(KVM_PPC_MMU_IO, 0x05, struct kvm_ppc_mmu_cas)
 
 #endif /* _UAPI_LINUX_KVM_PPC_MMU_H */

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MMU part of ibm,client-architecture-support, for KVM_PPC_MMU_CAS and
+ * for KVMPPC_H_CAS intercepted in run.c.
+ *
+ * The vector is copied out of guest RAM (never past the memslot holding its
+ * start, never more than the parser can use), parsed and judged by the pure
+ * code in logic/, and only an accepted outcome touches the VM:
+ *   hash chosen: an HPT sized from RAM is put in place and KVM-HV's
+ *     configure_mmu switches the VM to HPT; it builds the VRMA on the next
+ *     entry, so a guest that issued CAS in radix real mode keeps running.
+ *   radix chosen: a radix VM stays as it is (the guest registers its
+ *     process table next, as with QEMU); a hash VM is switched to radix.
+ */
+#include <linux/slab.h>
+
+#include "ppc_mmu.h"
+#include <asm/kvm_book3s_64.h>
+#include <asm/hvcall.h>
+#include "logic/cas_decide.h"
+#include "logic/papr.h"
+
+static_assert(PPCMMU_H_MULTI_THREADS_ACTIVE == H_MULTI_THREADS_ACTIVE);
+static_assert(PPCMMU_CAS_ACCEPTED == KVM_PPC_MMU_CAS_ACCEPTED);
+static_assert(PPCMMU_CAS_MALFORMED == KVM_PPC_MMU_CAS_MALFORMED);
+static_assert(PPCMMU_CAS_MODE_UNAVAILABLE == KVM_PPC_MMU_CAS_MODE_UNAVAILABLE);
+static_assert(PPCMMU_CAS_BUSY == KVM_PPC_MMU_CAS_BUSY);
+static_assert(PPCMMU_CAS_NO_MEMORY == KVM_PPC_MMU_CAS_NO_MEMORY);
+static_assert(PPCMMU_CAS_ERR_NOT_IN_RAM == KVM_PPC_MMU_CAS_ERR_NOT_IN_RAM);
+static_assert(PPCMMU_CAS_ERR_NO_PVR == KVM_PPC_MMU_CAS_ERR_NO_PVR);
+
+/* Bytes of guest RAM from @gpa to the end of its memslot, at most @max. */
+static size_t ppcmmu_ram_bytes_from(struct kvm *kvm, u64 gpa, size_t max)
+{
+	struct kvm_memory_slot *slot;
+	size_t avail = 0;
+	u64 end;
+	int idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+	if (slot && !(slot->flags & KVM_MEMSLOT_INVALID)) {
+		end = (slot->base_gfn + slot->npages) << PAGE_SHIFT;
+		avail = min_t(u64, end - gpa, max);
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return avail;
+}
+
+static u32 ppcmmu_max_compat_pvr(void)
+{
+	return cpu_has_feature(CPU_FTR_ARCH_31) ? PPCMMU_PVR_ARCH_31 : PPCMMU_PVR_ARCH_300;
+}
+
+static void ppcmmu_cas_refuse(struct ppcmmu_cas_decision *d, enum ppcmmu_cas_status status,
+			      long hret)
+{
+	d->status = status;
+	d->hcall_ret = hret;
+}
+
+/* Make the VM's MMU what @d says; on failure change nothing. */
+static void ppcmmu_cas_apply(struct kvm *kvm, struct ppcmmu_cas_decision *d)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = { 0 };
+	bool installed = false;
+	int err;
+
+	if (d->radix) {
+		if (kvm_is_radix(kvm))
+			return;
+		cfg.flags = KVM_PPC_MMUV3_RADIX | (d->gtse ? KVM_PPC_MMUV3_GTSE : 0);
+		cfg.process_table = PATB_GR;
+	} else {
+		err = ppcmmu_hpt_install_sized(kvm);
+		if (err == -ENOMEM) {
+			ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
+			return;
+		}
+		installed = !err && kvm_is_radix(kvm);
+		if (!kvm_is_radix(kvm))
+			return;		/* hash already; it has an HPT now */
+	}
+
+	err = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
+	if (!err)
+		return;
+	if (installed)
+		ppcmmu_hpt_drop_if_radix(kvm);
+	if (err == -EBUSY)
+		ppcmmu_cas_refuse(d, PPCMMU_CAS_BUSY, H_MULTI_THREADS_ACTIVE);
+	else
+		ppcmmu_cas_refuse(d, PPCMMU_CAS_MODE_UNAVAILABLE, H_HARDWARE);
+}
+
+static void ppcmmu_cas_report(struct kvm *kvm, const struct ppcmmu_cas_decision *d,
+			      u64 vec_addr, struct kvm_ppc_mmu_cas *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->vec_addr = vec_addr;
+	out->status = d->status;
+	out->reason = d->reason;
+	out->hcall_ret = d->hcall_ret;
+	out->platform_byte24 = ppcmmu_cas_platform_byte24(ppcmmu_guest_modes());
+	if (d->status != PPCMMU_CAS_ACCEPTED)
+		return;
+	out->mode = d->radix ? KVM_PPC_MMU_MODE_RADIX : KVM_PPC_MMU_MODE_HASH;
+	out->out_flags = (d->gtse ? KVM_PPC_MMU_CAS_OUT_GTSE : 0) |
+			 (d->legacy ? KVM_PPC_MMU_CAS_OUT_LEGACY : 0);
+	out->compat_pvr = d->compat_pvr;
+	out->ov5_ack_byte24 = d->ack_byte24;
+	out->ov5_ack_byte26 = d->ack_byte26;
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	out->hpt_order = kvm->arch.hpt.virt ? kvm->arch.hpt.order : 0;
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+}
+
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out)
+{
+	u64 gpa = vec_addr & ~(0xfULL << 60);	/* as QEMU's ppc64_phys_to_real */
+	struct kvm *kvm = vm->kvm;
+	struct ppcmmu_cas_decision d;
+	struct ppcmmu_cas_vec *vec;
+	enum ppcmmu_cas_err err;
+	size_t len;
+	u8 *buf;
+
+	buf = kvmalloc(PPCMMU_CAS_MAX_BYTES, GFP_KERNEL_ACCOUNT);
+	vec = kzalloc(sizeof(*vec), GFP_KERNEL_ACCOUNT);
+	if (!buf || !vec) {
+		kvfree(buf);
+		kfree(vec);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&vm->lock);
+	len = ppcmmu_ram_bytes_from(kvm, gpa, PPCMMU_CAS_MAX_BYTES);
+	if (!len || kvm_read_guest(kvm, gpa, buf, len))
+		err = PPCMMU_CAS_ERR_NOT_IN_RAM;
+	else
+		err = ppcmmu_cas_parse(buf, len, mfspr(SPRN_PVR), ppcmmu_max_compat_pvr(), vec);
+
+	ppcmmu_cas_decide(vec, err, ppcmmu_guest_modes(), &d);
+	if (d.status == PPCMMU_CAS_ACCEPTED)
+		ppcmmu_cas_apply(kvm, &d);
+	ppcmmu_cas_report(kvm, &d, vec_addr, out);
+	vm->cas = *out;
+	vm->cas_valid = true;
+	mutex_unlock(&vm->lock);
+
+	kvfree(buf);
+	kfree(vec);
+	return 0;
+}
