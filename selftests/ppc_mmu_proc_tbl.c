@@ -23,6 +23,7 @@
 #include "lib/mmu_guest.h"
 #include "lib/module_ctl.h"
 #include "lib/ppcmmu.h"
+#include "lib/test_env.h"
 
 #define MEM_64M		(64UL << 20)
 #define MEM_48M		(48UL << 20)
@@ -30,7 +31,7 @@
 #define KVM_DEFAULT_ORDER 24
 #define GR		(1ULL << 63)
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
-#define B_VALUE		0x0123456789abcdefULL
+#define B_VALUE		TEST_B_VALUE
 #define H_BUSY		1
 #define H_PARAMETER	((uint64_t)-4)
 #define H_P2		((uint64_t)-55)
@@ -41,21 +42,6 @@
 
 static struct kvm_ppc_mmu_caps caps;
 static bool can_radix, can_hash, forced;
-
-/* A VM in @mmu with @features, 64 MiB unless @mem says otherwise. */
-static int new_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features)
-{
-	int r = guest_vm_create(vm, mem);
-
-	if (r)
-		return r;
-	r = guest_vm_set_mmu(vm, mmu);
-	if (!r && features)
-		r = ppcmmu_enable(vm->vm_fd, features);
-	if (r)
-		guest_vm_destroy(vm);
-	return r;
-}
 
 #define LPCR_UPRT	0x400000ULL
 #define LPCR_HR		0x100000ULL
@@ -79,17 +65,6 @@ static bool lpcr_all(struct guest_vm *vm, uint64_t set, uint64_t clear, const ch
 	return ok;
 }
 
-static bool state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what)
-{
-	struct kvm_ppc_mmu_state st;
-	int r = ppcmmu_get_state(vm_fd, &st);
-
-	ktap_info("%s: state mode %u process_table %#llx hpt_order %u flags %#llx", what,
-		  st.mode, (unsigned long long)st.process_table, st.hpt_order,
-		  (unsigned long long)st.state_flags);
-	return !r && st.mode == mode && st.process_table == pt && st.hpt_order == order;
-}
-
 /* 2 results */
 static void test_not_opted_in(void)
 {
@@ -99,7 +74,7 @@ static void test_not_opted_in(void)
 	struct gasm a;
 	int r;
 
-	r = new_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_HPT_SIZING);
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_HPT_SIZING);
 	if (r) {
 		ktap_result(0, "not opted in: VM setup (r=%d)", r);
 		ktap_skip_n(1, "no VM", "not opted in");
@@ -135,12 +110,6 @@ static void check_translated(struct guest_vm *vm, const struct mmu_guest_result 
 	ktap_result(res->done && !res->other_hcall,
 		    "%s: ran to the end, no hypercall reached the VMM (%#llx)", name,
 		    (unsigned long long)res->other_hcall);
-}
-
-static void prepare_pages(struct guest_vm *vm)
-{
-	memset(vm->mem + MMU_GUEST_PAGE_A, 0, 4096);
-	*(uint64_t *)(vm->mem + MMU_GUEST_PAGE_B) = B_VALUE;
 }
 
 static void write_radix_program(struct guest_vm *vm, uint64_t at)
@@ -186,13 +155,13 @@ static void test_radix_guest(void)
 		ktap_skip_n(7, "host cannot run radix guests", "radix guest");
 		return;
 	}
-	r = new_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "radix: VM setup (r=%d)", r);
 		ktap_skip_n(6, "no VM", "radix guest");
 		return;
 	}
-	prepare_pages(&vm);
+	test_pages(&vm);
 	write_radix_program(&vm, GUEST_CODE_ADDR);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
@@ -202,7 +171,7 @@ static void test_radix_guest(void)
 		    (unsigned long long)res.register_rc);
 	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "radix"),
 		    "radix: LPCR UPRT, HR, GTSE set on every vcpu, also one that never ran");
-	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "radix"),
+	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "radix"),
 		    "radix: GET_STATE shows the registered table, radix, no HPT");
 	check_translated(&vm, &res, "radix");
 	guest_vm_destroy(&vm);
@@ -223,13 +192,13 @@ static void test_hash_guest_and_switch(void)
 		ktap_skip_n(14, "host cannot run hash guests", "hash guest");
 		return;
 	}
-	r = new_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "hash: VM setup (r=%d)", r);
 		ktap_skip_n(13, "no VM", "hash guest");
 		return;
 	}
-	prepare_pages(&vm);
+	test_pages(&vm);
 	write_hash_program(&vm, GUEST_CODE_ADDR, true);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
@@ -239,7 +208,7 @@ static void test_hash_guest_and_switch(void)
 	ktap_result(res.saw_register && res.register_rc == 0 && res.saw_henter && res.henter_rc == 0,
 		    "hash: registration and three H_ENTERs succeed (%#llx, %#llx)",
 		    (unsigned long long)res.register_rc, (unsigned long long)res.henter_rc);
-	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, "hash"),
+	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, "hash"),
 		    "hash: GET_STATE shows hash with an HPT sized from 64 MiB (order %d)", ORDER_64M);
 	check_translated(&vm, &res, "hash");
 
@@ -248,7 +217,7 @@ static void test_hash_guest_and_switch(void)
 		guest_vm_destroy(&vm);
 		return;
 	}
-	prepare_pages(&vm);
+	test_pages(&vm);
 	write_radix_program(&vm, 0x800);
 	r = restart_vcpu(&vm, 0, 0x800);
 	if (r)
@@ -256,7 +225,7 @@ static void test_hash_guest_and_switch(void)
 	mmu_guest_run(&vm, 0, &res);
 	ktap_result(res.saw_register && res.register_rc == 0,
 		    "hash -> radix: registration succeeds (%#llx)", (unsigned long long)res.register_rc);
-	ktap_result(state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "switched"),
+	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "switched"),
 		    "hash -> radix: VM is radix and its HPT is gone");
 	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "switched"),
 		    "hash -> radix: LPCR UPRT, HR, GTSE set again on every vcpu");
@@ -276,32 +245,32 @@ static void test_legacy_guest(void)
 			    "legacy guest");
 		return;
 	}
-	r = new_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "legacy: VM setup (r=%d)", r);
 		ktap_skip_n(5, "no VM", "legacy guest");
 		return;
 	}
-	prepare_pages(&vm);
+	test_pages(&vm);
 	write_hash_program(&vm, GUEST_CODE_ADDR, false);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	mmu_guest_run(&vm, 0, &res);
 	ktap_result(res.saw_henter && res.henter_rc == 0 &&
-		    state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, "legacy"),
+		    test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, "legacy"),
 		    "legacy: never registers, gets an HPT sized from RAM at first entry");
 	check_translated(&vm, &res, "legacy");
 	guest_vm_destroy(&vm);
 
 	/* The same guest without the feature gets KVM-HV's fixed default. */
-	r = new_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
 	if (!r) {
-		prepare_pages(&vm);
+		test_pages(&vm);
 		write_hash_program(&vm, GUEST_CODE_ADDR, false);
 		guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 		mmu_guest_run(&vm, 0, &res);
 	}
 	ktap_result(!r && res.saw_translated &&
-		    state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, KVM_DEFAULT_ORDER, "not opted in"),
+		    test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, KVM_DEFAULT_ORDER, "not opted in"),
 		    "without the feature the same guest gets KVM-HV's 16 MiB HPT");
 	if (!r)
 		guest_vm_destroy(&vm);
@@ -351,7 +320,7 @@ static void test_hostile_arguments(void)
 	struct gasm a;
 	int i, r, same = 1;
 
-	r = new_vm(&vm, MEM_48M, radix_vm ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = test_vm(&vm, MEM_48M, radix_vm ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "hostile: VM setup (r=%d)", r);
 		ktap_skip_n(NR_HOSTILE + 1, "no VM", "hostile");
@@ -498,7 +467,7 @@ static void test_storm(bool flip)
 		ktap_skip_n(2, "host cannot run both modes", name);
 		return;
 	}
-	r = new_vm(&vm, MEM_64M, can_radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = test_vm(&vm, MEM_64M, can_radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "%s: VM setup (r=%d)", name, r);
 		ktap_skip_n(1, "no VM", name);
@@ -535,9 +504,9 @@ static void test_storm(bool flip)
 		    "%s: every vcpu finished, answers only H_SUCCESS%s", name,
 		    flip ? " or H_BUSY" : "");
 	/* Whatever won, the VM and all its vcpus must be in one consistent mode. */
-	ktap_result((state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) &&
+	ktap_result((test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) &&
 		     lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, name)) ||
-		    (state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
+		    (test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
 		     lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, name)),
 		    "%s: VM and every vcpu's LPCR left in one mode (radix + table, or hash + HPT)",
 		    name);
@@ -564,11 +533,11 @@ static long long memory_per_vm(enum guest_mmu mmu, uint64_t features, bool hash_
 	sync();
 	before = free_bytes();
 	for (i = 0; i < MEM_VMS; i++) {
-		if (new_vm(&vms[i], MEM_256M, mmu, features)) {
+		if (test_vm(&vms[i], MEM_256M, mmu, features)) {
 			ok = 0;
 			break;
 		}
-		prepare_pages(&vms[i]);
+		test_pages(&vms[i]);
 		if (hash_guest)
 			write_hash_program(&vms[i], GUEST_CODE_ADDR, can_radix);
 		else
@@ -644,7 +613,7 @@ static void test_enable_and_state_ioctls(void)
 	struct gasm a;
 	int r;
 
-	r = new_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	r = test_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
 	if (r) {
 		ktap_result(0, "ioctls: VM setup (r=%d)", r);
 		ktap_skip_n(11, "no VM", "ioctls");
@@ -701,50 +670,13 @@ static void test_enable_and_state_ioctls(void)
 	guest_vm_destroy(&vm);
 }
 
-static int setup_module(void)
-{
-	struct guest_vm vm;
-	int r;
-
-	r = ppcmmu_ensure_loaded();
-	if (r || guest_vm_create(&vm, 16 << 20))
-		return r ? r : -ENODEV;
-	r = ppcmmu_get_caps(vm.vm_fd, &caps);
-	guest_vm_destroy(&vm);
-	if (r || !(caps.host_flags & KVM_PPC_MMU_HOST_NO_MIXING))
-		return r;
-
-	/* POWER9 DD2.0 rig: reload offering hash too, to test the switch. */
-	r = ppcmmu_ensure_unloaded();
-	r = r ? r : module_load_file_params(ppcmmu_ko_path(), "allow_hash_on_no_mixing_cpu=1");
-	if (r || guest_vm_create(&vm, 16 << 20))
-		return r ? r : -ENODEV;
-	r = ppcmmu_get_caps(vm.vm_fd, &caps);
-	guest_vm_destroy(&vm);
-	forced = true;
-	return r;
-}
-
 int main(void)
 {
 	int planned = 12 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 2 + 2 + 4 + 1;
-	int r;
 
-	ktap_start(planned);
-	if (!ppcmmu_ko_path() && !module_is_loaded(PPCMMU_MODNAME)) {
-		ktap_skip_n(planned, "kvm-ppc-mmu not available", "proc_tbl");
-		ktap_finish();
-	}
-	r = setup_module();
+	test_env_begin(planned, "proc_tbl", &caps, &forced);
 	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
 	can_hash = caps.guest_modes & KVM_PPC_MMU_GUEST_HASH;
-	ktap_info("guest modes %#llx host flags %#llx%s", (unsigned long long)caps.guest_modes,
-		  (unsigned long long)caps.host_flags, forced ? " (mixing forced for the test)" : "");
-	if (r) {
-		ktap_skip_n(planned - 1, "module setup failed", "proc_tbl");
-		ktap_result(0, "module setup (r=%d)", r);
-		ktap_finish();
-	}
 
 	test_enable_and_state_ioctls();
 	test_not_opted_in();
@@ -756,10 +688,7 @@ int main(void)
 	test_storm(true);
 	test_hpt_memory();
 
-	if (forced) {
-		ppcmmu_ensure_unloaded();
-		ppcmmu_ensure_loaded();
-	}
+	test_env_restore(forced);
 	ktap_result(module_is_loaded(PPCMMU_MODNAME), "module loaded at the end");
 	ktap_finish();
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,9 +107,52 @@ int guest_vcpu_add(struct guest_vm *vm, uint64_t pc, uint64_t msr)
 	return vm->nr_vcpus - 1;
 }
 
+/*
+ * A guest that goes wrong (a translation fault it has no handler for) can
+ * spin in its interrupt vectors forever without an exit. Every KVM_RUN is
+ * bounded by a per-thread timer whose signal makes KVM_RUN return EINTR,
+ * so a broken guest fails its test in seconds instead of hanging it.
+ */
+static __thread timer_t run_timer;
+static __thread bool run_timer_made;
+static __thread volatile sig_atomic_t run_timer_fired;
+
+static void run_timer_signal(int sig)
+{
+	(void)sig;
+	run_timer_fired = 1;
+}
+
+static int run_timer_arm(long seconds)
+{
+	struct itimerspec its = { .it_value.tv_sec = seconds };
+	struct sigevent sev = { 0 };
+	struct sigaction sa = { 0 };
+
+	if (!run_timer_made) {
+		sa.sa_handler = run_timer_signal;	/* no SA_RESTART: KVM_RUN sees EINTR */
+		sigaction(SIGUSR2, &sa, NULL);
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = SIGUSR2;
+		sev._sigev_un._tid = syscall(SYS_gettid);
+		if (timer_create(CLOCK_MONOTONIC, &sev, &run_timer))
+			return -errno;
+		run_timer_made = true;
+	}
+	run_timer_fired = 0;
+	return timer_settime(run_timer, 0, &its, NULL) ? -errno : 0;
+}
+
 int guest_vcpu_run(struct guest_vm *vm, int idx)
 {
-	return ioctl(vm->vcpus[idx].fd, KVM_RUN, 0) ? -errno : 0;
+	int r;
+
+	run_timer_arm(GUEST_RUN_TIMEOUT_S);
+	r = ioctl(vm->vcpus[idx].fd, KVM_RUN, 0) ? -errno : 0;
+	run_timer_arm(0);
+	if (r == -EINTR && run_timer_fired)
+		return -ETIMEDOUT;
+	return r;
 }
 
 int guest_run_script(struct guest_vm *vm, int idx, struct guest_exit *log,

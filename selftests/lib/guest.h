@@ -13,6 +13,8 @@
 
 #define GUEST_MAX_VCPUS		8
 #define GUEST_CODE_ADDR		0x100ULL
+/* One KVM_RUN longer than this is a broken guest: -ETIMEDOUT. */
+#define GUEST_RUN_TIMEOUT_S	20
 
 /* Real mode (no IR/DR), 64-bit, little endian, machine checks on. */
 #define GUEST_MSR_REAL		0x8000000000001001ULL
@@ -56,7 +58,7 @@ struct guest_exit {
 int guest_vm_create(struct guest_vm *vm, size_t mem_size);
 int guest_vm_set_mmu(struct guest_vm *vm, enum guest_mmu mmu);
 int guest_vcpu_add(struct guest_vm *vm, uint64_t pc, uint64_t msr);
-/* KVM_RUN once; 0 or -errno. */
+/* KVM_RUN once; 0 or -errno (-ETIMEDOUT after GUEST_RUN_TIMEOUT_S). */
 int guest_vcpu_run(struct guest_vm *vm, int idx);
 /*
  * Run until the guest makes hcall TEST_HCALL_DONE or @max_exits exits pass.

@@ -95,19 +95,39 @@ void mmu_guest_build_hash(struct gasm *a)
 	gasm_emit(a, PPC_ISYNC);
 }
 
-void mmu_guest_translate(struct gasm *a)
+/* Store MMU_GUEST_MAGIC + @slot at EA A + 8 * @slot, load EA B + 8 * @slot. */
+static void access_through_mmu(struct gasm *a, int slot, enum mmu_guest_tag tag)
+{
+	gasm_li64(a, 8, MMU_GUEST_EA_A + 8 * slot);
+	gasm_li64(a, 9, MMU_GUEST_MAGIC + slot);
+	gasm_emit(a, PPC_STD(9, 8, 0));
+	gasm_li64(a, 8, MMU_GUEST_EA_B + 8 * slot);
+	gasm_emit(a, PPC_LD(5, 8, 0));
+	gasm_emit(a, PPC_MFMSR(6));
+	report(a, tag);
+}
+
+static void translation_on(struct gasm *a)
 {
 	gasm_emit(a, PPC_MFMSR(7));
 	gasm_emit(a, PPC_ORI(7, 7, GUEST_MSR_IR | GUEST_MSR_DR));
 	gasm_emit(a, PPC_MTMSRD(7));
 	gasm_emit(a, PPC_ISYNC);
-	gasm_li64(a, 8, MMU_GUEST_EA_A);
-	gasm_li64(a, 9, MMU_GUEST_MAGIC);
-	gasm_emit(a, PPC_STD(9, 8, 0));
-	gasm_li64(a, 8, MMU_GUEST_EA_B);
-	gasm_emit(a, PPC_LD(5, 8, 0));
-	gasm_emit(a, PPC_MFMSR(6));
-	report(a, TAG_TRANSLATED);
+}
+
+void mmu_guest_translate(struct gasm *a)
+{
+	translation_on(a);
+	access_through_mmu(a, 0, TAG_TRANSLATED);
+	gasm_hcall(a, TEST_HCALL_DONE);
+	gasm_emit(a, PPC_B_SELF);
+}
+
+void mmu_guest_translate_twice(struct gasm *a)
+{
+	translation_on(a);
+	access_through_mmu(a, 0, TAG_TRANSLATED);
+	access_through_mmu(a, 1, TAG_TRANSLATED_AGAIN);
 	gasm_hcall(a, TEST_HCALL_DONE);
 	gasm_emit(a, PPC_B_SELF);
 }
@@ -137,6 +157,13 @@ void mmu_guest_run(struct guest_vm *vm, int idx, struct mmu_guest_result *res)
 			res->saw_translated = true;
 			res->value_read = log[i].args[1];
 			res->msr = log[i].args[2];
+		} else if (log[i].nr == TEST_HCALL_REPORT && log[i].args[0] == TAG_CAS) {
+			res->saw_cas = true;
+			res->cas_rc = log[i].args[1];
+		} else if (log[i].nr == TEST_HCALL_REPORT && log[i].args[0] == TAG_TRANSLATED_AGAIN) {
+			res->saw_translated_again = true;
+			res->value_read_again = log[i].args[1];
+			res->msr_again = log[i].args[2];
 		} else if (!res->other_hcall) {
 			res->other_hcall = log[i].nr;
 		}

@@ -41,6 +41,8 @@ enum mmu_guest_tag {
 	TAG_REGISTER = 0x100,	/* r5 = H_REGISTER_PROC_TBL return code */
 	TAG_HENTER = 0x200,	/* r5 = OR of the three H_ENTER codes, r6 = last */
 	TAG_TRANSLATED = 0x300,	/* r5 = value read through EA B, r6 = MSR */
+	TAG_TRANSLATED_AGAIN = 0x301,	/* the same through EA A/B + 8 */
+	TAG_CAS = 0x400,	/* r5 = what the VMM answered to KVMPPC_H_CAS */
 };
 
 /* H_REGISTER_PROC_TBL(flags, base, 0, size) and REPORT(TAG_REGISTER, rc). */
@@ -49,8 +51,10 @@ void mmu_guest_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t 
 void mmu_guest_build_radix(struct gasm *a);
 /* H_ENTER the three HPTEs, REPORT(TAG_HENTER), load the two SLB entries. */
 void mmu_guest_build_hash(struct gasm *a);
-/* IR|DR on, store magic via EA A, load via EA B, REPORT(TAG_TRANSLATED). */
+/* IR|DR on, store magic via EA A, load via EA B, REPORT(TAG_TRANSLATED), DONE. */
 void mmu_guest_translate(struct gasm *a);
+/* The same, then again one doubleword further (TAG_TRANSLATED_AGAIN), DONE. */
+void mmu_guest_translate_twice(struct gasm *a);
 
 /* What a run of such a guest reported. */
 struct mmu_guest_result {
@@ -62,6 +66,11 @@ struct mmu_guest_result {
 	bool saw_translated;
 	uint64_t value_read;
 	uint64_t msr;
+	bool saw_cas;
+	uint64_t cas_rc;
+	bool saw_translated_again;
+	uint64_t value_read_again;
+	uint64_t msr_again;
 	bool done;
 	uint64_t other_hcall;	/* first hcall the test did not expect, or 0 */
 };

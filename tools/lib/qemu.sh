@@ -28,3 +28,25 @@ run_host() {
 	sed -i 's/\r$//' "$log"
 	return $rc
 }
+
+# run_program_in_host PROG HOST TIMEOUT [EXTRA_APPEND]
+#   Set up, build, and boot HOST with /PROG (tools/initramfs/init.c's
+#   ppcmmu.run=) instead of the selftests; print PROG's "PROG:" lines.
+#   Fails if the program did not exit 0; the log is build/logs/PROG-HOST.log.
+run_program_in_host() {
+	local prog=$1 host=$2 timeout_s=$3 extra=${4:-} rc=0
+	local log=$ppcmmu_root/build/logs/$prog-$host.log
+
+	bash "$ppcmmu_root/tools/setup.sh" || return 1
+	make -s -C "$ppcmmu_root" modules || return 1
+	make -s -C "$ppcmmu_root/selftests" || return 1
+	"$ppcmmu_root/tools/mkinitramfs.sh" "$ppcmmu_root/build/initramfs.cpio" || return 1
+	mkdir -p "$ppcmmu_root/build/logs"
+	run_host "$host" "$ppcmmu_root/build/initramfs.cpio" "$log" "$timeout_s" \
+		"ppcmmu.run=$prog $extra" || rc=$?
+	grep -E "^($prog:|ppcmmu-init:)|kvm-ppc-mmu" "$log" || true
+	if [ $rc -ne 0 ] || ! grep -q "^ppcmmu-init: $prog exit=0 " "$log"; then
+		echo "$prog failed (qemu status $rc); console log: $log" >&2
+		return 1
+	fi
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared set-up for the guest selftests that exercise the module's MMU work. */
+#ifndef PPCMMU_SELFTEST_TEST_ENV_H
+#define PPCMMU_SELFTEST_TEST_ENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm_ppc_mmu.h>
+
+#include "guest.h"
+
+#define TEST_B_VALUE	0x0123456789abcdefULL
+
+/*
+ * Load kvm-ppc-mmu and read its caps. On a POWER9 < DD2.2 radix host (the
+ * emulated rig) reload it with allow_hash_on_no_mixing_cpu=1 so hash and
+ * the radix <-> hash switch can be exercised; *forced says so.
+ */
+int test_env_load(struct kvm_ppc_mmu_caps *caps, bool *forced);
+/*
+ * Start a KTAP program of @planned results that needs the module: load it
+ * (test_env_load), log the host's modes, and on failure report every
+ * result as skipped/failed and exit. Fills @caps and @forced.
+ */
+void test_env_begin(int planned, const char *name, struct kvm_ppc_mmu_caps *caps, bool *forced);
+/* Undo the forced reload: leave the module loaded plainly for later tests. */
+void test_env_restore(bool forced);
+/* A VM in @mmu with @features (0: not opted in). */
+int test_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features);
+/* Clear page A, put TEST_B_VALUE in page B (see lib/mmu_guest.h). */
+void test_pages(struct guest_vm *vm);
+/* The VM's state is exactly this (logged either way). */
+bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what);
+
+#endif
