@@ -17,10 +17,11 @@
 #include "lib/guest_asm.h"
 #include "lib/ktap.h"
 #include "lib/module_ctl.h"
+#include "lib/ppcmmu.h"
 
 #define GUEST_MEM	(64UL << 20)
 #define MAX_EXITS	8
-#define NR_TESTS	14
+#define NR_TESTS	16
 
 /*
  * KVM-HV answers H_SET_DABR in the kernel; on ISA 2.07+ without
@@ -189,6 +190,37 @@ static void test_vm_across_load(void)
 	guest_vm_destroy(&vm);
 }
 
+/*
+ * A guest that spins without ever exiting must not trap its VMM: a signal
+ * ends KVM_RUN (EINTR) on plain KVM-HV and through the module's run loop
+ * alike. This is also what bounds every other test's runs. 2 results.
+ */
+static void test_spinning_guest(void)
+{
+	struct guest_vm vm;
+	struct gasm a;
+	int opted, r;
+
+	for (opted = 0; opted <= 1; opted++) {
+		r = ppcmmu_ensure_loaded();
+		r = r ? r : guest_vm_create(&vm, GUEST_MEM);
+		if (r) {
+			ktap_result(0, "spinning guest: VM (r=%d)", r);
+			continue;
+		}
+		if (opted)
+			r = ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_ALL);
+		gasm_init(&a, vm.mem + GUEST_CODE_ADDR);
+		gasm_emit(&a, PPC_B_SELF);
+		if (!r && guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL) < 0)
+			r = -EIO;
+		r = r ? r : guest_vcpu_run_for(&vm, 0, 2);
+		ktap_result(r == -ETIMEDOUT, "guest spinning in '%s' VM: KVM_RUN ends on a signal (r=%d)",
+			    opted ? "opted-in" : "plain", r);
+		guest_vm_destroy(&vm);
+	}
+}
+
 int main(void)
 {
 	ktap_start(NR_TESTS);
@@ -199,5 +231,6 @@ int main(void)
 	test_mode("radix", GUEST_MMU_RADIX, KVM_CAP_PPC_MMU_RADIX);
 	test_mode("hash", GUEST_MMU_HASH, KVM_CAP_PPC_MMU_HASH_V3);
 	test_vm_across_load();
+	test_spinning_guest();
 	ktap_finish();
 }

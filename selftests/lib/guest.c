@@ -145,12 +145,19 @@ static int run_timer_arm(long seconds)
 
 int guest_vcpu_run(struct guest_vm *vm, int idx)
 {
+	return guest_vcpu_run_for(vm, idx, GUEST_RUN_TIMEOUT_S);
+}
+
+int guest_vcpu_run_for(struct guest_vm *vm, int idx, long seconds)
+{
+	bool fired;
 	int r;
 
-	run_timer_arm(GUEST_RUN_TIMEOUT_S);
+	run_timer_arm(seconds);
 	r = ioctl(vm->vcpus[idx].fd, KVM_RUN, 0) ? -errno : 0;
+	fired = run_timer_fired;	/* read before disarming clears it */
 	run_timer_arm(0);
-	if (r == -EINTR && run_timer_fired)
+	if (r == -EINTR && fired)
 		return -ETIMEDOUT;
 	return r;
 }

@@ -60,6 +60,7 @@ int guest_vm_set_mmu(struct guest_vm *vm, enum guest_mmu mmu);
 int guest_vcpu_add(struct guest_vm *vm, uint64_t pc, uint64_t msr);
 /* KVM_RUN once; 0 or -errno (-ETIMEDOUT after GUEST_RUN_TIMEOUT_S). */
 int guest_vcpu_run(struct guest_vm *vm, int idx);
+int guest_vcpu_run_for(struct guest_vm *vm, int idx, long seconds);
 /*
  * Run until the guest makes hcall TEST_HCALL_DONE or @max_exits exits pass.
  * Each TEST_HCALL_REPORT is answered with r3=0 and r4=args[0]+1 and logged.
