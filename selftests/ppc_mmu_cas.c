@@ -29,7 +29,6 @@
 #define ORDER_64M	19
 #define GR		(1ULL << 63)
 #define VEC_ADDR	0x400000ULL
-#define H_CAS		0xf002ULL
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
 #define FEAT_NO_CAS	(KVM_PPC_MMU_FEAT_ALL & ~KVM_PPC_MMU_FEAT_CAS)
 
@@ -52,51 +51,6 @@ static size_t write_vector(uint8_t *at, enum vec_kind k)
 	default:
 		return cas_vec_linux49(at);
 	}
-}
-
-/*
- * The guest: CAS(r4 = vector); REPORT(TAG_CAS, rc). On success it follows
- * the VMM's answer (r4 = mode, r5 = legacy), as a kernel follows the device
- * tree: radix -> build tables, register, translate; hash -> register
- * (legacy guests never do), H_ENTER + SLB, translate.
- */
-static void write_cas_guest(struct guest_vm *vm, uint64_t vec_addr)
-{
-	uint32_t *fail_br, *hash_br, *legacy_br;
-	struct gasm a;
-
-	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
-	gasm_li64(&a, 4, vec_addr);
-	gasm_emit(&a, PPC_LI(5, 0));
-	gasm_emit(&a, PPC_LI(6, 0));
-	gasm_hcall(&a, H_CAS);
-	gasm_emit(&a, PPC_MR(20, 3));
-	gasm_emit(&a, PPC_MR(21, 4));
-	gasm_emit(&a, PPC_MR(22, 5));
-	gasm_emit(&a, PPC_MR(5, 20));
-	gasm_emit(&a, PPC_LI(4, TAG_CAS));
-	gasm_hcall(&a, TEST_HCALL_REPORT);
-	gasm_emit(&a, PPC_CMPDI(20, 0));
-	fail_br = a.p;
-	gasm_emit(&a, 0);
-	gasm_emit(&a, PPC_CMPDI(21, KVM_PPC_MMU_MODE_RADIX));
-	hash_br = a.p;
-	gasm_emit(&a, 0);
-	mmu_guest_build_radix(&a);
-	mmu_guest_register(&a, PROC_TBL_NEW_RADIX_GTSE, MMU_GUEST_PROC_TBL, 0);
-	mmu_guest_translate(&a);
-	*hash_br = PPC_BNE((int)((a.p - hash_br) * 4));
-	gasm_emit(&a, PPC_CMPDI(22, 1));
-	legacy_br = a.p;
-	gasm_emit(&a, 0);
-	mmu_guest_register(&a, PROC_TBL_NEW_HASH_SLB, 0, 0);
-	/* beq: bc 12,2 */
-	*legacy_br = (uint32_t)(16 << 26 | 12 << 21 | 2 << 16 | (((a.p - legacy_br) * 4) & 0xfffc));
-	mmu_guest_build_hash(&a);
-	mmu_guest_translate(&a);
-	*fail_br = PPC_BNE((int)((a.p - fail_br) * 4));
-	gasm_hcall(&a, TEST_HCALL_DONE);
-	gasm_emit(&a, PPC_B_SELF);
 }
 
 struct cas_run {
@@ -128,7 +82,7 @@ static void run_cas(enum vec_kind k, uint64_t vec_addr, bool intercept, struct c
 	write_vector(vm.mem + VEC_ADDR, k);
 	if (mangle)
 		mangle(&vm);
-	write_cas_guest(&vm, vec_addr);
+	mmu_guest_cas_program(&vm, vec_addr);
 	r = guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	run = vm.vcpus[0].run;
 	ppcmmu_get_state(vm.vm_fd, &cr->before);

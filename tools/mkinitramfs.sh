@@ -15,7 +15,8 @@ powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tool
 cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" "$stage/"
 # Programs run instead of the selftests with ppcmmu.run=NAME.
 helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
-	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c")
+	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c"
+	 "$root/selftests/lib/cas_vectors.c")
 for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c; do
 	powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -I"$root/selftests" -I"$root/uapi" \
 		-o "$stage/${prog%%:*}" "$root/${prog#*:}" "${helpers[@]}"

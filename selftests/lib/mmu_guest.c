@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include <linux/kvm_ppc_mmu.h>
+
 #include "mmu_guest.h"
 
 #define RADIX_L2	(MMU_GUEST_RADIX_ROOT + 0x10000)
@@ -130,6 +132,51 @@ void mmu_guest_translate_twice(struct gasm *a)
 	access_through_mmu(a, 1, TAG_TRANSLATED_AGAIN);
 	gasm_hcall(a, TEST_HCALL_DONE);
 	gasm_emit(a, PPC_B_SELF);
+}
+
+/*
+ * The guest: CAS(r4 = vector); REPORT(TAG_CAS, rc). On success it follows
+ * the VMM's answer (r4 = mode, r5 = legacy), as a kernel follows the device
+ * tree: radix -> build tables, register, translate; hash -> register
+ * (legacy guests never do), H_ENTER + SLB, translate.
+ */
+void mmu_guest_cas_program(struct guest_vm *vm, uint64_t vec_addr)
+{
+	uint32_t *fail_br, *hash_br, *legacy_br;
+	struct gasm a;
+
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_li64(&a, 4, vec_addr);
+	gasm_emit(&a, PPC_LI(5, 0));
+	gasm_emit(&a, PPC_LI(6, 0));
+	gasm_hcall(&a, H_CAS);
+	gasm_emit(&a, PPC_MR(20, 3));
+	gasm_emit(&a, PPC_MR(21, 4));
+	gasm_emit(&a, PPC_MR(22, 5));
+	gasm_emit(&a, PPC_MR(5, 20));
+	gasm_emit(&a, PPC_LI(4, TAG_CAS));
+	gasm_hcall(&a, TEST_HCALL_REPORT);
+	gasm_emit(&a, PPC_CMPDI(20, 0));
+	fail_br = a.p;
+	gasm_emit(&a, 0);
+	gasm_emit(&a, PPC_CMPDI(21, KVM_PPC_MMU_MODE_RADIX));
+	hash_br = a.p;
+	gasm_emit(&a, 0);
+	mmu_guest_build_radix(&a);
+	mmu_guest_register(&a, PROC_TBL_NEW_RADIX_GTSE, MMU_GUEST_PROC_TBL, 0);
+	mmu_guest_translate(&a);
+	*hash_br = PPC_BNE((int)((a.p - hash_br) * 4));
+	gasm_emit(&a, PPC_CMPDI(22, 1));
+	legacy_br = a.p;
+	gasm_emit(&a, 0);
+	mmu_guest_register(&a, PROC_TBL_NEW_HASH_SLB, 0, 0);
+	/* beq: bc 12,2 */
+	*legacy_br = (uint32_t)(16 << 26 | 12 << 21 | 2 << 16 | (((a.p - legacy_br) * 4) & 0xfffc));
+	mmu_guest_build_hash(&a);
+	mmu_guest_translate(&a);
+	*fail_br = PPC_BNE((int)((a.p - fail_br) * 4));
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	gasm_emit(&a, PPC_B_SELF);
 }
 
 void mmu_guest_run(struct guest_vm *vm, int idx, struct mmu_guest_result *res)

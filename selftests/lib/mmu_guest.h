@@ -56,6 +56,16 @@ void mmu_guest_translate(struct gasm *a);
 /* The same, then again one doubleword further (TAG_TRANSLATED_AGAIN), DONE. */
 void mmu_guest_translate_twice(struct gasm *a);
 
+#define H_CAS			0xf002ULL	/* KVMPPC_H_CAS, as SLOF issues it */
+
+/*
+ * A whole boot sequence at GUEST_CODE_ADDR: CAS with the vector at
+ * @vec_addr, REPORT(TAG_CAS, rc), then follow the VMM's answer (r4 = mode,
+ * r5 = legacy): radix -> tables, registration, translation; hash ->
+ * registration (not for legacy), H_ENTER + SLB, translation.
+ */
+void mmu_guest_cas_program(struct guest_vm *vm, uint64_t vec_addr);
+
 /* What a run of such a guest reported. */
 struct mmu_guest_result {
 	int exits;		/* -errno, or number of exits seen */
