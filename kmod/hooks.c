@@ -145,6 +145,11 @@ int ppcmmu_hooks_install(void)
 		pr_err("kvm-ppc-mmu: kvm-hv is being unloaded; not hooking it\n");
 		return -ENODEV;
 	}
+	if (!ops->configure_mmu) {
+		pr_err("kvm-ppc-mmu: this kvm-hv has no configure_mmu (needs POWER9 / ISA 3.00 support)\n");
+		module_put(owner);
+		return -ENODEV;
+	}
 	if (!ppcmmu_ops_unhooked(ops, owner)) {
 		pr_err("kvm-ppc-mmu: kvm-hv's ops are already hooked by another module; refusing to chain\n");
 		module_put(owner);

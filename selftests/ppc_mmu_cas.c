@@ -426,7 +426,7 @@ static void test_migrate(bool radix)
 	guest_vm_destroy(&b);
 }
 
-/* 2 results */
+/* 3 results */
 static void test_restore_refused(void)
 {
 	struct kvm_ppc_mmu_state st;
@@ -453,11 +453,25 @@ static void test_restore_refused(void)
 	r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
 	ktap_result(r == -EINVAL, "restore an HPT of order 17 -> EINVAL (r=%d)", r);
 	guest_vm_destroy(&vm);
+
+	/* The largest architected HPT (64 TiB): refused for memory, quietly. */
+	if (!can_hash) {
+		ktap_skip("host cannot run hash guests", "restore a 2^46-byte HPT");
+		return;
+	}
+	st.hpt_order = 46;
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
+	ktap_result(r == -ENOMEM && test_state_is(vm.vm_fd, can_radix ? KVM_PPC_MMU_MODE_RADIX :
+						  KVM_PPC_MMU_MODE_HASH, 0, 0,
+						  "after 2^46 HPT"),
+		    "restore a 2^46-byte HPT -> ENOMEM, VM unchanged (r=%d)", r);
+	guest_vm_destroy(&vm);
 }
 
 int main(void)
 {
-	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 8 + 2 + 1;
+	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 8 + 3 + 1;
 	int k;
 
 	test_env_begin(planned, "cas", &caps, &forced);
