@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "lib/guest.h"
@@ -129,6 +130,35 @@ static void test_load_without_kvm_hv(void)
 	ktap_result(r == 0, "kvm-hv reloaded (r=%d)", r);
 }
 
+/*
+ * A second hook on kvm-hv (here: the same code under another name) must be
+ * refused, whichever loads first, and say why. 5 results.
+ */
+static void test_second_hook_refused(void)
+{
+	const char *twin = getenv("PPC_MMU_TWIN_KO");
+	int kmsg, r;
+
+	if (!twin) {
+		ktap_skip_n(5, "PPC_MMU_TWIN_KO not set", "second hook");
+		return;
+	}
+	r = module_load_file(ppcmmu_ko_path());
+	kmsg = kmsg_open_tail();
+	r = r ? r : module_load_file(twin);
+	ktap_result(r == -EBUSY, "twin refused while kvm-ppc-mmu hooks kvm-hv (r=%d)", r);
+	ktap_result(kmsg_find(kmsg, "already hooked by another module"), "kernel log says why");
+	close(kmsg);
+	r = module_unload(PPCMMU_MODNAME);
+	r = r ? r : module_load_file(twin);
+	ktap_result(r == 0, "twin loads once kvm-ppc-mmu is gone (r=%d)", r);
+	r = module_load_file(ppcmmu_ko_path());
+	ktap_result(r == -EBUSY, "and then kvm-ppc-mmu is refused (r=%d)", r);
+	r = module_unload("kvm_ppc_mmu_twin");
+	ktap_result(r == 0 && module_refcnt(KVM_HV_MODNAME) == 0,
+		    "twin unloads and kvm-hv is free again (r=%d)", r);
+}
+
 static void test_load_unload_cycles(void)
 {
 	struct guest_vm vm;
@@ -149,9 +179,9 @@ static void test_load_unload_cycles(void)
 
 int main(void)
 {
-	ktap_start(22);
+	ktap_start(27);
 	if (!ppcmmu_ko_path()) {
-		ktap_skip_n(22, "PPC_MMU_KO not set", "module lifecycle");
+		ktap_skip_n(27, "PPC_MMU_KO not set", "module lifecycle");
 		ktap_finish();
 	}
 	if (ppcmmu_ensure_unloaded())
@@ -161,6 +191,7 @@ int main(void)
 	test_unload_refused_while_vm_ran();	/* 4 */
 	test_vm_outlives_module();		/* 3 */
 	test_load_without_kvm_hv();		/* 4 */
+	test_second_hook_refused();		/* 5 */
 	test_load_unload_cycles();		/* 1 */
 
 	/* Leave the module loaded, as the other tests expect. */

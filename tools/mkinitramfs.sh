@@ -22,5 +22,12 @@ for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c; d
 		-o "$stage/${prog%%:*}" "$root/${prog#*:}" "${helpers[@]}"
 done
 cp "$root/kvm-ppc-mmu.ko" "$stage/"
+# A twin of the module under another name (selftests: a second hook is refused).
+twin=$root/build/twin
+rm -rf "$twin" && mkdir -p "$twin"
+cp -r "$root/Kbuild" "$root/kmod" "$root/uapi" "$twin/"
+make -s -C "$root/build/kernel/current/headers" M="$twin" ARCH=powerpc \
+	CROSS_COMPILE=powerpc64le-linux-gnu- PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
+cp "$twin/kvm-ppc-mmu-twin.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out"

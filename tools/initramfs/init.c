@@ -129,6 +129,7 @@ int main(void)
 		setenv("PPC_MMU_EXPECT_HOST", host, 1);
 	setenv("PPC_MMU_KO", "/kvm-ppc-mmu.ko", 1);
 	setenv("PPC_MMU_KVM_HV_KO", "/kvm-hv.ko", 1);
+	setenv("PPC_MMU_TWIN_KO", "/kvm-ppc-mmu-twin.ko", 1);
 	setenv("PATH", "/selftests:/", 1);
 
 	printf("ppcmmu-init: host=%s\n", host ? host : "?");
