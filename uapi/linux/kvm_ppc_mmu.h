@@ -119,7 +119,9 @@ struct kvm_ppc_mmu_caps {
  * vector is parsed, the MMU mode chosen and applied (HPT allocated for hash),
  * exactly as KVM_PPC_MMU_CAS would. The exit then still reaches the VMM,
  * which reads the outcome with KVM_PPC_MMU_GET_CAS and finishes its
- * device-tree work.
+ * device-tree work. (Should the kernel lack memory to read the vector, the
+ * exit arrives with no new outcome: GET_CAS then still shows the previous
+ * one, or ENOENT; KVM_PPC_MMU_CAS can be called instead.)
  */
 #define KVM_PPC_MMU_FEAT_CAS		(1ULL << 2)
 #define KVM_PPC_MMU_FEAT_ALL		(KVM_PPC_MMU_FEAT_PROC_TBL | KVM_PPC_MMU_FEAT_HPT_SIZING | \
