@@ -30,4 +30,24 @@ make -s -C "$root/build/kernel/current/headers" M="$twin" ARCH=powerpc \
 	CROSS_COMPILE=powerpc64le-linux-gnu- PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
 cp "$twin/kvm-ppc-mmu-twin.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
+# kselftest's own runner with a shell to run it, if tools/kselftest-tree.sh
+# built them (ppcmmu.run=kselftest-runner; see tools/kselftest-check.sh).
+if [ -d "$root/build/kselftest" ] && [ -x "$root/build/busybox/bin/busybox" ]; then
+	mkdir -p "$stage/bin"
+	cp "$root/build/busybox/bin/busybox" "$stage/bin/"
+	ln -s busybox "$stage/bin/sh"
+	cp -r "$root/build/kselftest" "$stage/kselftest"
+	cat >"$stage/kselftest-runner" <<'RUNNER'
+#!/bin/sh
+/bin/busybox --install -s /bin
+export PATH=/bin:$PATH
+# runner.sh logs to /dev/stdout; devtmpfs has no such links (udev makes them)
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+cd /kselftest && exec ./run_kselftest.sh
+RUNNER
+	chmod +x "$stage/kselftest-runner"
+fi
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out"

@@ -8,6 +8,8 @@
 #   dkms            add/build/install/remove in a sandbox
 #   emulated hosts  selftests under real KVM-HV: powernv9 radix, powernv9
 #                   hash, pseries nested
+#   kselftest runner the same programs built and installed by the kernel's
+#                   kselftest Makefile and run by its run_kselftest.sh
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
 set -uo pipefail
 
@@ -43,6 +45,7 @@ stage "unit tests" tools/unit-tests.sh
 stage fuzz tools/fuzz.sh
 stage dkms tools/dkms-check.sh
 stage "emulated hosts" tools/run-hosts.sh radix hash nested
+stage "kselftest runner" tools/kselftest-check.sh
 
 echo "=== total ($(( $(date +%s) - start ))s)"
 echo "$total_pass passed, $total_fail failed"
