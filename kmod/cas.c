@@ -62,34 +62,29 @@ static void ppcmmu_cas_refuse(struct ppcmmu_cas_decision *d, enum ppcmmu_cas_sta
 /* Make the VM's MMU what @d says; on failure change nothing. */
 static void ppcmmu_cas_apply(struct kvm *kvm, struct ppcmmu_cas_decision *d)
 {
-	struct kvm_ppc_mmuv3_cfg cfg = { 0 };
-	bool installed = false;
+	struct kvm_ppc_mmuv3_cfg cfg = { 0 };	/* hash, no process table */
+	u32 hpt_order = 0;
 	int err;
 
+	if (d->radix == kvm_is_radix(kvm)) {
+		/* radix stays as it is; hash only needs its HPT, if it has none */
+		if (!d->radix && ppcmmu_hpt_install_sized(kvm) == -ENOMEM)
+			ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
+		return;
+	}
 	if (d->radix) {
-		if (kvm_is_radix(kvm))
-			return;
 		cfg.flags = KVM_PPC_MMUV3_RADIX | (d->gtse ? KVM_PPC_MMUV3_GTSE : 0);
 		cfg.process_table = PATB_GR;
 	} else {
-		err = ppcmmu_hpt_install_sized(kvm);
-		if (err == -ENOMEM) {
-			ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
-			return;
-		}
-		installed = !err && kvm_is_radix(kvm);
-		if (!kvm_is_radix(kvm))
-			return;		/* hash already; it has an HPT now */
+		hpt_order = ppcmmu_hpt_sized_order(kvm);
 	}
 
-	err = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
-	if (!err)
-		return;
-	if (installed)
-		ppcmmu_hpt_drop_if_radix(kvm);
-	if (err == -EBUSY)
+	err = ppcmmu_configure_mmu(kvm, &cfg, hpt_order);
+	if (err == -ENOMEM)
+		ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
+	else if (err == -EBUSY)
 		ppcmmu_cas_refuse(d, PPCMMU_CAS_BUSY, H_MULTI_THREADS_ACTIVE);
-	else
+	else if (err)
 		ppcmmu_cas_refuse(d, PPCMMU_CAS_MODE_UNAVAILABLE, H_HARDWARE);
 }
 

@@ -83,10 +83,16 @@ static void ppcmmu_hpt_free(struct kvm_hpt_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
+/* log2 of the HPT size @kvm's RAM calls for. */
+u32 ppcmmu_hpt_sized_order(struct kvm *kvm)
+{
+	return ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm));
+}
+
 /* Give @kvm an HPT sized from its RAM unless it has one already. */
 int ppcmmu_hpt_install_sized(struct kvm *kvm)
 {
-	return ppcmmu_hpt_install(kvm, ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm)));
+	return ppcmmu_hpt_install(kvm, ppcmmu_hpt_sized_order(kvm));
 }
 
 /*
@@ -124,11 +130,37 @@ int ppcmmu_hpt_install(struct kvm *kvm, u32 order)
 	return err;
 }
 
-/* Undo ppcmmu_hpt_install_sized() when the switch to hash did not happen. */
-void ppcmmu_hpt_drop_if_radix(struct kvm *kvm)
+/* Undo ppcmmu_hpt_install() when the switch to hash did not happen. */
+static void ppcmmu_hpt_drop_if_radix(struct kvm *kvm)
 {
 	mutex_lock(&kvm->arch.mmu_setup_lock);
 	if (kvm_is_radix(kvm) && kvm->arch.hpt.virt)
 		ppcmmu_hpt_free(&kvm->arch.hpt);
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
+}
+
+/*
+ * Apply @cfg with KVM-HV's own configure_mmu (the code behind
+ * KVM_PPC_CONFIGURE_V3_MMU). Going hash with a non-zero @hpt_order, an
+ * empty HPT of that size is put in place first, so KVM-HV keeps it instead
+ * of allocating its default; if the switch then fails, a table installed
+ * into a still-radix VM is taken back, so a refusal changes nothing.
+ * Returns 0 or -errno (-EBUSY: other vcpus running, -ENOMEM, -EINVAL).
+ */
+int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg, u32 hpt_order)
+{
+	bool to_hash = !(cfg->flags & KVM_PPC_MMUV3_RADIX);
+	bool installed = false;
+	int err;
+
+	if (to_hash && hpt_order) {
+		installed = kvm_is_radix(kvm);
+		err = ppcmmu_hpt_install(kvm, hpt_order);
+		if (err)
+			return err;
+	}
+	err = ppcmmu_orig_ops.configure_mmu(kvm, cfg);
+	if (err && installed)
+		ppcmmu_hpt_drop_if_radix(kvm);
+	return err;
 }

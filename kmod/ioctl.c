@@ -77,9 +77,13 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 {
 	struct kvm_ppc_mmu_state st;
 	struct ppcmmu_vm *vm;
+	int r;
 
 	if (copy_from_user(&st, argp, sizeof(st)))
 		return -EFAULT;
+	r = ppcmmu_check_set_state(&st, ppcmmu_guest_modes());
+	if (r)
+		return r;	/* refused before the VM is pinned: nothing changed */
 	vm = ppcmmu_vm_pin(kvm);
 	if (!vm)
 		return -ENOMEM;

@@ -44,9 +44,10 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
+u32 ppcmmu_hpt_sized_order(struct kvm *kvm);
 int ppcmmu_hpt_install_sized(struct kvm *kvm);
 int ppcmmu_hpt_install(struct kvm *kvm, u32 order);
-void ppcmmu_hpt_drop_if_radix(struct kvm *kvm);
+int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg, u32 hpt_order);
 
 /* proc_tbl.c */
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
@@ -56,6 +57,7 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 
 /* state.c */
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
+/* @st must have passed ppcmmu_check_set_state() */
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
 
 /* cas.c */

@@ -101,25 +101,17 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 			 (plan->gtse ? KVM_PPC_MMUV3_GTSE : 0),
 		.process_table = plan->process_table,
 	};
-	bool installed = false;
-	int err;
+	u32 hpt_order = 0;
 
 	if (ppcmmu_plan_in_force(kvm, plan))
 		return H_SUCCESS;
 
-	/* Going hash: put the RAM-sized HPT in place while still radix. */
+	/* Radix going hash: with the RAM-sized HPT, not KVM-HV's default. */
 	if (!plan->radix && kvm_is_radix(kvm) &&
-	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING)) {
-		err = ppcmmu_hpt_install_sized(kvm);
-		if (err)
-			return ppcmmu_hret_from_errno(err);
-		installed = true;
-	}
+	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING))
+		hpt_order = ppcmmu_hpt_sized_order(kvm);
 
-	err = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
-	if (err && installed)
-		ppcmmu_hpt_drop_if_radix(kvm);
-	return ppcmmu_hret_from_errno(err);
+	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt_order));
 }
 
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)

@@ -31,8 +31,8 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 
 /*
  * KVM_PPC_MMU_SET_STATE: the inverse of ppcmmu_fill_state(), applied with
- * the same KVM-HV code the guest's own registration uses. Validation comes
- * first (logic/uapi_checks.c), so a refused state changes nothing.
+ * the same KVM-HV code the guest's own registration uses. The ioctl
+ * validates first (logic/uapi_checks.c), so a refused state changes nothing.
  */
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 {
@@ -43,12 +43,7 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 		.process_table = st->process_table,
 	};
 	struct kvm *kvm = vm->kvm;
-	bool installed = false;
 	int r;
-
-	r = ppcmmu_check_set_state(st, ppcmmu_guest_modes());
-	if (r)
-		return r;
 
 	mutex_lock(&vm->lock);
 	r = ppcmmu_enable_transition(vm->features, st->features, vm->vcpus_ran);
@@ -60,21 +55,13 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 		if (kvm->arch.hpt.virt && kvm->arch.hpt.order != st->hpt_order)
 			r = -EBUSY;	/* restore into a VM that has no HPT yet */
 		mutex_unlock(&kvm->arch.mmu_setup_lock);
-		if (!r) {
-			installed = kvm_is_radix(kvm);
-			r = ppcmmu_hpt_install(kvm, st->hpt_order);
-		}
 		if (r)
 			goto out;
 	}
 
-	r = ppcmmu_orig_ops.configure_mmu(kvm, &cfg);
-	if (r) {
-		if (installed)
-			ppcmmu_hpt_drop_if_radix(kvm);
-		goto out;
-	}
-	vm->features = st->features;
+	r = ppcmmu_configure_mmu(kvm, &cfg, radix ? 0 : st->hpt_order);
+	if (!r)
+		vm->features = st->features;
 out:
 	mutex_unlock(&vm->lock);
 	return r;

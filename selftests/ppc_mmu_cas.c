@@ -431,7 +431,7 @@ static void test_restore_refused(void)
 {
 	struct kvm_ppc_mmu_state st;
 	struct guest_vm vm;
-	int r;
+	int r, refs;
 
 	memset(&st, 0, sizeof(st));
 	if (can_radix && can_hash) {
@@ -450,8 +450,10 @@ static void test_restore_refused(void)
 	st.mode = KVM_PPC_MMU_MODE_HASH;
 	st.hpt_order = 17;
 	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	refs = module_refcnt(PPCMMU_MODNAME);
 	r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
-	ktap_result(r == -EINVAL, "restore an HPT of order 17 -> EINVAL (r=%d)", r);
+	ktap_result(r == -EINVAL && module_refcnt(PPCMMU_MODNAME) == refs,
+		    "restore an HPT of order 17 -> EINVAL, VM not even pinned (r=%d)", r);
 	guest_vm_destroy(&vm);
 
 	/* The largest architected HPT (64 TiB): refused for memory, quietly. */
