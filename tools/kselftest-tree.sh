@@ -30,9 +30,4 @@ cp -r "$root/uapi" "$st/uapi"
 make -s -C "$st" TARGETS=kvm-ppc-mmu CC=powerpc64le-linux-gnu-gcc \
 	O="$root/build/kselftest-obj" INSTALL_PATH="$out" install >/dev/null
 
-if [ ! -x "$root/build/busybox/bin/busybox" ]; then
-	rm -rf "$root/build/busybox" && mkdir -p "$root/build/busybox/deb"
-	(cd "$root/build/busybox/deb" &&
-	 apt-get download -q -o APT::Sandbox::User=root busybox-static:ppc64el >/dev/null)
-	dpkg-deb -x "$root"/build/busybox/deb/*.deb "$root/build/busybox"
-fi
+"$root/tools/fetch-busybox.sh"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build the guest that tools/vmm (and, for the transparency check, Debian's
+# qemu-system-ppc) boots inside the emulated POWER9 host:
+#   build/guest/vmlinux         Debian's own powerpc64le kernel, stripped
+#   build/guest/initramfs.cpio  /init = tools/guest/init.c (prints the MMU line)
+#   build/guest/vmlinux-legacy  the same kernel, not announcing ISA 3.00 (mklegacy.sh)
+# Usage: tools/guest/mkguest.sh   (after tools/setup.sh has fetched the kernel)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$root/build/guest
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$out" "$stage"/{dev,proc,sys}
+
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/guest/init.c"
+(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
+powerpc64le-linux-gnu-strip -o "$out/vmlinux" "$root/build/kernel/current/vmlinux"
+tools/guest/mklegacy.sh "$out/vmlinux" "$out/vmlinux-legacy" >/dev/null

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppc-mmu-vmm - the kvm-ppc-mmu reference VMM (see vmm.h for the map).
+ *
+ *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
+ *               [--mem MiB] [--snapshot-after TEXT] [--timeout S] [--verbose]
+ *
+ * Boots the kernel through Linux's own prom_init: the guest starts with an
+ * Open Firmware client interface (r5), negotiates its MMU through
+ * ibm,client-architecture-support (answered by the module), registers its
+ * process table (answered by the module, in the kernel) and runs. With
+ * --snapshot-after, the first console line containing TEXT makes the VMM
+ * save the whole VM (RAM, vcpu, MMU state through the module) and continue
+ * it in a freshly created VM. Exit status: see VMM_EXIT_* in vmm.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define MSR_SF		(1ULL << 63)
+#define MSR_ME		(1ULL << 12)
+#define MSR_LE		(1ULL << 0)
+#define FW_AREA_SIZE	(1ULL << 20)	/* Open Firmware stack and stub, top of RAM */
+#define INITRD_ALIGN	(1ULL << 24)
+#define VMM_EXIT_TIMEOUT 5
+
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
+			"       [--mem MiB] [--snapshot-after TEXT] [--timeout SECONDS] [--verbose]\n");
+	exit(VMM_EXIT_USAGE);
+}
+
+static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "snapshot-after", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long mib = 512;
+	int c;
+
+	opt->cmdline = "";
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': opt->kernel = optarg; break;
+		case 'i': opt->initrd = optarg; break;
+		case 'a': opt->cmdline = optarg; break;
+		case 'm': mib = strtoul(optarg, NULL, 0); break;
+		case 's': opt->snapshot_after = optarg; break;
+		case 't': *timeout_s = strtoul(optarg, NULL, 0); break;
+		case 'v': opt->verbose = true; break;
+		default: usage();
+		}
+	}
+	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024)
+		usage();
+	opt->ram_size = (uint64_t)mib << 20;
+}
+
+static int setup(struct vmm *vmm)
+{
+	uint64_t fw_base = vmm->ram_size - FW_AREA_SIZE;
+	uint32_t ih;
+
+	if (vm_create(vmm) || vm_opt_in(vmm) || vcpu_create(vmm))
+		return -1;
+	if (load_kernel(vmm, vmm->opt.kernel))
+		return -1;
+	if (vmm->opt.initrd &&
+	    load_initrd(vmm, vmm->opt.initrd, (vmm->kernel_end + INITRD_ALIGN - 1) & ~(INITRD_ALIGN - 1)))
+		return -1;
+	platform_build_tree(vmm);
+	of_client_init(vmm, fw_base, FW_AREA_SIZE);
+	ih = of_open_node(vmm, vmm->vty_node);
+	dt_set_u32(vmm->chosen, "stdout", ih);
+	dt_set_u32(vmm->chosen, "stdin", ih);
+	printf("vmm: %llu MiB guest, kernel %s, host offers %s%s%s, module features 0x%llx\n",
+	       (unsigned long long)(vmm->ram_size >> 20), vmm->opt.kernel,
+	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
+	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",
+	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? "legacy-hash" : "",
+	       (unsigned long long)vmm->features);
+	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
+	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
+			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
+			      vmm->of_entry);
+}
+
+static void report_unexpected_exit(struct vmm *vmm)
+{
+	struct kvm_regs regs = { 0 };
+
+	ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
+	printf("vmm: unexpected exit reason %u at pc 0x%llx msr 0x%llx\n", vmm->run->exit_reason,
+	       (unsigned long long)regs.pc, (unsigned long long)regs.msr);
+	vmm->stop = true;
+	vmm->exit_code = VMM_EXIT_GUEST_DIED;
+}
+
+static void run(struct vmm *vmm)
+{
+	while (!vmm->stop) {
+		if (ioctl(vmm->vcpu_fd, KVM_RUN, 0)) {
+			if (errno == EINTR && !timed_out)
+				continue;
+			if (timed_out) {
+				struct kvm_regs regs = { 0 };
+
+				ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
+				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx\n",
+				       (unsigned long long)regs.pc, (unsigned long long)regs.lr,
+				       (unsigned long long)regs.msr);
+				vmm->exit_code = VMM_EXIT_TIMEOUT;
+			} else {
+				perror("vmm: KVM_RUN");
+				vmm->exit_code = VMM_EXIT_ERROR;
+			}
+			return;
+		}
+		switch (vmm->run->exit_reason) {
+		case KVM_EXIT_PAPR_HCALL:
+			hcall_exit(vmm);
+			break;
+		case KVM_EXIT_INTR:
+			break;
+		default:
+			report_unexpected_exit(vmm);
+			break;
+		}
+		if (vmm->snapshot_due && !vmm->snapshot_done && !vmm->stop) {
+			vmm->snapshot_done = true;
+			if (snapshot_restore_into_fresh_vm(vmm)) {
+				vmm->exit_code = VMM_EXIT_ERROR;
+				return;
+			}
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART: KVM_RUN returns */
+	struct vmm vmm = { .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	unsigned int timeout_s = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_options(&vmm.opt, &timeout_s, argc, argv);
+	vmm.ram_size = vmm.opt.ram_size;
+	sigaction(SIGALRM, &sa, NULL);
+	if (timeout_s)
+		alarm(timeout_s);
+	if (setup(&vmm)) {
+		vm_destroy(&vmm);
+		return VMM_EXIT_ERROR;
+	}
+	run(&vmm);
+	vm_destroy(&vmm);
+	printf("vmm: exit %d\n", vmm.exit_code);
+	return vmm.exit_code;
+}

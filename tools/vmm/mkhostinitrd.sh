@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Build the emulated host's initramfs for the reference VMM: the host /init
+# (tools/initramfs/init.c), kvm.ko, kvm-hv.ko, kvm-ppc-mmu.ko, busybox, the
+# VMM (static ppc64le), the guest (tools/guest/mkguest.sh) and the scenario
+# runner (tools/vmm/scenarios.sh, run with ppcmmu.run=vmm-scenarios).
+# Usage: tools/vmm/mkhostinitrd.sh OUT.cpio   (after make modules)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+kdir=$root/build/kernel/current
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+"$root/tools/fetch-busybox.sh"
+"$root/tools/guest/mkguest.sh"
+mkdir -p "$stage"/{dev,proc,sys,bin,guest}
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
+	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c
+cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" \
+	"$root/kvm-ppc-mmu.ko" "$stage/"
+cp "$root/build/busybox/bin/busybox" "$stage/bin/"
+ln -s busybox "$stage/bin/sh"
+cp "$root/tools/vmm/scenarios.sh" "$stage/vmm-scenarios"
+cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
+(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"

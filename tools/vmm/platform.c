@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pseries device tree a Linux guest needs to boot to userspace with one
+ * vcpu and an hvc console, and no interrupt controller (the console is
+ * polled, the decrementer needs none). Values the host decides come from KVM
+ * (page sizes) and from kvm-ppc-mmu (radix AP encodings, the platform's MMU
+ * byte for CAS), never from guesses.
+ */
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define VTY_REG			0x71000000	/* the hvc terminal number, as QEMU's */
+#define TIMEBASE_HZ		512000000	/* POWER9 */
+#define PA_RADIX_BYTE		40		/* ibm,pa-features byte 40 bit 0 */
+
+/*
+ * ibm,pa-features for an ISA 3.00 CPU: 2 header bytes (length, type 0), then
+ * attribute bytes, PAPR numbering. Only what Linux 6.1 reads matters: byte 0
+ * MMU|FPU|CTRL|NX, byte 5 real LE, byte 40 radix. Byte 1's CI-large-page bit
+ * is left clear as QEMU's pseries does; TM (22) and DAWR1 (64) are not offered.
+ */
+static const uint8_t pa_features_300[2 + 66] = {
+	66, 0,
+	[2 + 0] = 0xf6, [2 + 1] = 0x1f, [2 + 2] = 0xc7, [2 + 3] = 0xc0, [2 + 5] = 0xf0,
+	[2 + 6] = 0x80, [2 + 16] = 0x80, [2 + 18] = 0x80, [2 + 20] = 0x80,
+	[2 + 26] = 0x80, [2 + PA_RADIX_BYTE] = 0x80,
+};
+
+/* Which hypercall sets Linux may use (PAPR "ibm,hypertas-functions"). */
+static const char hypertas[] =
+	"hcall-pft\0hcall-term\0hcall-dabr\0hcall-set-mode\0hcall-splpar";
+
+static void dt_set_u64_cells(struct dt_node *n, const char *name, uint64_t a, uint64_t b)
+{
+	uint32_t cells[4] = { a >> 32, (uint32_t)a, b >> 32, (uint32_t)b };
+
+	dt_set_cells(n, name, cells, 4);
+}
+
+/*
+ * With KVM_PPC_PAGE_SIZES_REAL, KVM-HV maps a guest page only onto host
+ * memory at least as large (H_ENTER of a 16M page over 64K host pages
+ * fails): offer only sizes our RAM's backing pages (plain mmap) can hold.
+ */
+static bool page_size_usable(const struct kvm_ppc_smmu_info *info, uint32_t shift)
+{
+	return !(info->flags & KVM_PPC_PAGE_SIZES_REAL) ||
+	       (1UL << shift) <= (unsigned long)sysconf(_SC_PAGESIZE);
+}
+
+/* ibm,segment-page-sizes from KVM's own view of the hash MMU page sizes. */
+static void add_segment_page_sizes(struct vmm *vmm, struct dt_node *cpu)
+{
+	struct kvm_ppc_smmu_info info = { 0 };
+	uint32_t cells[256];
+	int n = 0, i, j;
+
+	if (ioctl(vmm->vm_fd, KVM_PPC_GET_SMMU_INFO, &info)) {
+		perror("vmm: KVM_PPC_GET_SMMU_INFO");
+		return;
+	}
+	for (i = 0; i < KVM_PPC_PAGE_SIZES_MAX_SZ && info.sps[i].page_shift; i++) {
+		int count_at;
+
+		if (!page_size_usable(&info, info.sps[i].page_shift))
+			continue;
+		if (n + 3 > (int)(sizeof(cells) / sizeof(cells[0])))
+			break;
+		cells[n++] = info.sps[i].page_shift;
+		cells[n++] = info.sps[i].slb_enc;
+		count_at = n++;
+		cells[count_at] = 0;
+		for (j = 0; j < KVM_PPC_PAGE_SIZES_MAX_SZ && info.sps[i].enc[j].page_shift; j++) {
+			if (!page_size_usable(&info, info.sps[i].enc[j].page_shift))
+				continue;
+			if (n + 2 > (int)(sizeof(cells) / sizeof(cells[0])))
+				break;
+			cells[n++] = info.sps[i].enc[j].page_shift;
+			cells[n++] = info.sps[i].enc[j].pte_enc;
+			cells[count_at]++;
+		}
+	}
+	dt_set_cells(cpu, "ibm,segment-page-sizes", cells, n);
+	if (info.slb_size)
+		dt_set_u32(cpu, "ibm,slb-size", info.slb_size);
+}
+
+static void add_cpu(struct vmm *vmm, struct dt_node *cpus)
+{
+	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
+	struct kvm_ppc_mmu_state st = { 0 };
+	struct dt_node *cpu = dt_add_node(cpus, "PowerPC,POWER9@0");
+
+	vmm->cpu_node = cpu;
+	dt_set_string(cpu, "device_type", "cpu");
+	dt_set_u32(cpu, "reg", 0);
+	dt_set_u32(cpu, "ibm,ppc-interrupt-server#s", 0);
+	dt_set_u32(cpu, "cpu-version", vmm->caps.pvr);
+	dt_set_u32(cpu, "timebase-frequency", TIMEBASE_HZ);
+	dt_set_u32(cpu, "clock-frequency", 1000000000);
+	dt_set_u32(cpu, "d-cache-block-size", 128);
+	dt_set_u32(cpu, "i-cache-block-size", 128);
+	dt_set_u32(cpu, "d-cache-line-size", 128);
+	dt_set_u32(cpu, "i-cache-line-size", 128);
+	dt_set_u32(cpu, "d-cache-size", 0x8000);
+	dt_set_u32(cpu, "i-cache-size", 0x8000);
+	dt_set_u32(cpu, "ibm,vmx", 2);
+	dt_set_u32(cpu, "ibm,dfp", 1);
+	dt_set_u32(cpu, "ibm,purr", 1);
+	dt_set_u32(cpu, "ibm,spurr", 1);
+	dt_set_prop(cpu, "64-bit", NULL, 0);
+	dt_set_cells(cpu, "ibm,processor-segment-sizes", seg_sizes, 4);
+	add_segment_page_sizes(vmm, cpu);
+	dt_set_prop(cpu, "ibm,pa-features", pa_features_300, sizeof(pa_features_300));
+	/* From the module: empty when this host cannot run radix guests. */
+	if (vmm->caps.nr_ap_encodings)
+		dt_set_cells(cpu, "ibm,processor-radix-AP-encodings", vmm->caps.ap_encodings,
+			     vmm->caps.nr_ap_encodings);
+	/* The HPT as it is now (none yet on a radix VM); CAS updates it. */
+	ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &st);
+	platform_set_hpt_order(vmm, st.hpt_order);
+}
+
+void platform_set_hpt_order(struct vmm *vmm, uint32_t order)
+{
+	uint32_t pft[2] = { 0, order };
+
+	if (order)
+		dt_set_cells(vmm->cpu_node, "ibm,pft-size", pft, 2);
+}
+
+/* The legacy-guest workaround: such kernels must not see the radix bit. */
+void platform_hide_radix(struct vmm *vmm)
+{
+	struct dt_prop *p = dt_get_prop(vmm->cpu_node, "ibm,pa-features");
+
+	if (p && p->len > 2 + PA_RADIX_BYTE)
+		p->val[2 + PA_RADIX_BYTE] &= ~0x80;
+}
+
+int platform_build_tree(struct vmm *vmm)
+{
+	struct dt_node *root = dt_new_root(), *cpus, *mem, *vdev;
+	uint8_t platform[] = { 24, cas_platform_byte24(&vmm->caps), 26, 0x40 };
+
+	vmm->dt = root;
+	dt_set_u32(root, "#address-cells", 2);
+	dt_set_u32(root, "#size-cells", 2);
+	/* "chrp" plus /rtas with ibm,hypertas-functions: what makes Linux a pSeries LPAR. */
+	dt_set_string(root, "device_type", "chrp");
+	dt_set_string(root, "compatible", "kvm-ppc-mmu,reference-vmm");
+	dt_set_string(root, "model", "kvm-ppc-mmu reference VMM");
+
+	vmm->chosen = dt_add_node(root, "chosen");
+	dt_set_string(vmm->chosen, "bootargs", vmm->opt.cmdline);
+	/* What the guest may ask for at CAS: byte 24 the MMU, byte 26 bit 0x40 GTSE. */
+	dt_set_prop(vmm->chosen, "ibm,arch-vec-5-platform-support", platform, sizeof(platform));
+
+	cpus = dt_add_node(root, "cpus");
+	dt_set_u32(cpus, "#address-cells", 1);
+	dt_set_u32(cpus, "#size-cells", 0);
+	add_cpu(vmm, cpus);
+
+	mem = dt_add_node(root, "memory@0");
+	dt_set_string(mem, "device_type", "memory");
+	dt_set_u64_cells(mem, "reg", 0, vmm->ram_size);
+
+	icp_add_node(vmm);
+
+	vmm->rtas_node = dt_add_node(root, "rtas");
+	dt_set_prop(vmm->rtas_node, "ibm,hypertas-functions", hypertas, sizeof(hypertas));
+	dt_set_u32(vmm->rtas_node, "rtas-size", sizeof(rtas_blob));
+	dt_set_u32(vmm->rtas_node, "rtas-version", 1);
+	rtas_add_tokens(vmm, vmm->rtas_node);
+
+	vdev = dt_add_node(root, "vdevice");
+	dt_set_string(vdev, "device_type", "vdevice");
+	dt_set_string(vdev, "compatible", "IBM,vdevice");
+	dt_set_u32(vdev, "#address-cells", 1);
+	dt_set_u32(vdev, "#size-cells", 0);
+	vmm->vty_node = dt_add_node(vdev, "vty@71000000");
+	dt_set_string(vmm->vty_node, "device_type", "serial");
+	dt_set_string(vmm->vty_node, "compatible", "hvterm1");
+	dt_set_u32(vmm->vty_node, "reg", VTY_REG);
+	return 0;
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Runs inside the emulated POWER9 host (as /vmm-scenarios, under busybox):
+# loads kvm-ppc-mmu, then boots the guest with the reference VMM once per
+# scenario of this host kind. tools/vmm-scenarios.sh judges the console.
+# Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
+# Kernel command line: ppcmmu.host=radix|hash|nested (which list),
+#                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300).
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+host=$PPC_MMU_EXPECT_HOST
+only=$(sed -n 's/.*vmm\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+timeout=$(sed -n 's/.*vmm\.timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
+guest="--initrd /guest/initramfs.cpio --mem 512 --timeout ${timeout:-300}"
+args="console=hvc0"
+
+echo "vmm-scenarios: host=$host"
+insmod /kvm-ppc-mmu.ko || echo "vmm-scenarios: insmod kvm-ppc-mmu.ko failed"
+
+scenario() {
+	name=$1
+	shift
+	[ -n "$only" ] && [ "$only" != "$name" ] && return
+	echo "scenario: $name begin"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	/ppc-mmu-vmm "$@"
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "scenario: $name end exit=$rc secs=$(awk "BEGIN { print $t1 - $t0 }")"
+}
+
+case $host in
+radix)
+	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
+	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
+		--snapshot-after "guest: tick 1"
+	;;
+hash)
+	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario disable-radix --kernel /guest/vmlinux $guest --append "$args disable_radix"
+	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
+	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
+		--snapshot-after "guest: tick 1"
+	;;
+nested)
+	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
+	;;
+esac
+echo "vmm-scenarios: done"

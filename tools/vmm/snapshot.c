@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Save the running VM and continue it in a freshly created one, as a
+ * migration or a snapshot restore would: guest RAM copied to new memory,
+ * vcpu registers (KVM_GET_REGS/SREGS and every ONE_REG KVM-HV answers), the
+ * MMU state through kvm-ppc-mmu (GET_STATE -> SET_STATE: radix process table
+ * or hash HPT order), and for hash guests the HPT contents through KVM's
+ * HTAB fd. The old VM is destroyed before the new one runs, so nothing of it
+ * can keep the guest alive by accident.
+ *
+ * It runs between two KVM_RUNs, right after a hypercall exit: the new vcpu
+ * gets that hypercall's results in r3..r12 directly, as KVM-HV would have
+ * put them there on the old vcpu's next entry.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define ONE_REG(sz, n)	(KVM_REG_PPC | KVM_REG_SIZE_##sz | (n))
+
+/*
+ * KVM-HV's ONE_REG registers for a POWER9 guest, in restore order: the
+ * compatibility level and LPCR first, the VPA before its SLB shadow and DTL,
+ * the decrementer last. Registers this KVM does not know (EINVAL on get)
+ * are skipped; any other failure fails the snapshot.
+ */
+static const uint64_t one_regs[] = {
+	KVM_REG_PPC_ARCH_COMPAT, KVM_REG_PPC_LPCR_64, KVM_REG_PPC_TB_OFFSET,
+	KVM_REG_PPC_DABR, KVM_REG_PPC_DABRX, KVM_REG_PPC_DSCR, KVM_REG_PPC_PURR,
+	KVM_REG_PPC_SPURR, KVM_REG_PPC_DAR, KVM_REG_PPC_DSISR, KVM_REG_PPC_AMR,
+	KVM_REG_PPC_UAMOR, KVM_REG_PPC_IAMR, KVM_REG_PPC_MMCR0, KVM_REG_PPC_MMCR1,
+	KVM_REG_PPC_MMCRA, KVM_REG_PPC_MMCR2, KVM_REG_PPC_MMCRS, KVM_REG_PPC_SIAR,
+	KVM_REG_PPC_SDAR, KVM_REG_PPC_SIER, KVM_REG_PPC_PMC1, KVM_REG_PPC_PMC2,
+	KVM_REG_PPC_PMC3, KVM_REG_PPC_PMC4, KVM_REG_PPC_PMC5, KVM_REG_PPC_PMC6,
+	KVM_REG_PPC_PMC7, KVM_REG_PPC_PMC8, KVM_REG_PPC_FPSCR, KVM_REG_PPC_VSCR,
+	KVM_REG_PPC_VRSAVE, KVM_REG_PPC_FSCR, KVM_REG_PPC_PSPB, KVM_REG_PPC_EBBHR,
+	KVM_REG_PPC_EBBRR, KVM_REG_PPC_BESCR, KVM_REG_PPC_TAR, KVM_REG_PPC_DPDES,
+	KVM_REG_PPC_DAWR, KVM_REG_PPC_DAWRX, KVM_REG_PPC_CIABR, KVM_REG_PPC_IC,
+	KVM_REG_PPC_VTB, KVM_REG_PPC_CSIGR, KVM_REG_PPC_TACR, KVM_REG_PPC_TCSCR,
+	KVM_REG_PPC_PID, KVM_REG_PPC_ACOP, KVM_REG_PPC_PPR, KVM_REG_PPC_WORT,
+	KVM_REG_PPC_SPRG9, KVM_REG_PPC_TIDR, KVM_REG_PPC_PSSCR, KVM_REG_PPC_ONLINE,
+	KVM_REG_PPC_VPA_ADDR, KVM_REG_PPC_VPA_SLB, KVM_REG_PPC_VPA_DTL,
+};
+
+#define NR_VEC_REGS	64	/* VSR0-31 (FPRs inside), VR0-31 */
+#define NR_SAVED	(sizeof(one_regs) / sizeof(one_regs[0]) + NR_VEC_REGS + 1)
+
+struct saved_reg {
+	uint64_t id;
+	uint8_t val[16];
+};
+
+struct vm_image {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct saved_reg reg[NR_SAVED];
+	int nr_regs;
+	struct kvm_ppc_mmu_state mmu;
+	uint8_t *htab;		/* KVM's HTAB stream, hash guests */
+	size_t htab_len;
+};
+
+static int save_reg(struct vmm *vmm, struct vm_image *img, uint64_t id)
+{
+	struct saved_reg *r = &img->reg[img->nr_regs];
+
+	if (one_reg_get(vmm->vcpu_fd, id, r->val)) {
+		if (errno == EINVAL)
+			return 0;	/* not a register of this KVM */
+		fprintf(stderr, "vmm: snapshot: get reg 0x%llx: %s\n", (unsigned long long)id,
+			strerror(errno));
+		return -1;
+	}
+	r->id = id;
+	img->nr_regs++;
+	return 0;
+}
+
+static int save_htab(struct vmm *vmm, struct vm_image *img)
+{
+	struct kvm_get_htab_fd rd = { .flags = 0 };
+	size_t cap = (size_t)2 << img->mmu.hpt_order;	/* HPTEs plus record headers */
+	ssize_t n = 0;
+	int fd;
+
+	img->htab = malloc(cap);
+	fd = ioctl(vmm->vm_fd, KVM_PPC_GET_HTAB_FD, &rd);
+	if (!img->htab || fd < 0) {
+		perror("vmm: snapshot: HTAB fd");
+		return -1;
+	}
+	while (img->htab_len < cap && (n = read(fd, img->htab + img->htab_len,
+						cap - img->htab_len)) > 0)
+		img->htab_len += n;
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int save_vm(struct vmm *vmm, struct vm_image *img)
+{
+	unsigned int i;
+
+	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, &img->regs) ||
+	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, &img->sregs) ||
+	    ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &img->mmu)) {
+		perror("vmm: snapshot: save");
+		return -1;
+	}
+	/* The pending hypercall's results, which KVM would load on the next entry. */
+	img->regs.gpr[3] = vmm->run->papr_hcall.ret;
+	for (i = 0; i < 9; i++)
+		img->regs.gpr[4 + i] = vmm->run->papr_hcall.args[i];
+	for (i = 0; i < sizeof(one_regs) / sizeof(one_regs[0]); i++)
+		if (save_reg(vmm, img, one_regs[i]))
+			return -1;
+	for (i = 0; i < 32; i++)
+		if (save_reg(vmm, img, KVM_REG_PPC_VSR0 + i) || save_reg(vmm, img, KVM_REG_PPC_VR0 + i))
+			return -1;
+	if (save_reg(vmm, img, KVM_REG_PPC_DEC_EXPIRY))
+		return -1;
+	if (img->mmu.mode == KVM_PPC_MMU_MODE_HASH && img->mmu.hpt_order && save_htab(vmm, img))
+		return -1;
+	return 0;
+}
+
+/* VRMA HPTEs (1T segment, VSID 0x1ffffff): KVM-HV rebuilds them and refuses them on write. */
+static bool is_vrma_hpte(const uint8_t *hpte)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | hpte[i];
+	return (v & ~0xffffffULL) == 0x4001ffffff000000ULL;
+}
+
+/* KVM's HTAB write takes one record per write(); send one HPTE per record. */
+static int restore_htab(struct vmm *vmm, const struct vm_image *img, int *copied)
+{
+	struct kvm_get_htab_fd wr = { .flags = KVM_GET_HTAB_WRITE };
+	const struct kvm_get_htab_header *h;
+	uint8_t rec[sizeof(*h) + 16];
+	size_t off;
+	unsigned int j;
+	int fd = ioctl(vmm->vm_fd, KVM_PPC_GET_HTAB_FD, &wr);
+
+	if (fd < 0)
+		return -1;
+	for (off = 0; off + sizeof(*h) <= img->htab_len; off += sizeof(*h) + 16 * h->n_valid) {
+		h = (const struct kvm_get_htab_header *)(img->htab + off);
+		if (off + sizeof(*h) + 16 * h->n_valid > img->htab_len)
+			break;
+		for (j = 0; j < h->n_valid; j++) {
+			const uint8_t *hpte = img->htab + off + sizeof(*h) + 16 * j;
+			struct kvm_get_htab_header one = { .index = h->index + j, .n_valid = 1 };
+
+			if (is_vrma_hpte(hpte))
+				continue;
+			memcpy(rec, &one, sizeof(one));
+			memcpy(rec + sizeof(one), hpte, 16);
+			if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec)) {
+				perror("vmm: snapshot: HTAB write");
+				close(fd);
+				return -1;
+			}
+			(*copied)++;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
+{
+	int i;
+
+	if (vm_create(vmm) || vm_opt_in(vmm))
+		return -1;
+	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &img->mmu)) {
+		perror("vmm: snapshot: KVM_PPC_MMU_SET_STATE");
+		return -1;
+	}
+	if (vcpu_create(vmm))
+		return -1;
+	/* SREGS first: KVM-HV takes the PVR from them. */
+	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &img->sregs) ||
+	    ioctl(vmm->vcpu_fd, KVM_SET_REGS, &img->regs)) {
+		perror("vmm: snapshot: restore registers");
+		return -1;
+	}
+	for (i = 0; i < img->nr_regs; i++) {
+		if (one_reg_set(vmm->vcpu_fd, img->reg[i].id, img->reg[i].val)) {
+			fprintf(stderr, "vmm: snapshot: set reg 0x%llx: %s\n",
+				(unsigned long long)img->reg[i].id, strerror(errno));
+			return -1;
+		}
+	}
+	if (img->htab && restore_htab(vmm, img, hptes))
+		return -1;
+	return 0;
+}
+
+int snapshot_restore_into_fresh_vm(struct vmm *vmm)
+{
+	struct vm_image *img = calloc(1, sizeof(*img));
+	uint8_t *old_ram = vmm->ram, *new_ram;
+	int hptes = 0, r = -1;
+
+	if (!img || save_vm(vmm, img))
+		goto out;
+	new_ram = mmap(NULL, vmm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (new_ram == MAP_FAILED) {
+		perror("vmm: snapshot: RAM");
+		goto out;
+	}
+	memcpy(new_ram, old_ram, vmm->ram_size);
+	printf("vmm: snapshot: saved %llu MiB of RAM, %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
+	       (unsigned long long)(vmm->ram_size >> 20), img->nr_regs,
+	       img->mmu.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
+	       (unsigned long long)img->mmu.process_table, img->mmu.hpt_order);
+
+	vm_destroy(vmm);		/* the old VM is gone before the new one runs */
+	munmap(old_ram, vmm->ram_size);
+	vmm->ram = new_ram;
+	if (restore_vm(vmm, img, &hptes))
+		goto out;
+	printf("vmm: snapshot: restored into a fresh VM%s; the guest continues there\n",
+	       img->htab ? " (HPT copied through KVM's HTAB fd)" : "");
+	if (img->htab)
+		printf("vmm: snapshot: %d HPTEs copied\n", hptes);
+	r = 0;
+out:
+	if (img)
+		free(img->htab);
+	free(img);
+	return r;
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ppc-mmu-vmm: the reference VMM. It boots an unmodified Linux pseries guest
+ * under KVM-HV with the guest's MMU work (CAS, H_REGISTER_PROC_TBL, HPT
+ * sizing) done by the kvm-ppc-mmu module. One file per concern:
+ *   main.c       options, the run loop
+ *   kvm_vm.c     VM, RAM, vcpu, ONE_REG, opting in to the module
+ *   loader.c     kernel ELF and initramfs into guest RAM
+ *   devtree.c    the device tree the guest's Open Firmware walks
+ *   platform.c   what goes in it: cpus, memory, /chosen, /rtas, the console
+ *   of_client.c  the Open Firmware client interface prom_init calls
+ *   cas.c        ibm,client-architecture-support through the module
+ *   rtas.c       the few RTAS calls Linux needs
+ *   icp.c        an interrupt presentation controller with nothing to present
+ *   hcall.c      hypercalls KVM-HV passes up: console, H_SET_MODE, ...
+ *   snapshot.c   save the VM and restore it into a fresh one
+ * Everything the guest hands us (addresses, lengths, strings) is checked
+ * against guest RAM before use: a bad guest can only break itself.
+ */
+#ifndef PPCMMU_VMM_H
+#define PPCMMU_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/kvm.h>
+#include <linux/kvm_ppc_mmu.h>
+
+#include "devtree.h"
+
+/* VMM exit codes: what the scenario tests check besides the console. */
+#define VMM_EXIT_POWER_OFF	0	/* the guest powered off (RTAS power-off) */
+#define VMM_EXIT_ERROR		1	/* the VMM could not do its job */
+#define VMM_EXIT_USAGE		2
+#define VMM_EXIT_CAS_REFUSED	3	/* CAS asked for an MMU this host cannot give */
+#define VMM_EXIT_GUEST_DIED	4	/* os-term, reboot request, or a guest fault */
+
+#define VMM_MAX_CLAIMS		64
+#define VMM_MAX_INSTANCES	32
+
+struct of_claim {
+	uint64_t start, size;
+};
+
+/* An ihandle: an "open" instance of a device-tree node. */
+struct of_instance {
+	uint32_t ihandle;
+	struct dt_node *node;
+};
+
+struct vmm_options {
+	const char *kernel, *initrd, *cmdline;
+	uint64_t ram_size;
+	const char *snapshot_after;	/* console text that triggers save/restore */
+	bool no_module;			/* run without kvm-ppc-mmu: CAS in the VMM is refused */
+	bool verbose;
+};
+
+struct vmm {
+	struct vmm_options opt;
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *ram;
+	uint64_t ram_size;
+
+	struct kvm_ppc_mmu_caps caps;
+	uint64_t features;		/* what we opted the VM in to */
+
+	struct dt_node *dt;		/* the device tree, changed by CAS */
+	struct dt_node *cpu_node, *chosen, *rtas_node, *vty_node;
+
+	/* Open Firmware client interface state */
+	struct of_claim claims[VMM_MAX_CLAIMS];
+	int nr_claims;
+	struct of_instance instances[VMM_MAX_INSTANCES];
+	int nr_instances;
+	uint32_t of_entry, rtas_blob_gpa;
+	uint32_t stdout_ihandle;
+
+	/* Kernel and initrd placement, for the entry registers */
+	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
+
+	/* Console: the last line seen, to match opt.snapshot_after */
+	char line[256];
+	size_t line_len;
+	bool snapshot_due, snapshot_done;
+
+	bool stop;
+	int exit_code;
+};
+
+/* Guest real address -> host pointer for [gpa, gpa + len), or NULL. */
+static inline void *guest_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len)
+{
+	if (gpa > vmm->ram_size || len > vmm->ram_size - gpa)
+		return NULL;
+	return vmm->ram + gpa;
+}
+
+static inline uint32_t be32_get(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline void be32_put(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+/* Copies a NUL-terminated guest string of at most size-1 bytes; false if it does not fit. */
+bool guest_read_string(struct vmm *vmm, uint64_t gpa, char *buf, size_t size);
+
+/* kvm_vm.c */
+int vm_create(struct vmm *vmm);
+int vm_opt_in(struct vmm *vmm);
+int vcpu_create(struct vmm *vmm);
+int vcpu_set_entry(struct vmm *vmm, uint64_t pc, uint64_t msr, uint64_t r1,
+		   uint64_t r3, uint64_t r4, uint64_t r5);
+int one_reg_get(int vcpu_fd, uint64_t id, void *val);
+int one_reg_set(int vcpu_fd, uint64_t id, const void *val);
+int lpcr_update(struct vmm *vmm, uint64_t mask, uint64_t bits);
+void vm_destroy(struct vmm *vmm);
+
+/* loader.c */
+int load_kernel(struct vmm *vmm, const char *path);
+int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
+
+/* platform.c */
+int platform_build_tree(struct vmm *vmm);
+void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
+void platform_hide_radix(struct vmm *vmm);
+
+/* of_client.c */
+void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
+long of_client_call(struct vmm *vmm, uint64_t args_gpa);
+uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
+
+/* cas.c */
+uint8_t cas_platform_byte24(const struct kvm_ppc_mmu_caps *caps);
+int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
+
+/* rtas.c */
+extern const uint32_t rtas_blob[5];
+long rtas_call(struct vmm *vmm, uint64_t args_gpa);
+void rtas_add_tokens(struct vmm *vmm, struct dt_node *rtas);
+
+/* icp.c: ICP hypercalls (PAPR numbers) */
+#define H_FUNCTION	(-2)
+#define H_EOI		0x64
+#define H_IPI		0x6c
+#define H_IPOLL		0x70
+#define H_XIRR		0x74
+#define H_CPPR		0x68
+#define H_XIRR_X	0x2fc
+void icp_add_node(struct vmm *vmm);
+long icp_hcall(uint64_t nr, uint64_t *args);
+
+/* hcall.c */
+void hcall_exit(struct vmm *vmm);
+void console_write(struct vmm *vmm, const char *buf, size_t len);
+
+/* snapshot.c */
+int snapshot_restore_into_fresh_vm(struct vmm *vmm);
+
+#endif
