@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(make gcc clang libclang-rt-14-dev gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
-      qemu-system-ppc sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync)
+      qemu-system-ppc sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,99 @@
+#!/bin/bash
+# /init of the transparency host (tools/transparency.sh): Debian's
+# qemu-system-ppc boots the guest (/guest, tools/guest/) with KVM twice in
+# this one boot, first with only kvm and kvm-hv loaded, then with
+# kvm-ppc-mmu.ko loaded too. Each guest console line is printed with the
+# run's label ("without-module: ", "with-module: "); our own lines start
+# "hostinit: ". Then the host powers off.
+set -u
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+export PATH=/usr/sbin:/usr/bin HOME=/root TMPDIR=/tmp LANG=C
+
+guest_timeout=300
+
+# Uptime in centiseconds, so bash can do the arithmetic.
+now_cs() {
+	local up _
+	read -r up _ </proc/uptime
+	echo $((10#${up/./}))
+}
+
+secs() {	# secs CENTISECONDS -> "S.CC"
+	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+say() {
+	echo "hostinit: $*"
+}
+
+# Highest kvm_ppc_mmu refcnt while QEMU runs: a VM that ran a vcpu through
+# the module's hooks pins it (kmod/vm_registry.c), so >= 1 shows the guest
+# really went through the module.
+watch_refcnt() {
+	local max=0 r
+	while [ -e /tmp/guest-running ]; do
+		r=$(cat /sys/module/kvm_ppc_mmu/refcnt 2>/dev/null) || r=0
+		[ "$r" -gt "$max" ] && max=$r && echo "$max" >/tmp/refcnt-max
+		sleep 0.5
+	done
+}
+
+run_guest() {	# run_guest LABEL
+	local label=$1 t0 rc
+	say "$label: kvm_ppc_mmu $([ -d /sys/module/kvm_ppc_mmu ] && echo loaded || echo absent)"
+	echo 0 >/tmp/refcnt-max
+	touch /tmp/guest-running
+	watch_refcnt &
+	t0=$(now_cs)
+	# Unmodified QEMU; the caps QEMU 7.2 wants but the emulated POWER9 lacks
+	# are set to what it has (see DESIGN.md).
+	timeout -k 5 "$guest_timeout" qemu-system-ppc64 \
+		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
+		-nographic -vga none -no-reboot -m 512M -smp 1 \
+		-kernel /guest/vmlinux -initrd /guest/initramfs.cpio \
+		-append "console=hvc0 loglevel=5 panic=-1" </dev/null 2>&1 |
+		sed -u "s/\r//g; s/^/$label: /"
+	rc=${PIPESTATUS[0]}
+	rm -f /tmp/guest-running
+	wait
+	say "$label: qemu exit=$rc time=$(secs $(($(now_cs) - t0)))s" \
+	    "kvm_ppc_mmu refcnt max=$(cat /tmp/refcnt-max)"
+}
+
+say "start uptime=$(secs "$(now_cs)")s host=$(grep -m1 '^MMU' /proc/cpuinfo | tr -s ' \t' ' ')"
+say "$(qemu-system-ppc64 --version | head -n1)"
+for m in kvm kvm-hv; do
+	if insmod "/modules/$m.ko"; then
+		say "insmod $m.ko ok"
+	else
+		say "insmod $m.ko failed"
+	fi
+done
+[ -c /dev/kvm ] || say "no /dev/kvm"
+
+run_guest without-module
+
+if insmod /modules/kvm-ppc-mmu.ko; then
+	say "insmod kvm-ppc-mmu.ko ok"
+else
+	say "insmod kvm-ppc-mmu.ko failed"
+fi
+[ -d /sys/module/kvm_ppc_mmu ] &&
+	say "/sys/module/kvm_ppc_mmu present: version=$(cat /sys/module/kvm_ppc_mmu/version 2>/dev/null || echo ?)" \
+	    "taint=$(cat /sys/module/kvm_ppc_mmu/taint)"
+
+run_guest with-module
+
+# The VM is gone, so its pin on the module should be too.
+if rmmod kvm_ppc_mmu; then
+	say "rmmod kvm_ppc_mmu ok"
+else
+	say "rmmod kvm_ppc_mmu failed"
+fi
+
+say "done uptime=$(secs "$(now_cs)")s"
+echo o >/proc/sysrq-trigger
+sleep 10

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Transparency check: Debian's unmodified qemu-system-ppc boots the same
+# Linux guest with kvm-ppc-mmu loaded exactly as without it.
+#
+# Each emulated POWER9 host boots once (tools/hostroot/init.sh as /init)
+# and runs the guest (tools/guest/) under QEMU with KVM twice: with only
+# kvm and kvm-hv loaded, then with our module loaded too. The console is
+# judged here, one "ok N ..." / "not ok N ..." line per check.
+#
+# Usage: tools/transparency.sh [radix] [hash]   (default: both)
+# Env:   PPC_MMU_HOST_TIMEOUT=<s>   per-host limit (default 900)
+# Ends with "transparency: N passed, N failed"; exit 0 only if none failed.
+# Console logs: build/logs/transparency-<host>.log
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tools/lib/qemu.sh"
+logs=$root/build/logs
+hosts=("$@")
+[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash)
+timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
+runs=(without-module with-module)
+
+# Kernel trouble on a console (as tools/run-hosts.sh).
+bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
+
+build() {
+	bash "$root/tools/setup.sh" &&
+	make -s -C "$root" modules &&
+	bash "$root/tools/guest/mkguest.sh" &&
+	bash "$root/tools/hostroot/mkhostroot.sh" || return 1
+
+	# Our files go in a second archive after the cached rootfs: the kernel
+	# unpacks concatenated archives in order, so nothing big is repacked.
+	local kvm=$root/build/kernel/current/modules/kernel/arch/powerpc/kvm stage
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{modules,guest}
+	install -m 755 "$root/tools/hostroot/init.sh" "$stage/init"
+	cp "$kvm/kvm.ko" "$kvm/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
+	cp "$root/build/guest/vmlinux" "$root/build/guest/initramfs.cpio" "$stage/guest/"
+	# An uncompressed archive must start 4-byte aligned; zeros in between are skipped.
+	(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet) >"$stage.cpio" &&
+	cp "$root/build/hostroot/rootfs.cpio.gz" "$initrd" &&
+	truncate -s %4 "$initrd" &&
+	cat "$stage.cpio" >>"$initrd"
+	local rc=$?
+	rm -rf "$stage" "$stage.cpio"
+	return $rc
+}
+
+n=0 passed=0 failed=0
+check() {	# check WHAT COMMAND...: one numbered result line
+	local what=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n $what"; passed=$((passed + 1))
+	else
+		echo "not ok $n $what"; failed=$((failed + 1))
+	fi
+}
+
+# The "guest: " lines /init of the guest printed in one run.
+guest_lines() {	# guest_lines LOG RUN
+	sed -n "s/^$2: guest: /guest: /p" "$1"
+}
+
+# A run's whole guest console without the kernel's timestamps.
+console() {	# console LOG RUN
+	sed -n "s/^$2: //p" "$1" | sed -E 's/\[ *[0-9]+\.[0-9]+\] //g'
+}
+
+has_line() {	# has_line LOG LINE
+	grep -qxF -- "$2" "$1"
+}
+
+host_done() {	# host_done LOG QEMU_STATUS
+	[ "$2" -eq 0 ] && grep -q '^hostinit: done' "$1"
+}
+
+module_loaded() {	# module_loaded LOG
+	has_line "$1" "hostinit: with-module: kvm_ppc_mmu loaded" &&
+		grep -q '^hostinit: /sys/module/kvm_ppc_mmu present' "$1"
+}
+
+# Identical, and not because neither run printed any.
+same_guest_lines() {	# same_guest_lines LOG
+	local d
+	[ -n "$(guest_lines "$1" without-module)" ] || return 1
+	d=$(diff <(guest_lines "$1" without-module) <(guest_lines "$1" with-module)) && return 0
+	sed 's/^/#   /' <<<"$d"
+	return 1
+}
+
+# Kernel trouble on the host's own console lines, or on the guests'.
+clean() {	# clean LOG host|guests
+	local sel=(-E) bad
+	[ "$2" = host ] && sel=(-vE)
+	bad=$(grep "${sel[@]}" "^($(IFS='|'; echo "${runs[*]}")): " "$1" | grep -m3 -E "$bad_re")
+	[ -z "$bad" ] && return 0
+	sed 's/^/#   /' <<<"$bad"
+	return 1
+}
+
+refcnt_pinned() {	# refcnt_pinned LOG: the guest VM pinned the module
+	grep -qE '^hostinit: with-module: qemu exit=.* kvm_ppc_mmu refcnt max=[1-9]' "$1"
+}
+
+initrd=$root/build/transparency-host.cpio
+mkdir -p "$logs"
+# Two runs at once would share the initramfs and the console logs.
+exec 9>"$root/build/transparency.lock"
+flock -n 9 || { echo "# waiting for another tools/transparency.sh"; flock 9; }
+start=$(date +%s)
+if ! build; then
+	echo "not ok 1 build"
+	echo "transparency: 0 passed, 1 failed"
+	exit 1
+fi
+echo "# Debian $(grep '^qemu-system-ppc ' "$root/build/hostroot/packages.txt")," \
+	"host initramfs $(du -h "$initrd" | cut -f1), build $(( $(date +%s) - start ))s"
+
+for host in "${hosts[@]}"; do
+	case $host in
+	radix) mmu=Radix ;;
+	hash) mmu=Hash ;;
+	*) echo "unknown host '$host' (radix, hash)" >&2; exit 2 ;;
+	esac
+	log=$logs/transparency-$host.log
+	t0=$(date +%s)
+	# A host panic reboots, which ends QEMU (-no-reboot) instead of hanging.
+	run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1"
+	rc=$?
+	echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
+	grep -E '^hostinit: |^(without-module|with-module): guest: ' "$log" | sed 's/^/#   /'
+
+	# Not judged (timing may move kernel messages): how close the whole guest consoles are.
+	full_diff=$(diff <(console "$log" without-module) <(console "$log" with-module) | grep -c '^[<>]')
+	echo "# $host: whole guest consoles, timestamps removed: $full_diff lines differ"
+
+	check "$host: host booted, ran both guests and powered off" host_done "$log" "$rc"
+	for run in "${runs[@]}"; do
+		check "$host $run: guest reached userspace" has_line "$log" "$run: guest: userspace reached"
+		check "$host $run: guest MMU is $mmu" has_line "$log" "$run: guest: MMU : $mmu"
+		check "$host $run: qemu-system-ppc64 exited 0" \
+			grep -qE "^hostinit: $run: qemu exit=0 " "$log"
+	done
+	check "$host: kvm_ppc_mmu absent in the first run" \
+		has_line "$log" "hostinit: without-module: kvm_ppc_mmu absent"
+	check "$host: kvm_ppc_mmu loaded in the second run (/sys/module/kvm_ppc_mmu)" \
+		module_loaded "$log"
+	check "$host: the guest's VM went through the module (refcnt >= 1 while it ran)" \
+		refcnt_pinned "$log"
+	check "$host: guest lines identical without and with the module" same_guest_lines "$log"
+	check "$host: module unloads after the guest" has_line "$log" "hostinit: rmmod kvm_ppc_mmu ok"
+	check "$host: no kernel trouble on the host console" clean "$log" host
+	check "$host: no kernel trouble on the guest consoles" clean "$log" guests
+done
+echo "# total $(( $(date +%s) - start ))s"
+echo "transparency: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
