@@ -10,6 +10,10 @@
 #                   hash, pseries nested
 #   kselftest runner the same programs built and installed by the kernel's
 #                   kselftest Makefile and run by its run_kselftest.sh
+#   vmm scenarios   the reference VMM boots Debian's Linux as a guest through
+#                   the module's CAS and process-table paths, in all hosts
+#   transparency    Debian's unmodified qemu-system-ppc boots the same guest
+#                   with and without the module, radix and hash hosts
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
 set -uo pipefail
 
@@ -46,6 +50,8 @@ stage fuzz tools/fuzz.sh
 stage dkms tools/dkms-check.sh
 stage "emulated hosts" tools/run-hosts.sh radix hash nested
 stage "kselftest runner" tools/kselftest-check.sh
+stage "vmm scenarios" tools/vmm-scenarios.sh
+stage transparency tools/transparency.sh
 
 echo "=== total ($(( $(date +%s) - start ))s)"
 echo "$total_pass passed, $total_fail failed"
