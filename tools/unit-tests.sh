@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Native unit tests of the pure logic in kmod/logic/, built with the host
+# Native unit tests of the pure logic in kmod/logic/, and of the reference
+# VMM's guest-facing parsers (tools/vmm/tests/), built with the host
 # compiler under ASan and UBSan (any report aborts the test = failure).
 # Prints each program's TAP lines and "unit tests: N passed, N failed".
 set -uo pipefail
@@ -12,10 +13,16 @@ cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers 
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests")
 logic=("$root"/kmod/logic/*.c "$root"/selftests/lib/cas_vectors.c)
 
+vmm=("$root"/tools/vmm/{of_client,devtree,rtas}.c)
+
 pass=0 fail=0
-for t in "$root"/kmod/logic/tests/test_*.c; do
+for t in "$root"/kmod/logic/tests/test_*.c "$root"/tools/vmm/tests/test_*.c; do
 	name=$(basename "$t" .c)
-	if ! "$cc" "${cflags[@]}" -o "$out/$name" "$t" "${logic[@]}" 2>"$out/$name.build"; then
+	case $t in
+	*/tools/vmm/*) srcs=("${vmm[@]}") extra=(-I"$root/kmod/logic/tests") ;;
+	*) srcs=("${logic[@]}") extra=() ;;
+	esac
+	if ! "$cc" "${cflags[@]}" "${extra[@]}" -o "$out/$name" "$t" "${srcs[@]}" 2>"$out/$name.build"; then
 		echo "not ok - $name does not build"; sed 's/^/#   /' "$out/$name.build"
 		fail=$((fail + 1)); continue
 	fi

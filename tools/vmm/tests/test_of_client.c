@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Native unit tests of the reference VMM's guest-facing parsers: the Open
+ * Firmware client interface (of_client.c), RTAS (rtas.c) and the device tree
+ * (devtree.c). Every argument block and pointer a guest hands over is
+ * hostile: out of RAM, unterminated, oversized. ASan/UBSan (tools/unit-tests.sh)
+ * turn any read or write outside guest RAM into a failure.
+ */
+#include <stdarg.h>
+
+#include "../vmm.h"
+#include "unit.h"
+
+#define RAM_SIZE	(1u << 20)
+#define PROM_ERROR	0xffffffffu
+#define BLK		0x1000	/* where the tests put argument blocks */
+#define STR		0x2000	/* strings */
+#define BUF		0x3000	/* output buffers */
+
+/* What of_client.c needs from the rest of the VMM. */
+static uint64_t cas_vec_seen;
+static size_t console_bytes;
+
+int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
+{
+	(void)vmm;
+	cas_vec_seen = vec_gpa;
+	*ret = 0;
+	return 0;
+}
+
+void console_write(struct vmm *vmm, const char *buf, size_t len)
+{
+	(void)vmm;
+	(void)buf;
+	console_bytes += len;
+}
+
+static struct vmm vmm;
+static uint32_t outs[10];
+
+static uint32_t put_str(uint32_t gpa, const char *s)
+{
+	memcpy(vmm.ram + gpa, s, strlen(s) + 1);
+	return gpa;
+}
+
+/* Calls service with the block at blk; returns the hcall status, outputs in outs[]. */
+static long call_at(uint32_t blk, uint32_t service, unsigned int nargs, unsigned int nret, ...)
+{
+	uint8_t *b = vmm.ram + blk;
+	unsigned int i;
+	va_list ap;
+	long r;
+
+	be32_put(b, service);
+	be32_put(b + 4, nargs);
+	be32_put(b + 8, nret);
+	va_start(ap, nret);
+	for (i = 0; i < nargs && i < 10; i++)
+		be32_put(b + 12 + 4 * i, va_arg(ap, uint32_t));
+	va_end(ap);
+	r = of_client_call(&vmm, blk);
+	for (i = 0; i < nret && nargs + i < 10; i++)
+		outs[i] = be32_get(b + 12 + 4 * (nargs + i));
+	return r;
+}
+
+#define CALL(name, nargs, nret, ...) \
+	call_at(BLK, put_str(STR, name), nargs, nret, ##__VA_ARGS__)
+
+static void build_tree(void)
+{
+	struct dt_node *cpus, *cpu;
+
+	vmm.dt = dt_new_root();
+	vmm.chosen = dt_add_node(vmm.dt, "chosen");
+	cpus = dt_add_node(vmm.dt, "cpus");
+	cpu = dt_add_node(cpus, "PowerPC,POWER9@0");
+	vmm.cpu_node = cpu;
+	dt_set_u32(cpu, "reg", 0);
+	dt_set_string(cpu, "device_type", "cpu");
+	vmm.rtas_node = dt_add_node(vmm.dt, "rtas");
+	rtas_add_tokens(&vmm, vmm.rtas_node);
+}
+
+static void test_paths(void)
+{
+	char path[64];
+	long r;
+
+	r = CALL("finddevice", 1, 1, put_str(STR + 0x100, "/cpus/PowerPC,POWER9"));
+	CHECK(!r && outs[0] == vmm.cpu_node->phandle, "finddevice without the unit address");
+	CALL("finddevice", 1, 1, put_str(STR + 0x100, "/nope"));
+	CHECK(outs[0] == PROM_ERROR, "finddevice of a missing node is an error");
+	/* A path running into the end of RAM, no NUL. */
+	memset(vmm.ram + RAM_SIZE - 8, 'a', 8);
+	CALL("finddevice", 1, 1, RAM_SIZE - 8);
+	CHECK(outs[0] == PROM_ERROR, "unterminated path at the end of RAM is refused");
+	CALL("finddevice", 1, 1, 0xfffffff0u);
+	CHECK(outs[0] == PROM_ERROR, "path pointer outside RAM is refused");
+
+	memset(vmm.ram + BUF, 0x5a, 64);
+	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 5);
+	CHECK(outs[0] == strlen("/cpus/PowerPC,POWER9@0") && vmm.ram[BUF + 5] == 0x5a,
+	      "package-to-path: full length returned, only the buffer written");
+	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 64);
+	memcpy(path, vmm.ram + BUF, sizeof(path));
+	path[63] = 0;
+	CHECK(!strcmp(path, "/cpus/PowerPC,POWER9@0"), "package-to-path gives %s", path);
+	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, RAM_SIZE - 2, 64);
+	CHECK(outs[0] == PROM_ERROR, "package-to-path into a buffer past RAM is refused");
+	CALL("package-to-path", 3, 1, 0xdeadbeefu, BUF, 64);
+	CHECK(outs[0] == PROM_ERROR, "package-to-path of a bogus phandle is an error");
+	CALL("peer", 1, 1, 0);
+	CHECK(outs[0] == vmm.dt->phandle, "peer(0) is the root");
+}
+
+static void test_props(void)
+{
+	uint32_t ph = vmm.cpu_node->phandle;
+	int names = 0;
+
+	memset(vmm.ram + BUF, 0x5a, 16);
+	CALL("getprop", 4, 1, ph, put_str(STR + 0x100, "device_type"), BUF, 2);
+	CHECK(outs[0] == 4 && vmm.ram[BUF + 2] == 0x5a,
+	      "getprop: property length returned, only buflen bytes copied");
+	CALL("getprop", 4, 1, ph, put_str(STR + 0x100, "device_type"), RAM_SIZE - 1, 4);
+	CHECK(outs[0] == PROM_ERROR, "getprop into a buffer past RAM is refused");
+	CALL("getproplen", 2, 1, ph, put_str(STR + 0x100, "missing"));
+	CHECK(outs[0] == PROM_ERROR, "getproplen of a missing property is an error");
+	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "huge"), BUF, 0x7fffffffu);
+	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.cpu_node, "huge"),
+	      "setprop of 2 GiB is refused and sets nothing");
+	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "tail"), RAM_SIZE - 2, 4);
+	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.cpu_node, "tail"),
+	      "setprop from a value running past RAM is refused");
+	memcpy(vmm.ram + BUF, "abcd", 4);
+	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "linux,test"), BUF, 4);
+	CHECK(outs[0] == 4 && !memcmp(dt_get_prop(vmm.cpu_node, "linux,test")->val, "abcd", 4),
+	      "setprop stores the guest's value");
+
+	vmm.ram[STR + 0x200] = 0;	/* "" = first property */
+	for (;;) {
+		CALL("nextprop", 3, 1, ph, STR + 0x200, STR + 0x200);
+		if (outs[0] != 1)
+			break;
+		names++;
+	}
+	CHECK(outs[0] == 0 && names == 4, "nextprop walks all %d properties, then 0", names);
+}
+
+/* A block header with counts the guest made up; no arguments follow. */
+static long raw_block(uint32_t nargs, uint32_t nret)
+{
+	be32_put(vmm.ram + BLK, put_str(STR, "peer"));
+	be32_put(vmm.ram + BLK + 4, nargs);
+	be32_put(vmm.ram + BLK + 8, nret);
+	return of_client_call(&vmm, BLK);
+}
+
+static void test_blocks(void)
+{
+	CHECK(raw_block(11, 0) == -4, "nargs 11: H_PARAMETER");
+	CHECK(raw_block(6, 5) == -4, "nargs + nret 11: H_PARAMETER");
+	CHECK(raw_block(0xffffffffu, 0xffffffffu) == -4, "counts of 2^32-1: H_PARAMETER");
+	CHECK(of_client_call(&vmm, RAM_SIZE - 16) == -4, "argument block past RAM: H_PARAMETER");
+	CHECK(of_client_call(&vmm, 0xfffffffffffff000ULL) == -4, "block at a wild address");
+	CALL("no-such-service", 0, 1);
+	CHECK(outs[0] == PROM_ERROR, "unknown service answers -1");
+	call_at(BLK, 0xfffffff0u, 0, 1);
+	CHECK(outs[0] == PROM_ERROR, "service name outside RAM answers -1");
+	CALL("finddevice", 0, 1);
+	CHECK(outs[0] == PROM_ERROR, "too few arguments for the service answers -1");
+}
+
+static void test_claim(void)
+{
+	CALL("claim", 3, 1, 0x100, 0x100, 0);
+	CHECK(outs[0] == PROM_ERROR, "claim over the pre-claimed kernel is refused");
+	CALL("claim", 3, 1, 0x80000, 0, 0);
+	CHECK(outs[0] == PROM_ERROR, "claim of 0 bytes is refused");
+	CALL("claim", 3, 1, 0xfffff000u, 0x2000, 0);
+	CHECK(outs[0] == PROM_ERROR, "claim past RAM is refused");
+	CALL("claim", 3, 1, 0, RAM_SIZE + 1, 0x1000);
+	CHECK(outs[0] == PROM_ERROR, "claim bigger than RAM is refused");
+	CALL("claim", 3, 1, 0, 0x1000, 0x3000);
+	CHECK(outs[0] == PROM_ERROR, "claim with a non-power-of-two alignment is refused");
+	CALL("claim", 3, 1, 0, 0x2000, 0x10000);
+	CHECK(outs[0] != PROM_ERROR && !(outs[0] & 0xffff) && outs[0] >= 0x20000,
+	      "aligned claim lands past the kernel, aligned (0x%x)", outs[0]);
+	CALL("claim", 3, 1, outs[0], 0x10, 0);
+	CHECK(outs[0] == PROM_ERROR, "a claimed range cannot be claimed twice");
+}
+
+static void test_methods(void)
+{
+	uint32_t ih = of_open_node(&vmm, vmm.rtas_node), root = of_open_node(&vmm, vmm.dt);
+
+	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), ih, RAM_SIZE - 4);
+	CHECK(outs[0] == PROM_ERROR, "instantiate-rtas at the end of RAM is refused");
+	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), ih, 0x40000);
+	CHECK(outs[0] == 0 && outs[1] == 0x40000 && be32_get(vmm.ram + 0x40000 + 12) == 0x44000022,
+	      "instantiate-rtas writes the big-endian blob and returns its entry");
+	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), root, 0x40000);
+	CHECK(outs[0] == PROM_ERROR, "instantiate-rtas on another node is refused");
+	CALL("call-method", 3, 2, put_str(STR + 0x100, "ibm,client-architecture-support"),
+	     root, 0x50000);
+	CHECK(outs[0] == 0 && outs[1] == 0 && cas_vec_seen == 0x50000,
+	      "CAS goes to cas_negotiate with the vector address");
+	CALL("call-method", 3, 2, put_str(STR + 0x100, "ibm,client-architecture-support"),
+	     0x4242, 0x50000);
+	CHECK(outs[0] == PROM_ERROR, "call-method on a bogus ihandle is refused");
+	CALL("write", 3, 1, root, BUF, RAM_SIZE);
+	CHECK(outs[0] == PROM_ERROR && console_bytes == 0, "write of a buffer past RAM is refused");
+}
+
+static long rtas_at(uint32_t blk, uint32_t token, uint32_t nargs, uint32_t nret, uint32_t arg0)
+{
+	be32_put(vmm.ram + blk, token);
+	be32_put(vmm.ram + blk + 4, nargs);
+	be32_put(vmm.ram + blk + 8, nret);
+	be32_put(vmm.ram + blk + 12, arg0);
+	return rtas_call(&vmm, blk);
+}
+
+static void test_rtas(void)
+{
+	uint32_t tod = be32_get(dt_get_prop(vmm.rtas_node, "get-time-of-day")->val);
+	uint32_t term = be32_get(dt_get_prop(vmm.rtas_node, "ibm,os-term")->val);
+
+	CHECK(rtas_at(BLK, tod, 17, 1, 0) == -4, "RTAS nargs 17: H_PARAMETER");
+	CHECK(rtas_at(BLK, tod, 8, 9, 0) == -4, "RTAS nargs + nret 17: H_PARAMETER");
+	CHECK(rtas_call(&vmm, RAM_SIZE - 8) == -4, "RTAS block past RAM: H_PARAMETER");
+	CHECK(rtas_at(BLK, tod, 0, 8, 0) == 0 && be32_get(vmm.ram + BLK + 12) == 0 &&
+	      be32_get(vmm.ram + BLK + 16) >= 2024, "get-time-of-day answers a date");
+	CHECK(rtas_at(BLK, tod, 0, 2, 0) == 0 && be32_get(vmm.ram + BLK + 12) == (uint32_t)-3,
+	      "get-time-of-day with too few returns: parameter error");
+	CHECK(rtas_at(BLK, 0x1234, 0, 1, 0) == 0 && be32_get(vmm.ram + BLK + 12) == (uint32_t)-3,
+	      "unknown token: -3");
+	CHECK(rtas_at(BLK, term, 1, 1, 0xfffffff0u) == 0 && vmm.stop &&
+	      vmm.exit_code == VMM_EXIT_GUEST_DIED, "os-term with a wild message pointer stops cleanly");
+}
+
+int main(void)
+{
+	vmm.ram_size = RAM_SIZE;
+	vmm.ram = calloc(1, RAM_SIZE);
+	vmm.kernel_end = 0x20000;
+	build_tree();
+	of_client_init(&vmm, RAM_SIZE - 0x20000, 0x20000);
+	test_paths();
+	test_props();
+	test_blocks();
+	test_claim();
+	test_methods();
+	test_rtas();
+	dt_free(vmm.dt);
+	free(vmm.ram);
+	return unit_done("test_of_client");
+}
