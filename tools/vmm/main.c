@@ -41,7 +41,7 @@ static void on_alarm(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
+	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
 			"       [--mem MiB] [--snapshot-after TEXT] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
@@ -64,14 +64,29 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 	opt->cmdline = "";
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k': opt->kernel = optarg; break;
-		case 'i': opt->initrd = optarg; break;
-		case 'a': opt->cmdline = optarg; break;
-		case 'm': mib = strtoul(optarg, NULL, 0); break;
-		case 's': opt->snapshot_after = optarg; break;
-		case 't': *timeout_s = strtoul(optarg, NULL, 0); break;
-		case 'v': opt->verbose = true; break;
-		default: usage();
+		case 'k':
+			opt->kernel = optarg;
+			break;
+		case 'i':
+			opt->initrd = optarg;
+			break;
+		case 'a':
+			opt->cmdline = optarg;
+			break;
+		case 'm':
+			mib = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			opt->snapshot_after = optarg;
+			break;
+		case 't':
+			*timeout_s = strtoul(optarg, NULL, 0);
+			break;
+		case 'v':
+			opt->verbose = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024)

@@ -425,7 +425,7 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa)
 		in[i] = be32_get(blk + 12 + 4 * i);
 	out[0] = PROM_ERROR;
 	if (guest_read_string(vmm, be32_get(blk), service, sizeof(service))) {
-		for (n = 0; n < sizeof(services) / sizeof(services[0]); n++) {
+		for (n = 0; n < ARRAY_SIZE(services); n++) {
 			const struct of_service *s = &services[n];
 
 			if (strcmp(s->name, service))
@@ -434,10 +434,10 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa)
 				out[0] = s->fn(&call);
 			break;
 		}
-		if (vmm->opt.verbose || n == sizeof(services) / sizeof(services[0]))
+		if (vmm->opt.verbose || n == ARRAY_SIZE(services))
 			fprintf(stderr, "vmm: OF %s(%u in, %u out) -> 0x%x%s\n", service,
 				call.nargs, call.nret, out[0],
-				n == sizeof(services) / sizeof(services[0]) ? " (unknown)" : "");
+				n == ARRAY_SIZE(services) ? " (unknown)" : "");
 	}
 	for (i = 0; i < call.nret; i++)
 		be32_put(blk + 12 + 4 * (call.nargs + i), out[i]);

@@ -67,7 +67,7 @@ static void add_segment_page_sizes(struct vmm *vmm, struct dt_node *cpu)
 
 		if (!page_size_usable(&info, info.sps[i].page_shift))
 			continue;
-		if (n + 3 > (int)(sizeof(cells) / sizeof(cells[0])))
+		if (n + 3 > (int)ARRAY_SIZE(cells))
 			break;
 		cells[n++] = info.sps[i].page_shift;
 		cells[n++] = info.sps[i].slb_enc;
@@ -76,7 +76,7 @@ static void add_segment_page_sizes(struct vmm *vmm, struct dt_node *cpu)
 		for (j = 0; j < KVM_PPC_PAGE_SIZES_MAX_SZ && info.sps[i].enc[j].page_shift; j++) {
 			if (!page_size_usable(&info, info.sps[i].enc[j].page_shift))
 				continue;
-			if (n + 2 > (int)(sizeof(cells) / sizeof(cells[0])))
+			if (n + 2 > (int)ARRAY_SIZE(cells))
 				break;
 			cells[n++] = info.sps[i].enc[j].page_shift;
 			cells[n++] = info.sps[i].enc[j].pte_enc;

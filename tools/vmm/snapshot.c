@@ -48,7 +48,7 @@ static const uint64_t one_regs[] = {
 };
 
 #define NR_VEC_REGS	64	/* VSR0-31 (FPRs inside), VR0-31 */
-#define NR_SAVED	(sizeof(one_regs) / sizeof(one_regs[0]) + NR_VEC_REGS + 1)
+#define NR_SAVED	(ARRAY_SIZE(one_regs) + NR_VEC_REGS + 1)
 
 struct saved_reg {
 	uint64_t id;
@@ -115,7 +115,7 @@ static int save_vm(struct vmm *vmm, struct vm_image *img)
 	img->regs.gpr[3] = vmm->run->papr_hcall.ret;
 	for (i = 0; i < 9; i++)
 		img->regs.gpr[4 + i] = vmm->run->papr_hcall.args[i];
-	for (i = 0; i < sizeof(one_regs) / sizeof(one_regs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(one_regs); i++)
 		if (save_reg(vmm, img, one_regs[i]))
 			return -1;
 	for (i = 0; i < 32; i++)

@@ -36,6 +36,8 @@
 #define VMM_EXIT_CAS_REFUSED	3	/* CAS asked for an MMU this host cannot give */
 #define VMM_EXIT_GUEST_DIED	4	/* os-term, reboot request, or a guest fault */
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 #define VMM_MAX_CLAIMS		64
 #define VMM_MAX_INSTANCES	32
 
