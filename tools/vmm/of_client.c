@@ -134,15 +134,21 @@ static uint32_t svc_finddevice(struct of_call *c)
 	return n ? n->phandle : PROM_ERROR;
 }
 
-static uint32_t svc_getprop(struct of_call *c)
+/* The property named by in[1] of the node in[0] (getprop, getproplen), or NULL. */
+static struct dt_prop *prop_of(struct of_call *c)
 {
 	struct dt_node *n = node_of(c->vmm, c->in[0]);
 	char name[64];
-	struct dt_prop *p;
 
 	if (!n || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
-		return PROM_ERROR;
-	p = dt_get_prop(n, name);
+		return NULL;
+	return dt_get_prop(n, name);
+}
+
+static uint32_t svc_getprop(struct of_call *c)
+{
+	struct dt_prop *p = prop_of(c);
+
 	if (!p || !copy_out(c->vmm, c->in[2], p->val, p->len, c->in[3]))
 		return PROM_ERROR;
 	return p->len;
@@ -150,13 +156,8 @@ static uint32_t svc_getprop(struct of_call *c)
 
 static uint32_t svc_getproplen(struct of_call *c)
 {
-	struct dt_node *n = node_of(c->vmm, c->in[0]);
-	char name[64];
-	struct dt_prop *p;
+	struct dt_prop *p = prop_of(c);
 
-	if (!n || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
-		return PROM_ERROR;
-	p = dt_get_prop(n, name);
 	return p ? p->len : PROM_ERROR;
 }
 
