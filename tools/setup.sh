@@ -24,16 +24,21 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-[ $need_arch -eq 1 ] && dpkg --add-architecture ppc64el
+update() {
+	# A mirror mid-sync can fail one index (seen: bookworm-security ppc64el). apt
+	# then drops that whole suite, so retry, then go on.
+	for i in 1 2 3; do
+		apt-get update -q >/tmp/ppc-mmu-apt-update.log 2>&1 && return 0
+		echo "setup: apt-get update failed (try $i), retrying" >&2
+		sleep 5
+	done
+}
 
-# A mirror mid-sync can fail one index (seen: bookworm-security ppc64el). The
-# packages we need still resolve from the others, so retry, then go on.
-for i in 1 2 3; do
-	apt-get update -q >/tmp/ppc-mmu-apt-update.log 2>&1 && break
-	echo "setup: apt-get update failed (try $i), retrying" >&2
-	sleep 5
-done
-
+# Native packages first, before ppc64el is added: a failed ppc64el index would
+# drop bookworm-security, and perl (say) then cannot match a security perl-base.
 if [ ${#missing[@]} -gt 0 ]; then
+	update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+[ $need_arch -eq 1 ] && dpkg --add-architecture ppc64el
+update

@@ -38,7 +38,7 @@ if ! debootstrap --arch=ppc64el --foreign --variant=minbase \
 fi
 
 # Stage 1 makes /proc a link to the build machine's /proc: the host mounts its own.
-rm -f "$tree/proc"
+rm -rf "$tree/proc"
 mkdir "$tree/proc"
 # dpkg -x, except that bookworm's merged-/usr links (bin -> usr/bin, ...)
 # stay links: plain tar would replace them with directories.
