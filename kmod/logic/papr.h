@@ -11,11 +11,13 @@
 #define PPCMMU_H_SUCCESS	0
 #define PPCMMU_H_BUSY		1
 #define PPCMMU_H_HARDWARE	(-1)
+#define PPCMMU_H_FUNCTION	(-2)
 #define PPCMMU_H_PARAMETER	(-4)
 #define PPCMMU_H_NO_MEM		(-9)
 #define PPCMMU_H_P2		(-55)
 #define PPCMMU_H_P3		(-56)
 #define PPCMMU_H_P4		(-57)
+#define PPCMMU_H_UNSUPPORTED_FLAG	(-256)	/* the kernel: H_UNSUPPORTED_FLAG_START */
 #define PPCMMU_H_MULTI_THREADS_ACTIVE	(-9005)
 
 /* KVM's private hypercall SLOF uses for client-architecture-support */

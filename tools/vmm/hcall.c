@@ -11,14 +11,6 @@
 
 #include "vmm.h"
 
-#define H_SUCCESS		0
-#define H_HARDWARE		(-1)
-#define H_PARAMETER		(-4)
-#define H_P2			(-55)
-#define H_P3			(-56)
-#define H_P4			(-57)
-#define H_UNSUPPORTED_FLAG	(-256)
-
 #define H_GET_TERM_CHAR		0x54
 #define H_PUT_TERM_CHAR		0x58
 #define H_SET_MODE		0x31c
@@ -70,18 +62,18 @@ static long put_term_char(struct vmm *vmm, uint64_t *args)
 	unsigned int i;
 
 	if (len > 16)
-		return H_PARAMETER;
+		return PPCMMU_H_PARAMETER;
 	for (i = 0; i < len; i++)
 		buf[i] = args[2 + i / 8] >> (56 - 8 * (i % 8));
 	console_write(vmm, buf, len);
-	return H_SUCCESS;
+	return PPCMMU_H_SUCCESS;
 }
 
 static long get_term_char(uint64_t *args)
 {
 	args[0] = 0;	/* no input: the console is output-only */
 	args[1] = args[2] = 0;
-	return H_SUCCESS;
+	return PPCMMU_H_SUCCESS;
 }
 
 /* Only the interrupt endianness is the VMM's (LPCR[ILE]); Linux LE needs it. */
@@ -90,14 +82,14 @@ static long set_mode(struct vmm *vmm, uint64_t *args)
 	uint64_t mflags = args[0], resource = args[1];
 
 	if (resource != H_SET_MODE_RESOURCE_LE)
-		return H_P2;
+		return PPCMMU_H_P2;
 	if (args[2] || args[3])
-		return H_P3;
+		return PPCMMU_H_P3;
 	if (mflags > 1)
-		return H_UNSUPPORTED_FLAG;
+		return PPCMMU_H_UNSUPPORTED_FLAG;
 	if (lpcr_update(vmm, LPCR_ILE, mflags ? LPCR_ILE : 0))
-		return H_HARDWARE;
-	return H_SUCCESS;
+		return PPCMMU_H_HARDWARE;
+	return PPCMMU_H_SUCCESS;
 }
 
 void hcall_exit(struct vmm *vmm)
@@ -133,12 +125,12 @@ void hcall_exit(struct vmm *vmm)
 		ret = icp_hcall(nr, args);
 		break;
 	default:
-		ret = H_FUNCTION;
+		ret = PPCMMU_H_FUNCTION;
 		for (i = 0; i < nr_reported && reported[i] != nr; i++)
 			;
 		if (i == nr_reported && nr_reported < 16) {
 			reported[nr_reported++] = nr;
-			fprintf(stderr, "vmm: hypercall 0x%llx not implemented (H_FUNCTION)\n",
+			fprintf(stderr, "vmm: hypercall 0x%llx not implemented (PPCMMU_H_FUNCTION)\n",
 				(unsigned long long)nr);
 		}
 		break;

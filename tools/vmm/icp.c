@@ -9,8 +9,6 @@
  */
 #include "vmm.h"
 
-#define H_SUCCESS	0
-#define H_PARAMETER	(-4)
 #define XIRR_NONE	0	/* XISR 0: no interrupt pending */
 #define MFRR_NONE	0xff
 
@@ -34,22 +32,22 @@ long icp_hcall(uint64_t nr, uint64_t *args)
 	switch (nr) {
 	case H_CPPR:
 		cppr = args[0];
-		return H_SUCCESS;
+		return PPCMMU_H_SUCCESS;
 	case H_XIRR:
 	case H_XIRR_X:
 		args[0] = (uint64_t)cppr << 24 | XIRR_NONE;
 		args[1] = 0;	/* H_XIRR_X: timebase */
-		return H_SUCCESS;
+		return PPCMMU_H_SUCCESS;
 	case H_IPOLL:
 		if (args[0] != 0)
-			return H_PARAMETER;
+			return PPCMMU_H_PARAMETER;
 		args[0] = (uint64_t)cppr << 24 | XIRR_NONE;
 		args[1] = MFRR_NONE;
-		return H_SUCCESS;
+		return PPCMMU_H_SUCCESS;
 	case H_EOI:
-		return H_SUCCESS;
+		return PPCMMU_H_SUCCESS;
 	case H_IPI:	/* the only server is the caller, which never waits on an IPI */
-		return args[0] == 0 ? H_SUCCESS : H_PARAMETER;
+		return args[0] == 0 ? PPCMMU_H_SUCCESS : PPCMMU_H_PARAMETER;
 	}
-	return H_FUNCTION;
+	return PPCMMU_H_FUNCTION;
 }

@@ -16,7 +16,7 @@ trap 'rm -rf "$stage"' EXIT
 "$root/tools/guest/mkguest.sh"
 mkdir -p "$stage"/{dev,proc,sys,bin,guest}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" -I"$root/kmod/logic" \
 	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c
 cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" \
 	"$root/kvm-ppc-mmu.ko" "$stage/"

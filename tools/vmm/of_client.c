@@ -417,11 +417,11 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa)
 	char service[32];
 
 	if (!blk)
-		return -4;	/* H_PARAMETER: the block is not in RAM */
+		return PPCMMU_H_PARAMETER;	/* the block is not in RAM */
 	call.nargs = be32_get(blk + 4);
 	call.nret = be32_get(blk + 8);
 	if (call.nargs > OF_MAX_ARGS || call.nret > OF_MAX_ARGS - call.nargs)
-		return -4;
+		return PPCMMU_H_PARAMETER;
 	for (i = 0; i < call.nargs; i++)
 		in[i] = be32_get(blk + 12 + 4 * i);
 	out[0] = PROM_ERROR;

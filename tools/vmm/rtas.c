@@ -70,12 +70,12 @@ long rtas_call(struct vmm *vmm, uint64_t args_gpa)
 	unsigned int i;
 
 	if (!blk)
-		return -4;	/* H_PARAMETER */
+		return PPCMMU_H_PARAMETER;
 	token = be32_get(blk);
 	nargs = be32_get(blk + 4);
 	nret = be32_get(blk + 8);
 	if (nargs > RTAS_MAX_ARGS || nret > RTAS_MAX_ARGS - nargs || !nret)
-		return -4;
+		return PPCMMU_H_PARAMETER;
 	for (i = 0; i < nargs; i++)
 		in[i] = be32_get(blk + 12 + 4 * i);
 

@@ -28,6 +28,7 @@
 #include <linux/kvm_ppc_mmu.h>
 
 #include "devtree.h"
+#include "papr.h"		/* kmod/logic: PAPR return codes, checked against the kernel's */
 
 /* VMM exit codes: what the scenario tests check besides the console. */
 #define VMM_EXIT_POWER_OFF	0	/* the guest powered off (RTAS power-off) */
@@ -156,7 +157,6 @@ long rtas_call(struct vmm *vmm, uint64_t args_gpa);
 void rtas_add_tokens(struct vmm *vmm, struct dt_node *rtas);
 
 /* icp.c: ICP hypercalls (PAPR numbers) */
-#define H_FUNCTION	(-2)
 #define H_EOI		0x64
 #define H_IPI		0x6c
 #define H_IPOLL		0x70
