@@ -25,8 +25,6 @@ timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 initrd=$root/build/initramfs.cpio
 "$root/tools/mkinitramfs.sh" "$initrd" || exit 1
 
-# Kernel trouble on the console that fails a host whatever the tests said.
-bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
 for host in "${hosts[@]}"; do
@@ -58,8 +56,8 @@ for host in "${hosts[@]}"; do
 	grep -q '^ppcmmu-init: done' "$log" || problems+=("run did not finish")
 	[ -n "$programs" ] && [ "$reported" -ne "$programs" ] &&
 		problems+=("$reported of $programs programs reported")
-	if grep -qE "$bad_re" "$log"; then
-		problems+=("kernel trouble: $(grep -m1 -E "$bad_re" "$log")")
+	if grep -qE "$kernel_trouble_re" "$log"; then
+		problems+=("kernel trouble: $(grep -m1 -E "$kernel_trouble_re" "$log")")
 	fi
 	if [ ${#problems[@]} -gt 0 ] && [ $fail -eq 0 ]; then
 		fail=1

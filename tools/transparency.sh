@@ -21,8 +21,6 @@ hosts=("$@")
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
 runs=(without-module with-module)
 
-# Kernel trouble on a console (as tools/run-hosts.sh).
-bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 build() {
 	bash "$root/tools/setup.sh" &&
@@ -96,7 +94,7 @@ same_guest_lines() {	# same_guest_lines LOG
 clean() {	# clean LOG host|guests
 	local sel=(-E) bad
 	[ "$2" = host ] && sel=(-vE)
-	bad=$(grep "${sel[@]}" "^($(IFS='|'; echo "${runs[*]}")): " "$1" | grep -m3 -E "$bad_re")
+	bad=$(grep "${sel[@]}" "^($(IFS='|'; echo "${runs[*]}")): " "$1" | grep -m3 -E "$kernel_trouble_re")
 	[ -z "$bad" ] && return 0
 	sed 's/^/#   /' <<<"$bad"
 	return 1

@@ -29,7 +29,6 @@ make -s -C "$root" modules || exit 1
 initrd=$root/build/vmm-initramfs.cpio
 "$root/tools/vmm/mkhostinitrd.sh" "$initrd" || { echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
 
-bad_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu: INFO|blocked for more than'
 pass=0 fail=0 n=0
 
 check() {	# check <ok?> <text>
@@ -106,7 +105,7 @@ for host in "${hosts[@]}"; do
 	echo "# $host host: $(( $(date +%s) - start ))s in all (console log: $log)"
 	check "$([ $rc -eq 0 ] && grep -q '^vmm-scenarios: done' "$log" && echo 1 || echo 0)" \
 		"$host: the host ran every scenario and powered off (qemu status $rc)"
-	trouble=$(grep -m1 -E "$bad_re" "$log")
+	trouble=$(grep -m1 -E "$kernel_trouble_re" "$log")
 	check "$([ -z "$trouble" ] && echo 1 || echo 0)" "$host: no kernel trouble, host or guest${trouble:+ ($trouble)}"
 	for name in $(sed -n 's/^scenario: \([^ ]*\) begin$/\1/p' "$log"); do
 		echo "# $host/$name: $(grep -m1 "^scenario: $name end" "$log" | sed 's/.* secs=/wall /')s"

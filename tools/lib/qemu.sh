@@ -8,6 +8,10 @@
 # Boots Debian's powerpc64le kernel with the initramfs, console to LOG.
 # Returns QEMU's status (124 on timeout).
 
+# What fails a console whatever the tests said: oops, BUG, WARN, panic, lockups
+# (host or guest kernel). One pattern for every script that judges a console.
+kernel_trouble_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
+
 ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 run_host() {
