@@ -118,7 +118,12 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 		return;
 	}
 	if (!strcmp(host, "radix"))
-		/* The emulated POWER9 is DD2.0: hash is refused next to radix. */
+		/* POWER9 DD2.2, as real hosts: the guest picks radix or hash at CAS. */
+		ktap_result(c->host_flags == KVM_PPC_MMU_HOST_RADIX &&
+			    c->guest_modes == (radix | hash | KVM_PPC_MMU_GUEST_CAS_SWITCH),
+			    "radix host (DD2.2): radix, hash and legacy guests, switch at CAS");
+	else if (!strcmp(host, "dd20"))
+		/* POWER9 DD2.0: hash is refused next to radix (no mixing). */
 		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_NO_MIXING) &&
 			    c->guest_modes == radix,
 			    "radix host (DD2.0): radix guests only, NO_MIXING reported");

@@ -4,10 +4,12 @@
  * guests that build their own translation structures, turn translation on,
  * and move data through non-identity mappings (lib/mmu_guest.h).
  *
- * On the emulated radix host (POWER9 DD2.0) KVM-HV refuses hash guests; the
- * module is reloaded there with allow_hash_on_no_mixing_cpu=1 so the real
- * radix -> hash -> radix switch is exercised (see README). Tests that need a
- * mode the host cannot give are skipped with the reason.
+ * A DD2.2 radix host (the emulated "radix" host, like real POWER9 hosts)
+ * runs hash guests next to radix ones as is. On a DD2.0 radix host (the
+ * emulated "dd20" host) KVM-HV refuses hash guests; the module is reloaded
+ * there with allow_hash_on_no_mixing_cpu=1 so the switch is exercised on
+ * that silicon level too (see README). Tests that need a mode the host
+ * cannot give are skipped with the reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>

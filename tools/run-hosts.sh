@@ -2,7 +2,7 @@
 # Boot Debian's powerpc64le kernel in emulated POWER9 hosts under QEMU, run
 # the selftests inside (see tools/initramfs/init.c), and judge the console.
 #
-# Usage: tools/run-hosts.sh [radix] [hash] [nested]   (default: all three)
+# Usage: tools/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
 #        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
 #
@@ -19,7 +19,7 @@ source "$root/tools/lib/qemu.sh"
 logs=$root/build/logs
 mkdir -p "$logs"
 hosts=("$@")
-[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested)
+[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 
 initrd=$root/build/initramfs.cpio

@@ -48,7 +48,7 @@ stage "static checks" tools/static-checks.sh
 stage "unit tests" tools/unit-tests.sh
 stage fuzz tools/fuzz.sh
 stage dkms tools/dkms-check.sh
-stage "emulated hosts" tools/run-hosts.sh radix hash nested
+stage "emulated hosts" tools/run-hosts.sh radix hash nested dd20
 stage "kselftest runner" tools/kselftest-check.sh
 stage "vmm scenarios" tools/vmm-scenarios.sh
 stage transparency tools/transparency.sh

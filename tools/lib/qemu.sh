@@ -2,9 +2,13 @@
 # The emulated POWER9 hosts, shared by tools/run-hosts.sh and tools/demo.sh.
 #
 # run_host HOST INITRD LOG TIMEOUT EXTRA_APPEND
-#   HOST: radix  (-M powernv9: bare-metal POWER9, host kernel in radix)
-#         hash   (-M powernv9, host booted with disable_radix)
+#   HOST: radix  (-M powernv9: bare-metal POWER9 DD2.2, host kernel in radix)
+#         hash   (-M powernv9 DD2.2, host booted with disable_radix)
 #         nested (-M pseries with cap-nested-hv: KVM-HV as a guest)
+#         dd20   (-M powernv9 of bookworm's QEMU 7.2: POWER9 DD2.0, radix
+#                host; KVM-HV cannot mix hash and radix there)
+#   radix, hash and nested run the system QEMU (>= 10, tools/setup.sh);
+#   dd20 runs build/qemu-dd20 (tools/fetch-qemu-dd20.sh).
 # Boots Debian's powerpc64le kernel with the initramfs, console to LOG.
 # Returns QEMU's status (124 on timeout).
 
@@ -17,14 +21,17 @@ ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 run_host() {
 	local host=$1 initrd=$2 log=$3 timeout_s=$4 extra=${5:-}
 	local append="console=hvc0 rdinit=/init loglevel=5 ppcmmu.host=$host $extra"
-	local machine
+	local machine qemu=qemu-system-ppc64
 	case $host in
 	radix)	machine=(-M powernv9) ;;
 	hash)	machine=(-M powernv9); append+=" disable_radix" ;;
 	nested)	machine=(-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -vga none) ;;
-	*)	echo "unknown host '$host' (radix, hash, nested)" >&2; return 2 ;;
+	dd20)	bash "$ppcmmu_root/tools/fetch-qemu-dd20.sh" || return 2
+		qemu=$ppcmmu_root/build/qemu-dd20/usr/bin/qemu-system-ppc64
+		machine=(-M powernv9 -L "$ppcmmu_root/build/qemu-dd20/usr/share/qemu") ;;
+	*)	echo "unknown host '$host' (radix, hash, nested, dd20)" >&2; return 2 ;;
 	esac
-	timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 "${machine[@]}" \
+	timeout --foreground -k 5 "$timeout_s" "$qemu" "${machine[@]}" \
 		-nographic -no-reboot -m 2G \
 		-kernel "$ppcmmu_root/build/kernel/current/vmlinux" -initrd "$initrd" \
 		-append "$append" </dev/null >"$log" 2>&1
