@@ -20,6 +20,8 @@
 #define OF_MAX_ARGS		10
 #define OF_PROP_MAX		(64 * 1024)	/* setprop: far above anything prom_init sets */
 #define OF_STACK_SIZE		0x10000
+/* Longest property name: prom_init's MAX_PROPERTY_NAME (64) less the NUL. */
+#define OF_PROP_NAME_MAX	63
 
 /* Big-endian: prom_init calls Open Firmware in 32-bit big-endian mode. */
 static const uint32_t of_stub[] = {
@@ -138,7 +140,7 @@ static uint32_t svc_finddevice(struct of_call *c)
 static struct dt_prop *prop_of(struct of_call *c)
 {
 	struct dt_node *n = node_of(c->vmm, c->in[0]);
-	char name[64];
+	char name[OF_PROP_NAME_MAX + 1];
 
 	if (!n || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
 		return NULL;
@@ -165,7 +167,7 @@ static uint32_t svc_setprop(struct of_call *c)
 {
 	struct dt_node *n = node_of(c->vmm, c->in[0]);
 	uint32_t len = c->in[3];
-	char name[64];
+	char name[OF_PROP_NAME_MAX + 1];
 	void *val;
 
 	if (!n || len > OF_PROP_MAX || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
@@ -177,12 +179,22 @@ static uint32_t svc_setprop(struct of_call *c)
 	return len;
 }
 
-/* OF property names are at most 31 characters; the guest's buffer holds 32. */
+/*
+ * nextprop: the name after in[1] ("" or NULL: the first) into the buffer at
+ * in[2]. IEEE 1275 limits names to 31 characters and the buffer to 32
+ * bytes, but PAPR names run longer (ibm,processor-radix-AP-encodings is
+ * 32), and the one client that matters, Linux's prom_init, passes a
+ * MAX_PROPERTY_NAME (64) byte buffer and stops walking the node at the
+ * first failed call, losing every property after it. So names are written
+ * whole, NUL included, up to OF_PROP_NAME_MAX characters, as QEMU's VOF
+ * does (its OF_PROPNAME_LEN_MAX is 64 too); setprop never stores longer ones.
+ */
 static uint32_t svc_nextprop(struct of_call *c)
 {
 	struct dt_node *n = node_of(c->vmm, c->in[0]);
-	char prev[64] = "";
+	char prev[OF_PROP_NAME_MAX + 1] = "";
 	struct dt_prop *p;
+	size_t len;
 
 	if (!n)
 		return PROM_ERROR;
@@ -191,7 +203,8 @@ static uint32_t svc_nextprop(struct of_call *c)
 	p = dt_next_prop(n, prev);
 	if (!p)
 		return 0;
-	if (strlen(p->name) > 31 || !copy_out(c->vmm, c->in[2], p->name, strlen(p->name) + 1, 32))
+	len = strlen(p->name);
+	if (len > OF_PROP_NAME_MAX || !copy_out(c->vmm, c->in[2], p->name, len + 1, len + 1))
 		return PROM_ERROR;
 	return 1;
 }

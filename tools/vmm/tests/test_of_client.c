@@ -150,6 +150,81 @@ static void test_props(void)
 	CHECK(outs[0] == 0 && names == 4, "nextprop walks all %d properties, then 0", names);
 }
 
+/*
+ * What prom_init (arch/powerpc/kernel/prom_init.c, scan_dt_build_struct)
+ * does with a node: nextprop into a MAX_PROPERTY_NAME (64) byte buffer
+ * until it answers anything but 1, then getproplen and getprop of each
+ * name. It stops at the first failed nextprop, so one refused name drops
+ * every property after it from the guest's flattened tree. PAPR names run
+ * past IEEE 1275's 31 characters: ibm,processor-radix-AP-encodings is 32.
+ */
+#define PROM_MAX_PROPERTY_NAME	64
+
+static int prom_walk_node(uint32_t ph, struct dt_node *node)
+{
+	uint32_t prev = STR + 0x400, name = STR + 0x500;
+	int seen = 0;
+
+	vmm.ram[prev] = 0;
+	for (;;) {
+		struct dt_prop *p;
+		uint32_t len;
+
+		memset(vmm.ram + name, 0x5a, PROM_MAX_PROPERTY_NAME + 8);
+		CALL("nextprop", 3, 1, ph, prev, name);
+		if (outs[0] != 1)
+			break;
+		if (vmm.ram[name + PROM_MAX_PROPERTY_NAME] != 0x5a)
+			return -1;	/* wrote past prom_init's buffer */
+		p = dt_get_prop(node, (char *)vmm.ram + name);
+		CALL("getproplen", 2, 1, ph, name);
+		len = outs[0];
+		if (!p || len != p->len || len > 0x10000)
+			return -1;
+		CALL("getprop", 4, 1, ph, name, BUF, len);
+		if (outs[0] != len || memcmp(vmm.ram + BUF, p->val, len))
+			return -1;
+		memmove(vmm.ram + prev, vmm.ram + name, PROM_MAX_PROPERTY_NAME);
+		seen++;
+	}
+	return outs[0] == 0 ? seen : -1;
+}
+
+static void test_prom_init_walk(void)
+{
+	struct dt_node *n = dt_add_node(vmm.dt, "fidelity");
+	char name[PROM_MAX_PROPERTY_NAME + 8];
+	static uint8_t big[0x8000];
+	int len, want = 0, seen;
+	struct dt_prop *p;
+	uint32_t ph;
+
+	for (len = 1; len < PROM_MAX_PROPERTY_NAME; len += (len < 28 || len > 34) ? 7 : 1) {
+		memset(name, 'a' + len % 26, len);
+		name[len] = 0;
+		dt_set_u32(n, name, len);
+	}
+	dt_set_cells(n, "ibm,processor-radix-AP-encodings", (uint32_t[]){ 0xc, 0xa0000010 }, 2);
+	dt_set_prop(n, "empty", NULL, 0);
+	for (len = 0; len < (int)sizeof(big); len++)
+		big[len] = len * 7;
+	dt_set_prop(n, "big", big, sizeof(big));
+	dt_set_u32(n, "ibm,pft-size", 22);	/* after the long name, as in the cpu node */
+	for (p = n->props; p; p = p->next)
+		want++;
+	ph = n->phandle;
+	seen = prom_walk_node(ph, n);
+	CHECK(seen == want, "prom_init's walk reads all %d properties with their values (%d)",
+	      want, seen);
+
+	memset(name, 'x', PROM_MAX_PROPERTY_NAME);
+	name[PROM_MAX_PROPERTY_NAME] = 0;
+	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, name), BUF, 4);
+	CHECK(outs[0] == PROM_ERROR, "setprop of a %d-character name (no room for its NUL in prom_init) is refused",
+	      PROM_MAX_PROPERTY_NAME);
+	CHECK(prom_walk_node(ph, n) == want, "and the walk still sees the same %d", want);
+}
+
 /* A block header with counts the guest made up; no arguments follow. */
 static long raw_block(uint32_t nargs, uint32_t nret)
 {
@@ -251,6 +326,7 @@ int main(void)
 	of_client_init(&vmm, RAM_SIZE - 0x20000, 0x20000);
 	test_paths();
 	test_props();
+	test_prom_init_walk();
 	test_blocks();
 	test_claim();
 	test_methods();
