@@ -3,9 +3,13 @@
 # Linux guest with kvm-ppc-mmu loaded exactly as without it.
 #
 # Each emulated POWER9 host boots once (tools/hostroot/init.sh as /init)
-# and runs the guest (tools/guest/) under QEMU with KVM twice: with only
-# kvm and kvm-hv loaded, then with our module loaded too. The console is
-# judged here, one "ok N ..." / "not ok N ..." line per check.
+# and runs each guest (tools/guest/) under QEMU with KVM twice: with only
+# kvm and kvm-hv loaded, then with our module loaded too. The guests:
+#   radix host (POWER9 DD2.2)  default -> Radix; disable-radix -> Hash
+#                              (switched at CAS); legacy -> Hash, radix
+#                              bit hidden in ibm,pa-features
+#   hash host                  default -> Hash
+# The console is judged here, one "ok N ..." / "not ok N ..." line per check.
 #
 # Usage: tools/transparency.sh [radix] [hash]   (default: both)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s>   per-host limit (default 900)
@@ -35,7 +39,7 @@ build() {
 	mkdir -p "$stage"/{modules,guest}
 	install -m 755 "$root/tools/hostroot/init.sh" "$stage/init"
 	cp "$kvm/kvm.ko" "$kvm/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
-	cp "$root/build/guest/vmlinux" "$root/build/guest/initramfs.cpio" "$stage/guest/"
+	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	# An uncompressed archive must start 4-byte aligned; zeros in between are skipped.
 	(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet) >"$stage.cpio" &&
 	cp "$root/build/hostroot/rootfs.cpio.gz" "$initrd" &&
@@ -58,13 +62,13 @@ check() {	# check WHAT COMMAND...: one numbered result line
 	fi
 }
 
-# The "guest: " lines /init of the guest printed in one run.
-guest_lines() {	# guest_lines LOG RUN
+# The "guest: " lines /init of the guest printed in one run (LABEL = RUN.GUEST).
+guest_lines() {	# guest_lines LOG LABEL
 	sed -n "s/^$2: guest: /guest: /p" "$1"
 }
 
 # A run's whole guest console without the kernel's timestamps.
-console() {	# console LOG RUN
+console() {	# console LOG LABEL
 	sed -n "s/^$2: //p" "$1" | sed -E 's/\[ *[0-9]+\.[0-9]+\] //g'
 }
 
@@ -76,16 +80,16 @@ host_done() {	# host_done LOG QEMU_STATUS
 	[ "$2" -eq 0 ] && grep -q '^hostinit: done' "$1"
 }
 
-module_loaded() {	# module_loaded LOG
-	has_line "$1" "hostinit: with-module: kvm_ppc_mmu loaded" &&
+module_loaded() {	# module_loaded LOG GUEST
+	has_line "$1" "hostinit: with-module.$2: kvm_ppc_mmu loaded" &&
 		grep -q '^hostinit: /sys/module/kvm_ppc_mmu present' "$1"
 }
 
 # Identical, and not because neither run printed any.
-same_guest_lines() {	# same_guest_lines LOG
+same_guest_lines() {	# same_guest_lines LOG GUEST
 	local d
-	[ -n "$(guest_lines "$1" without-module)" ] || return 1
-	d=$(diff <(guest_lines "$1" without-module) <(guest_lines "$1" with-module)) && return 0
+	[ -n "$(guest_lines "$1" "without-module.$2")" ] || return 1
+	d=$(diff <(guest_lines "$1" "without-module.$2") <(guest_lines "$1" "with-module.$2")) && return 0
 	sed 's/^/#   /' <<<"$d"
 	return 1
 }
@@ -94,14 +98,14 @@ same_guest_lines() {	# same_guest_lines LOG
 clean() {	# clean LOG host|guests
 	local sel=(-E) bad
 	[ "$2" = host ] && sel=(-vE)
-	bad=$(grep "${sel[@]}" "^($(IFS='|'; echo "${runs[*]}")): " "$1" | grep -m3 -E "$kernel_trouble_re")
+	bad=$(grep "${sel[@]}" "^($(IFS='|'; echo "${runs[*]}"))\.[a-z-]+: " "$1" | grep -m3 -E "$kernel_trouble_re")
 	[ -z "$bad" ] && return 0
 	sed 's/^/#   /' <<<"$bad"
 	return 1
 }
 
-refcnt_pinned() {	# refcnt_pinned LOG: the guest VM pinned the module
-	grep -qE '^hostinit: with-module: qemu exit=.* kvm_ppc_mmu refcnt max=[1-9]' "$1"
+refcnt_pinned() {	# refcnt_pinned LOG GUEST: the guest's VM pinned the module
+	grep -qE "^hostinit: with-module\.$2: qemu exit=.* kvm_ppc_mmu refcnt max=[1-9]" "$1"
 }
 
 initrd=$root/build/transparency-host.cpio
@@ -120,37 +124,43 @@ echo "# Debian $(grep '^qemu-system-ppc ' "$root/build/hostroot/packages.txt"),"
 
 for host in "${hosts[@]}"; do
 	case $host in
-	radix) mmu=Radix ;;
-	hash) mmu=Hash ;;
+	radix) guests=(default disable-radix legacy) ;;
+	hash) guests=(default) ;;
 	*) echo "unknown host '$host' (radix, hash)" >&2; exit 2 ;;
 	esac
 	log=$logs/transparency-$host.log
 	t0=$(date +%s)
 	# A host panic reboots, which ends QEMU (-no-reboot) instead of hanging.
-	run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1"
+	run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$(IFS=,; echo "${guests[*]}")"
 	rc=$?
 	echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
-	grep -E '^hostinit: |^(without-module|with-module): guest: ' "$log" | sed 's/^/#   /'
-
-	# Not judged (timing may move kernel messages): how close the whole guest consoles are.
-	full_diff=$(diff <(console "$log" without-module) <(console "$log" with-module) | grep -c '^[<>]')
-	echo "# $host: whole guest consoles, timestamps removed: $full_diff lines differ"
-
-	check "$host: host booted, ran both guests and powered off" host_done "$log" "$rc"
-	for run in "${runs[@]}"; do
-		check "$host $run: guest reached userspace" has_line "$log" "$run: guest: userspace reached"
-		check "$host $run: guest MMU is $mmu" has_line "$log" "$run: guest: MMU : $mmu"
-		check "$host $run: qemu-system-ppc64 exited 0" \
-			grep -qE "^hostinit: $run: qemu exit=0 " "$log"
+	grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: guest: ' "$log" | sed 's/^/#   /'
+	check "$host: host booted, ran every guest twice and powered off" host_done "$log" "$rc"
+	for g in "${guests[@]}"; do
+		case $host/$g in
+		radix/default) mmu=Radix ;;
+		*) mmu=Hash ;;
+		esac
+		# Not judged (timing may move kernel messages): how close the whole guest consoles are.
+		full_diff=$(diff <(console "$log" "without-module.$g") <(console "$log" "with-module.$g") | grep -c '^[<>]')
+		echo "# $host/$g: whole guest consoles, timestamps removed: $full_diff lines differ"
+		for run in "${runs[@]}"; do
+			check "$host/$g $run: guest reached userspace" has_line "$log" "$run.$g: guest: userspace reached"
+			check "$host/$g $run: guest MMU is $mmu" has_line "$log" "$run.$g: guest: MMU : $mmu"
+			check "$host/$g $run: qemu-system-ppc64 exited 0" \
+				grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log"
+		done
+		[ "$g" = legacy ] && check "$host/$g: the radix bit is hidden from the legacy guest" \
+			has_line "$log" "with-module.$g: guest: pa-features radix bit: 0"
+		check "$host/$g: kvm_ppc_mmu absent in the first run" \
+			has_line "$log" "hostinit: without-module.$g: kvm_ppc_mmu absent"
+		check "$host/$g: kvm_ppc_mmu loaded in the second run (/sys/module/kvm_ppc_mmu)" \
+			module_loaded "$log" "$g"
+		check "$host/$g: the guest's VM went through the module (refcnt >= 1 while it ran)" \
+			refcnt_pinned "$log" "$g"
+		check "$host/$g: guest lines identical without and with the module" same_guest_lines "$log" "$g"
 	done
-	check "$host: kvm_ppc_mmu absent in the first run" \
-		has_line "$log" "hostinit: without-module: kvm_ppc_mmu absent"
-	check "$host: kvm_ppc_mmu loaded in the second run (/sys/module/kvm_ppc_mmu)" \
-		module_loaded "$log"
-	check "$host: the guest's VM went through the module (refcnt >= 1 while it ran)" \
-		refcnt_pinned "$log"
-	check "$host: guest lines identical without and with the module" same_guest_lines "$log"
-	check "$host: module unloads after the guest" has_line "$log" "hostinit: rmmod kvm_ppc_mmu ok"
+	check "$host: module unloads after the guests" has_line "$log" "hostinit: rmmod kvm_ppc_mmu ok"
 	check "$host: no kernel trouble on the host console" clean "$log" host
 	check "$host: no kernel trouble on the guest consoles" clean "$log" guests
 done

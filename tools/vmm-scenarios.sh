@@ -3,16 +3,26 @@
 # in each emulated POWER9 host, through the module's CAS and process-table
 # paths, and this script judges what the guest and the VMM printed.
 #
-# Usage: tools/vmm-scenarios.sh [radix] [hash] [nested]   (default: all three)
+# Usage: tools/vmm-scenarios.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   VMM_ONLY=<scenario>  run one scenario (default, legacy, snapshot, ...)
+#        VMM_TIMEOUT=<s>      per guest boot limit inside the host (300)
 #
-# Scenarios (tools/vmm/scenarios.sh runs them inside the host):
-#   radix host   default -> Radix; legacy (no ISA 3.00) -> refused (hash is
-#                impossible on this POWER9 next to radix); snapshot -> Radix,
-#                saved after "tick 1" and continued in a fresh VM
-#   hash host    default -> Hash; disable_radix -> Hash; legacy -> Hash with
-#                the radix bit gone from ibm,pa-features; snapshot -> Hash
-#   nested host  default -> Radix; legacy (hash-only request) -> refused
+# Scenarios (tools/vmm/scenarios.sh runs them inside the host), each with
+# the guest's own console lines checked:
+#   radix host   (POWER9 DD2.2) default -> Radix; disable_radix -> Hash
+#                switched at CAS, HPT order from RAM; legacy (no ISA 3.00)
+#                -> Hash with the radix bit gone from ibm,pa-features;
+#                snapshot (radix) and hash-snapshot, continued in a fresh
+#                VM; reboot-to-hash and reboot-to-radix (RTAS system-reboot,
+#                the VMM resets the MMU through the module, CAS again with
+#                another command line); dt-check (Open Firmware fidelity)
+#   hash host    default, disable_radix, legacy -> Hash; snapshot; reboot
+#                (hash again, HPT cleared); dt-check
+#   nested host  default -> Radix; legacy (hash-only request) -> refused;
+#                dt-check
+#   dd20 host    (POWER9 DD2.0, no hash next to radix) default -> Radix;
+#                disable_radix -> Radix (platform says radix only);
+#                legacy -> refused
 # Prints "ok N <host>/<scenario>: <what>" per check, each scenario's wall
 # time, and ends with "vmm scenarios: N passed, N failed".
 set -uo pipefail
@@ -20,7 +30,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
 hosts=("$@")
-[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested)
+[ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 logs=$root/build/logs
 mkdir -p "$logs"
 
@@ -38,8 +48,10 @@ check() {	# check <ok?> <text>
 }
 
 section() {	# the console between "scenario: NAME begin" and its end line
-	awk -v b="scenario: $1 begin" -v e="scenario: $1 end " \
-		'$0 == b {on=1; next} on && index($0, e) == 1 {print; exit} on' "$log"
+	# (the guest's tty ends its lines with \r\n, which the host's console
+	# doubles: no \r survives here)
+	tr -d '\r' <"$log" | awk -v b="scenario: $1 begin" -v e="scenario: $1 end " \
+		'$0 == b {on=1; next} on && index($0, e) == 1 {print; exit} on'
 }
 
 has() { grep -qF -- "$2" <<<"$1" && echo 1 || echo 0; }
@@ -73,26 +85,90 @@ snapshot() {
 		"$id: the guest printed ticks 2 and 3 from the fresh VM"
 }
 
+# The HPT the module sized from RAM (512 MiB / 128 = 2^22) is the one the
+# guest hashes into: ibm,pft-size reached its flattened tree.
+hpt_from_ram() {
+	local s=$1 id=$2
+	check "$(grep -qE "vmm: CAS: the module chose hash.*, HPT order 22," <<<"$s" && echo 1 || echo 0)" \
+		"$id: the module gave the guest an HPT sized from its RAM (order 22)"
+	check "$(has "$s" "guest: ibm,pft-size: 22")" "$id: the guest's ibm,pft-size says order 22"
+}
+
+no_hpt() {
+	check "$(has "$1" "guest: ibm,pft-size: absent")" "$2: a radix guest gets no HPT (no ibm,pft-size)"
+}
+
+# A boot that ends in a reboot request instead of a power-off.
+boots_then_reboots() {
+	local s=$1 id=$2 mmu=$3 mode
+	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
+	check "$(has "$s" "vmm: CAS: the module chose $mode")" "$id: CAS through the module chose $mode"
+	check "$(has "$s" "guest: MMU : $mmu")" "$id: the guest's /proc/cpuinfo says MMU : $mmu"
+	check "$(( $(has "$s" "guest: tick 3") & $(has "$s" "guest: rebooting") ))" \
+		"$id: the guest ran (tick 3) and asked for a reboot"
+}
+
+# reboot <section> <id> <first MMU> <second MMU> <HPT order the reset leaves>
+reboot() {
+	local s=$1 id=$2 first second
+	first=$(sed -n '/^vmm: reset: the guest asked for a reboot/q;p' <<<"$s")
+	second=$(sed -n '/^vmm: reset: the guest asked for a reboot/,$p' <<<"$s")
+	boots_then_reboots "$first" "$id (boot 1)" "$3"
+	check "$(has "$s" "vmm: reset: MMU back to $5 through KVM_PPC_MMU_SET_STATE")" \
+		"$id: the VMM reset the MMU to $5 through the module"
+	boots "$second" "$id (boot 2)" "$4"
+	if [ "$4" = Hash ]; then hpt_from_ram "$second" "$id (boot 2)"; else no_hpt "$second" "$id (boot 2)"; fi
+}
+
+# Open Firmware fidelity: every property the VMM's tree held when prom_init
+# quiesced it reached the guest's /proc/device-tree, with the same value.
+dt_check() {
+	local s=$1 id=$2 vmm_dt guest_dt total missing
+	vmm_dt=$(sed -n 's/^vmm: dt: //p' <<<"$s" | sort -u)
+	guest_dt=$(sed -n 's/^guest: dt: //p' <<<"$s" | sort -u)
+	total=$(grep -c . <<<"$vmm_dt")
+	missing=$(comm -23 <(echo "$vmm_dt") <(echo "$guest_dt"))
+	check "$([ "$total" -ge 50 ] && echo 1 || echo 0)" "$id: the VMM listed its tree at quiesce ($total properties)"
+	check "$([ -z "$missing" ] && echo 1 || echo 0)" \
+		"$id: all $total reached the guest's device tree unchanged${missing:+; missing or changed: $(head -3 <<<"$missing" | tr '\n' ';')}"
+	check "$(grep -qE '^/vmm-fidelity/name-of-length-N\.e{46} 4 ' <<<"$guest_dt" && grep -qE '^/vmm-fidelity/value-of-32768-bytes 32768 ' <<<"$guest_dt" && echo 1 || echo 0)" \
+		"$id: including a 63-character name and a 32 KiB value"
+	check "$(grep -qE '^/cpus/[^/]+/ibm,pft-size |^/cpus/[^/]+/ibm,processor-radix-AP-encodings ' <<<"$guest_dt" && echo 1 || echo 0)" \
+		"$id: the cpu node's MMU properties are among them"
+}
+
 judge() {	# judge <host> <scenario> <section>
 	local host=$1 name=$2 s=$3 id="$1/$2"
 	if [ -z "$s" ]; then check 0 "$id: scenario did not run"; return; fi
 	case $host/$name in
-	radix/default|nested/default)
-		boots "$s" "$id" Radix
+	radix/default|nested/default|dd20/default)
+		boots "$s" "$id" Radix; no_hpt "$s" "$id"
 		check "$(has "$s" "guest: pa-features radix bit: 1")" "$id: ibm,pa-features shows radix" ;;
-	radix/legacy|nested/legacy)
+	dd20/disable-radix)	# radix only here: prom_init ignores disable_radix
+		boots "$s" "$id" Radix ;;
+	dd20/legacy|nested/legacy)
 		refused "$s" "$id" ;;
 	radix/snapshot)
 		boots "$s" "$id" Radix; snapshot "$s" "$id" ;;
-	hash/default|hash/disable-radix)
-		boots "$s" "$id" Hash ;;
-	hash/legacy)
-		boots "$s" "$id" Hash
+	radix/disable-radix)
+		boots "$s" "$id" Hash; hpt_from_ram "$s" "$id" ;;
+	radix/legacy|hash/legacy)
+		boots "$s" "$id" Hash; hpt_from_ram "$s" "$id"
 		check "$(has "$s" "legacy guest: radix bit cleared in ibm,pa-features")" "$id: the VMM hid the radix bit"
 		check "$(has "$s" "guest: pa-features radix bit: 0")" "$id: the guest sees no radix bit in ibm,pa-features" ;;
-	hash/snapshot)
+	radix/hash-snapshot|hash/snapshot)
 		boots "$s" "$id" Hash; snapshot "$s" "$id"
 		check "$(has "$s" "HPTEs copied")" "$id: the HPT went across through KVM's HTAB fd" ;;
+	radix/reboot-to-hash)
+		reboot "$s" "$id" Radix Hash radix ;;
+	radix/reboot-to-radix)
+		reboot "$s" "$id" Hash Radix radix ;;
+	hash/reboot)
+		reboot "$s" "$id" Hash Hash hash ;;
+	hash/default|hash/disable-radix)
+		boots "$s" "$id" Hash ;;
+	*/dt-check)
+		boots "$s" "$id" "$([ "$host" = nested ] && echo Radix || echo Hash)"; dt_check "$s" "$id" ;;
 	*)	check 0 "$id: no expectations for this scenario" ;;
 	esac
 }
@@ -100,7 +176,8 @@ judge() {	# judge <host> <scenario> <section>
 for host in "${hosts[@]}"; do
 	log=$logs/vmm-$host.log
 	start=$(date +%s)
-	run_host "$host" "$initrd" "$log" 1500 "ppcmmu.run=vmm-scenarios ${VMM_ONLY:+vmm.only=$VMM_ONLY}"
+	run_host "$host" "$initrd" "$log" 1500 \
+		"ppcmmu.run=vmm-scenarios ${VMM_ONLY:+vmm.only=$VMM_ONLY} ${VMM_TIMEOUT:+vmm.timeout=$VMM_TIMEOUT}"
 	rc=$?
 	echo "# $host host: $(( $(date +%s) - start ))s in all (console log: $log)"
 	check "$([ $rc -eq 0 ] && grep -q '^vmm-scenarios: done' "$log" && echo 1 || echo 0)" \

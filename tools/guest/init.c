@@ -8,9 +8,15 @@
  *   guest: MMU : Radix            (the /proc/cpuinfo line, verbatim value)
  *   guest: pa-features radix bit: 1   (byte 40 bit 0 of the boot CPU's
  *                                  ibm,pa-features; "absent" if none)
+ *   guest: ibm,pft-size: 22       (log2 of the HPT the hypervisor gave the
+ *                                  boot CPU's ibm,pft-size; "absent" if none)
  *   guest: tick N                 (N = 1..3, ~0.2 s apart: the guest keeps
  *                                  running; a VMM can snapshot between ticks)
- * and then powers the machine off (RTAS power-off).
+ * and then powers the machine off (RTAS power-off). Kernel command line:
+ *   guest.reboot=1   reboot (RTAS system-reboot) instead of powering off
+ *   guest.dt=1       first print every device-tree property as
+ *                    "guest: dt: <path>/<name> <len> <crc32>" (the Open
+ *                    Firmware fidelity check, tools/lib/dt_digest.h)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -19,8 +25,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../lib/dt_digest.h"
 
 #define TICKS	3
 
@@ -77,6 +86,88 @@ static void print_pa_features_radix(void)
 		printf("guest: pa-features radix bit: %d\n", !!(buf[2 + 40] & 0x80));
 }
 
+static void print_pft_size(void)
+{
+	const char *cpus = "/proc/device-tree/cpus";
+	unsigned char buf[8];
+	char path[512];
+	struct dirent *d;
+	DIR *dir = opendir(cpus);
+	ssize_t n = -1;
+
+	while (dir && (d = readdir(dir))) {
+		int fd;
+
+		if (strncmp(d->d_name, "PowerPC,", 8))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/ibm,pft-size", cpus, d->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		break;
+	}
+	if (dir)
+		closedir(dir);
+	if (n != 8)
+		printf("guest: ibm,pft-size: absent\n");
+	else
+		printf("guest: ibm,pft-size: %u\n", buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+}
+
+/* Every property below @dir, as "guest: dt: /path/name len crc32". */
+static void print_dt_digest(const char *dir, const char *rel)
+{
+	static unsigned char val[1 << 20];
+	char path[1024], sub[1024];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	struct stat st;
+
+	while (dp && (d = readdir(dp))) {
+		ssize_t n;
+		int fd;
+
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		snprintf(sub, sizeof(sub), "%s/%s", rel, d->d_name);
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			print_dt_digest(path, sub);
+			continue;
+		}
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, val, sizeof(val));
+		close(fd);
+		if (n >= 0)
+			printf("guest: dt: %s %zd %08x\n", sub, n, dt_digest_crc32(val, n));
+	}
+	if (dp)
+		closedir(dp);
+}
+
+static int cmdline_has(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+	char *tok, *save;
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, word))
+			return 1;
+	return 0;
+}
+
 int main(void)
 {
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
@@ -86,13 +177,20 @@ int main(void)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);	/* /proc/device-tree lives there */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("guest: userspace reached\n");
+	if (cmdline_has("guest.dt=1"))
+		print_dt_digest("/proc/device-tree", "");
 	print_mmu_line();
 	print_pa_features_radix();
+	print_pft_size();
 	for (i = 1; i <= TICKS; i++) {
 		nanosleep(&pause, NULL);
 		printf("guest: tick %d\n", i);
 	}
 	sync();
+	if (cmdline_has("guest.reboot=1")) {
+		printf("guest: rebooting\n");
+		reboot(RB_AUTOBOOT);
+	}
 	reboot(RB_POWER_OFF);
 	return 0;
 }

@@ -1,10 +1,17 @@
 #!/bin/bash
 # /init of the transparency host (tools/transparency.sh): Debian's
-# qemu-system-ppc boots the guest (/guest, tools/guest/) with KVM twice in
+# qemu-system-ppc boots each guest (/guest, tools/guest/) with KVM twice in
 # this one boot, first with only kvm and kvm-hv loaded, then with
-# kvm-ppc-mmu.ko loaded too. Each guest console line is printed with the
-# run's label ("without-module: ", "with-module: "); our own lines start
-# "hostinit: ". Then the host powers off.
+# kvm-ppc-mmu.ko loaded too. The guests are named on the kernel command
+# line, tguests=default,disable-radix,legacy (default: just "default"):
+#   default        Debian's kernel as is
+#   disable-radix  the same with disable_radix: hash, switched at CAS on a
+#                  radix host
+#   legacy         the kernel without ISA 3.00 in its CAS vector (hash, and
+#                  QEMU's legacy-guest handling)
+# Each guest console line is printed with the run's label
+# ("without-module.legacy: ", "with-module.default: ", ...); our own lines
+# start "hostinit: ". Then the host powers off.
 set -u
 
 mount -t proc proc /proc
@@ -41,8 +48,12 @@ watch_refcnt() {
 	done
 }
 
-run_guest() {	# run_guest LABEL
-	local label=$1 t0 rc
+run_guest() {	# run_guest RUN GUEST
+	local label=$1.$2 t0 rc kernel=/guest/vmlinux append=
+	case $2 in
+	disable-radix) append=disable_radix ;;
+	legacy) kernel=/guest/vmlinux-legacy ;;
+	esac
 	say "$label: kvm_ppc_mmu $([ -d /sys/module/kvm_ppc_mmu ] && echo loaded || echo absent)"
 	echo 0 >/tmp/refcnt-max
 	touch /tmp/guest-running
@@ -53,8 +64,8 @@ run_guest() {	# run_guest LABEL
 	timeout -k 5 "$guest_timeout" qemu-system-ppc64 \
 		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
 		-nographic -vga none -no-reboot -m 512M -smp 1 \
-		-kernel /guest/vmlinux -initrd /guest/initramfs.cpio \
-		-append "console=hvc0 loglevel=5 panic=-1" </dev/null 2>&1 |
+		-kernel "$kernel" -initrd /guest/initramfs.cpio \
+		-append "console=hvc0 loglevel=5 panic=-1 $append" </dev/null 2>&1 |
 		sed -u "s/\r//g; s/^/$label: /"
 	rc=${PIPESTATUS[0]}
 	rm -f /tmp/guest-running
@@ -62,6 +73,9 @@ run_guest() {	# run_guest LABEL
 	say "$label: qemu exit=$rc time=$(secs $(($(now_cs) - t0)))s" \
 	    "kvm_ppc_mmu refcnt max=$(cat /tmp/refcnt-max)"
 }
+
+guests=$(sed -n 's/.*tguests=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+guests=${guests:-default}
 
 say "start uptime=$(secs "$(now_cs)")s host=$(grep -m1 '^MMU' /proc/cpuinfo | tr -s ' \t' ' ')"
 say "$(qemu-system-ppc64 --version | head -n1)"
@@ -74,7 +88,7 @@ for m in kvm kvm-hv; do
 done
 [ -c /dev/kvm ] || say "no /dev/kvm"
 
-run_guest without-module
+for g in $guests; do run_guest without-module "$g"; done
 
 if insmod /modules/kvm-ppc-mmu.ko; then
 	say "insmod kvm-ppc-mmu.ko ok"
@@ -85,7 +99,7 @@ fi
 	say "/sys/module/kvm_ppc_mmu present: version=$(cat /sys/module/kvm_ppc_mmu/version 2>/dev/null || echo ?)" \
 	    "taint=$(cat /sys/module/kvm_ppc_mmu/taint)"
 
-run_guest with-module
+for g in $guests; do run_guest with-module "$g"; done
 
 # The VM is gone, so its pin on the module should be too.
 if rmmod kvm_ppc_mmu; then

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "devtree.h"
+#include "../lib/dt_digest.h"
 
 static uint32_t next_phandle = 1;
 
@@ -203,4 +204,18 @@ size_t dt_node_path(struct dt_node *node, char *buf, size_t size)
 	if (len == 1)
 		len = 0;	/* the root's "/" is the separator */
 	return (size_t)snprintf(buf, size, "%.*s/%s", (int)len, tmp, node->name);
+}
+
+void dt_print_digest(struct dt_node *node, const char *prefix)
+{
+	struct dt_node *child;
+	const struct dt_prop *p;
+	char path[512];
+
+	dt_node_path(node, path, sizeof(path));
+	for (p = node->props; p; p = p->next)
+		printf("%sdt: %s/%s %u %08x\n", prefix, node->parent ? path : "", p->name, p->len,
+		       dt_digest_crc32(p->val, p->len));
+	for (child = node->child; child; child = child->sibling)
+		dt_print_digest(child, prefix);
 }

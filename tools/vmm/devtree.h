@@ -42,4 +42,10 @@ struct dt_node *dt_find_phandle(struct dt_node *root, uint32_t phandle);
 /* Writes the node's full path to buf (truncated to size) and returns its length. */
 size_t dt_node_path(struct dt_node *node, char *buf, size_t size);
 
+/*
+ * One "<prefix>dt: <path>/<name> <len> <crc32>" line per property, the
+ * whole tree below @node (tools/lib/dt_digest.h).
+ */
+void dt_print_digest(struct dt_node *node, const char *prefix);
+
 #endif

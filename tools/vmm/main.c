@@ -3,7 +3,8 @@
  * ppc-mmu-vmm - the kvm-ppc-mmu reference VMM (see vmm.h for the map).
  *
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
- *               [--mem MiB] [--snapshot-after TEXT] [--timeout S] [--verbose]
+ *               [--mem MiB] [--snapshot-after TEXT] [--reboot-append "args"]
+ *               [--dt-check] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
  * Open Firmware client interface (r5), negotiates its MMU through
@@ -11,7 +12,12 @@
  * process table (answered by the module, in the kernel) and runs. With
  * --snapshot-after, the first console line containing TEXT makes the VMM
  * save the whole VM (RAM, vcpu, MMU state through the module) and continue
- * it in a freshly created VM. Exit status: see VMM_EXIT_* in vmm.h.
+ * it in a freshly created VM. A guest that asks for a reboot (RTAS
+ * system-reboot) is reset and booted again in the same VM (reset.c), with
+ * the --reboot-append command line if one was given. --dt-check adds a node
+ * of edge-case properties and prints the device tree's digest when
+ * prom_init is done with Open Firmware (tools/lib/dt_digest.h). Exit
+ * status: see VMM_EXIT_* in vmm.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,7 +48,8 @@ static void on_alarm(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
-			"       [--mem MiB] [--snapshot-after TEXT] [--timeout SECONDS] [--verbose]\n");
+			"       [--mem MiB] [--snapshot-after TEXT] [--reboot-append ARGS]\n"
+			"       [--dt-check] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
 
@@ -54,6 +61,8 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "append", required_argument, NULL, 'a' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "snapshot-after", required_argument, NULL, 's' },
+		{ "reboot-append", required_argument, NULL, 'r' },
+		{ "dt-check", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -79,6 +88,12 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		case 's':
 			opt->snapshot_after = optarg;
 			break;
+		case 'r':
+			opt->reboot_cmdline = optarg;
+			break;
+		case 'd':
+			opt->dt_check = true;
+			break;
 		case 't':
 			*timeout_s = strtoul(optarg, NULL, 0);
 			break;
@@ -94,33 +109,47 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 	opt->ram_size = (uint64_t)mib << 20;
 }
 
-static int setup(struct vmm *vmm)
+int boot_prepare(struct vmm *vmm)
 {
 	uint64_t fw_base = vmm->ram_size - FW_AREA_SIZE;
 	uint32_t ih;
 
-	if (vm_create(vmm) || vm_opt_in(vmm) || vcpu_create(vmm))
-		return -1;
 	if (load_kernel(vmm, vmm->opt.kernel))
 		return -1;
 	if (vmm->opt.initrd &&
 	    load_initrd(vmm, vmm->opt.initrd, (vmm->kernel_end + INITRD_ALIGN - 1) & ~(INITRD_ALIGN - 1)))
 		return -1;
 	platform_build_tree(vmm);
+	if (vmm->opt.dt_check)
+		platform_add_fidelity_node(vmm);
 	of_client_init(vmm, fw_base, FW_AREA_SIZE);
 	ih = of_open_node(vmm, vmm->vty_node);
 	dt_set_u32(vmm->chosen, "stdout", ih);
 	dt_set_u32(vmm->chosen, "stdin", ih);
+	vmm->boots++;
+	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
+	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
+			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
+			      vmm->of_entry);
+}
+
+static int setup(struct vmm *vmm)
+{
+	if (vm_create(vmm) || vm_opt_in(vmm) || vcpu_create(vmm))
+		return -1;
+	/* The vcpu as KVM created it: what a reset goes back to. */
+	vmm->power_on = vcpu_image_alloc();
+	if (!vmm->power_on || vcpu_image_save(vmm, vmm->power_on))
+		return -1;
+	if (boot_prepare(vmm))
+		return -1;
 	printf("vmm: %llu MiB guest, kernel %s, host offers %s%s%s, module features 0x%llx\n",
 	       (unsigned long long)(vmm->ram_size >> 20), vmm->opt.kernel,
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? "legacy-hash" : "",
 	       (unsigned long long)vmm->features);
-	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
-	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
-			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
-			      vmm->of_entry);
+	return 0;
 }
 
 static void report_unexpected_exit(struct vmm *vmm)
@@ -144,9 +173,10 @@ static void run(struct vmm *vmm)
 				struct kvm_regs regs = { 0 };
 
 				ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
-				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx\n",
+				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx (srr0 0x%llx srr1 0x%llx)\n",
 				       (unsigned long long)regs.pc, (unsigned long long)regs.lr,
-				       (unsigned long long)regs.msr);
+				       (unsigned long long)regs.msr, (unsigned long long)regs.srr0,
+				       (unsigned long long)regs.srr1);
 				vmm->exit_code = VMM_EXIT_TIMEOUT;
 			} else {
 				perror("vmm: KVM_RUN");
@@ -163,6 +193,10 @@ static void run(struct vmm *vmm)
 		default:
 			report_unexpected_exit(vmm);
 			break;
+		}
+		if (vmm->reboot_due && !vmm->stop && vm_reset(vmm)) {
+			vmm->exit_code = VMM_EXIT_ERROR;
+			return;
 		}
 		if (vmm->snapshot_due && !vmm->snapshot_done && !vmm->stop) {
 			vmm->snapshot_done = true;
@@ -192,6 +226,7 @@ int main(int argc, char **argv)
 	}
 	run(&vmm);
 	vm_destroy(&vmm);
+	free(vmm.power_on);
 	printf("vmm: exit %d\n", vmm.exit_code);
 	return vmm.exit_code;
 }

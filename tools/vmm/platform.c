@@ -141,6 +141,36 @@ void platform_hide_radix(struct vmm *vmm)
 		p->val[2 + PA_RADIX_BYTE] &= ~0x80;
 }
 
+/*
+ * --dt-check: properties at the edges of what prom_init reads, so the
+ * fidelity check covers them whatever the real nodes happen to hold: names
+ * of 1, 31 (IEEE 1275's limit), 32, 33 and 63 (prom_init's limit)
+ * characters, values of 0, 1, 3, 4 and 4097 bytes and 32 KiB.
+ */
+void platform_add_fidelity_node(struct vmm *vmm)
+{
+	static const int name_lens[] = { 1, 31, 32, 33, 63 };
+	static const uint32_t val_lens[] = { 0, 1, 3, 4, 4097, 32768 };
+	struct dt_node *n = dt_add_node(vmm->dt, "vmm-fidelity");
+	static uint8_t val[32768];
+	char name[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(val); i++)
+		val[i] = i * 31 + (i >> 8);
+	for (i = 0; i < ARRAY_SIZE(name_lens); i++) {
+		snprintf(name, sizeof(name), "%-*.*s", name_lens[i], name_lens[i],
+			 "name-of-length-N.");
+		memset(name + 17, 'a' + i, name_lens[i] > 17 ? name_lens[i] - 17 : 0);
+		name[name_lens[i]] = '\0';
+		dt_set_prop(n, name, val + i, 4);
+	}
+	for (i = 0; i < ARRAY_SIZE(val_lens); i++) {
+		snprintf(name, sizeof(name), "value-of-%u-bytes", val_lens[i]);
+		dt_set_prop(n, name, val, val_lens[i]);
+	}
+}
+
 int platform_build_tree(struct vmm *vmm)
 {
 	struct dt_node *root = dt_new_root(), *cpus, *mem, *vdev;

@@ -86,9 +86,7 @@ long rtas_call(struct vmm *vmm, uint64_t args_gpa)
 		vmm->exit_code = VMM_EXIT_POWER_OFF;
 		break;
 	case TOKEN_SYSTEM_REBOOT:
-		printf("vmm: the guest asked for a reboot; stopping instead\n");
-		vmm->stop = true;
-		vmm->exit_code = VMM_EXIT_GUEST_DIED;
+		vmm->reboot_due = true;	/* main.c resets the VM after this exit */
 		break;
 	case TOKEN_GET_TIME_OF_DAY:
 		get_time_of_day(ret, nret);

@@ -3,7 +3,7 @@
 # loads kvm-ppc-mmu, then boots the guest with the reference VMM once per
 # scenario of this host kind. tools/vmm-scenarios.sh judges the console.
 # Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
-# Kernel command line: ppcmmu.host=radix|hash|nested (which list),
+# Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list),
 #                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300).
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -29,12 +29,23 @@ scenario() {
 	echo "scenario: $name end exit=$rc secs=$(awk "BEGIN { print $t1 - $t0 }")"
 }
 
+# The guest's RAM (--mem 512) calls for an HPT of 512 MiB / 128 = 2^22 bytes.
+hash_on_radix="$args disable_radix"
 case $host in
-radix)
+radix)	# POWER9 DD2.2, as real hosts: the guest picks its MMU at CAS
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
 	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
 		--snapshot-after "guest: tick 1"
+	scenario hash-snapshot --kernel /guest/vmlinux $guest --append "$hash_on_radix" \
+		--snapshot-after "guest: tick 1"
+	scenario reboot-to-hash --kernel /guest/vmlinux $guest --append "$args guest.reboot=1" \
+		--reboot-append "$hash_on_radix"
+	scenario reboot-to-radix --kernel /guest/vmlinux $guest \
+		--append "$hash_on_radix guest.reboot=1" --reboot-append "$args"
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1" \
+		--dt-check
 	;;
 hash)
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
@@ -42,9 +53,18 @@ hash)
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
 	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
 		--snapshot-after "guest: tick 1"
+	scenario reboot --kernel /guest/vmlinux $guest --append "$args guest.reboot=1" \
+		--reboot-append "$args"
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
 	;;
 nested)
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
+	;;
+dd20)	# POWER9 DD2.0: KVM-HV cannot run hash guests next to radix
+	scenario default --kernel /guest/vmlinux $guest --append "$args"
+	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
 	;;
 esac

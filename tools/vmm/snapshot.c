@@ -55,17 +55,22 @@ struct saved_reg {
 	uint8_t val[16];
 };
 
-struct vm_image {
+/* Everything KVM holds of one vcpu (vmm.h: vcpu_image_save/load). */
+struct vcpu_image {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	struct saved_reg reg[NR_SAVED];
 	int nr_regs;
+};
+
+struct vm_image {
+	struct vcpu_image cpu;
 	struct kvm_ppc_mmu_state mmu;
 	uint8_t *htab;		/* KVM's HTAB stream, hash guests */
 	size_t htab_len;
 };
 
-static int save_reg(struct vmm *vmm, struct vm_image *img, uint64_t id)
+static int save_reg(struct vmm *vmm, struct vcpu_image *img, uint64_t id)
 {
 	struct saved_reg *r = &img->reg[img->nr_regs];
 
@@ -101,28 +106,64 @@ static int save_htab(struct vmm *vmm, struct vm_image *img)
 	return n < 0 ? -1 : 0;
 }
 
-static int save_vm(struct vmm *vmm, struct vm_image *img)
+struct vcpu_image *vcpu_image_alloc(void)
+{
+	return calloc(1, sizeof(struct vcpu_image));
+}
+
+int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img)
 {
 	unsigned int i;
 
+	img->nr_regs = 0;
 	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, &img->regs) ||
-	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, &img->sregs) ||
-	    ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &img->mmu)) {
-		perror("vmm: snapshot: save");
+	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, &img->sregs)) {
+		perror("vmm: save vcpu registers");
 		return -1;
 	}
-	/* The pending hypercall's results, which KVM would load on the next entry. */
-	img->regs.gpr[3] = vmm->run->papr_hcall.ret;
-	for (i = 0; i < 9; i++)
-		img->regs.gpr[4 + i] = vmm->run->papr_hcall.args[i];
 	for (i = 0; i < ARRAY_SIZE(one_regs); i++)
 		if (save_reg(vmm, img, one_regs[i]))
 			return -1;
 	for (i = 0; i < 32; i++)
 		if (save_reg(vmm, img, KVM_REG_PPC_VSR0 + i) || save_reg(vmm, img, KVM_REG_PPC_VR0 + i))
 			return -1;
-	if (save_reg(vmm, img, KVM_REG_PPC_DEC_EXPIRY))
+	return save_reg(vmm, img, KVM_REG_PPC_DEC_EXPIRY);
+}
+
+int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img)
+{
+	int i;
+
+	/* SREGS first: KVM-HV takes the PVR from them. */
+	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &img->sregs) ||
+	    ioctl(vmm->vcpu_fd, KVM_SET_REGS, &img->regs)) {
+		perror("vmm: restore vcpu registers");
 		return -1;
+	}
+	for (i = 0; i < img->nr_regs; i++) {
+		if (one_reg_set(vmm->vcpu_fd, img->reg[i].id, img->reg[i].val)) {
+			fprintf(stderr, "vmm: set reg 0x%llx: %s\n",
+				(unsigned long long)img->reg[i].id, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int save_vm(struct vmm *vmm, struct vm_image *img)
+{
+	unsigned int i;
+
+	if (vcpu_image_save(vmm, &img->cpu))
+		return -1;
+	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &img->mmu)) {
+		perror("vmm: snapshot: KVM_PPC_MMU_GET_STATE");
+		return -1;
+	}
+	/* The pending hypercall's results, which KVM would load on the next entry. */
+	img->cpu.regs.gpr[3] = vmm->run->papr_hcall.ret;
+	for (i = 0; i < 9; i++)
+		img->cpu.regs.gpr[4 + i] = vmm->run->papr_hcall.args[i];
 	if (img->mmu.mode == KVM_PPC_MMU_MODE_HASH && img->mmu.hpt_order && save_htab(vmm, img))
 		return -1;
 	return 0;
@@ -177,29 +218,14 @@ static int restore_htab(struct vmm *vmm, const struct vm_image *img, int *copied
 
 static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 {
-	int i;
-
 	if (vm_create(vmm) || vm_opt_in(vmm))
 		return -1;
 	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &img->mmu)) {
 		perror("vmm: snapshot: KVM_PPC_MMU_SET_STATE");
 		return -1;
 	}
-	if (vcpu_create(vmm))
+	if (vcpu_create(vmm) || vcpu_image_load(vmm, &img->cpu))
 		return -1;
-	/* SREGS first: KVM-HV takes the PVR from them. */
-	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &img->sregs) ||
-	    ioctl(vmm->vcpu_fd, KVM_SET_REGS, &img->regs)) {
-		perror("vmm: snapshot: restore registers");
-		return -1;
-	}
-	for (i = 0; i < img->nr_regs; i++) {
-		if (one_reg_set(vmm->vcpu_fd, img->reg[i].id, img->reg[i].val)) {
-			fprintf(stderr, "vmm: snapshot: set reg 0x%llx: %s\n",
-				(unsigned long long)img->reg[i].id, strerror(errno));
-			return -1;
-		}
-	}
 	if (img->htab && restore_htab(vmm, img, hptes))
 		return -1;
 	return 0;
@@ -221,7 +247,7 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 	}
 	memcpy(new_ram, old_ram, vmm->ram_size);
 	printf("vmm: snapshot: saved %llu MiB of RAM, %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
-	       (unsigned long long)(vmm->ram_size >> 20), img->nr_regs,
+	       (unsigned long long)(vmm->ram_size >> 20), img->cpu.nr_regs,
 	       img->mmu.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
 	       (unsigned long long)img->mmu.process_table, img->mmu.hpt_order);
 

@@ -14,6 +14,7 @@
  *   icp.c        an interrupt presentation controller with nothing to present
  *   hcall.c      hypercalls KVM-HV passes up: console, H_SET_MODE, ...
  *   snapshot.c   save the VM and restore it into a fresh one
+ *   reset.c      system-reboot: the same VM back to power-on, MMU included
  * Everything the guest hands us (addresses, lengths, strings) is checked
  * against guest RAM before use: a bad guest can only break itself.
  */
@@ -35,9 +36,11 @@
 #define VMM_EXIT_ERROR		1	/* the VMM could not do its job */
 #define VMM_EXIT_USAGE		2
 #define VMM_EXIT_CAS_REFUSED	3	/* CAS asked for an MMU this host cannot give */
-#define VMM_EXIT_GUEST_DIED	4	/* os-term, reboot request, or a guest fault */
+#define VMM_EXIT_GUEST_DIED	4	/* os-term or a guest fault */
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+struct vcpu_image;
 
 #define VMM_MAX_CLAIMS		64
 #define VMM_MAX_INSTANCES	32
@@ -56,6 +59,8 @@ struct vmm_options {
 	const char *kernel, *initrd, *cmdline;
 	uint64_t ram_size;
 	const char *snapshot_after;	/* console text that triggers save/restore */
+	const char *reboot_cmdline;	/* kernel command line after a reboot */
+	bool dt_check;			/* fidelity node, and the tree's digest at quiesce */
 	bool no_module;			/* run without kvm-ppc-mmu: CAS in the VMM is refused */
 	bool verbose;
 };
@@ -89,6 +94,10 @@ struct vmm {
 	char line[256];
 	size_t line_len;
 	bool snapshot_due, snapshot_done;
+
+	struct vcpu_image *power_on;	/* the vcpu as created, for reset */
+	int boots;			/* 1 on the first boot */
+	bool reboot_due;		/* the guest asked for system-reboot */
 
 	bool stop;
 	int exit_code;
@@ -139,6 +148,7 @@ int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
 /* platform.c */
 int platform_build_tree(struct vmm *vmm);
+void platform_add_fidelity_node(struct vmm *vmm);
 void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
 void platform_hide_radix(struct vmm *vmm);
 
@@ -172,5 +182,15 @@ void console_write(struct vmm *vmm, const char *buf, size_t len);
 
 /* snapshot.c */
 int snapshot_restore_into_fresh_vm(struct vmm *vmm);
+/* Every register KVM holds for the vcpu: REGS, SREGS and the ONE_REGs. */
+struct vcpu_image *vcpu_image_alloc(void);
+int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img);
+int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img);
+
+/* main.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
+int boot_prepare(struct vmm *vmm);
+
+/* reset.c */
+int vm_reset(struct vmm *vmm);
 
 #endif

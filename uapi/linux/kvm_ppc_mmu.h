@@ -193,6 +193,16 @@ struct kvm_ppc_mmu_state {
  *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
  *         is in KVM_RUN, or features would change after a vcpu ran.
  * Nothing changes when it fails.
+ *
+ * Reset (the guest's RTAS system-reboot, or a VMM's machine reset): with
+ * no vcpu in KVM_RUN, SET_STATE also takes a VM that has run back to the
+ * state a fresh VM starts in, so the rebooted guest negotiates again at
+ * CAS: on a host whose caps include KVM_PPC_MMU_GUEST_RADIX, mode RADIX
+ * with process_table PATB_GR alone (a hash VM switches back and loses its
+ * HPT); on a hash-only host, mode HASH with hpt_order 0 (the HPT the VM
+ * has is kept as it is: clear its entries with KVM's own
+ * KVM_PPC_ALLOCATE_HTAB of the same order). features must be the set in
+ * force. The VMM resets the vcpus itself (registers, VPA registrations).
  */
 #define KVM_PPC_MMU_SET_STATE	_IOW(KVM_PPC_MMU_IO, 0x03, struct kvm_ppc_mmu_state)
 

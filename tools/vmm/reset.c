@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * system-reboot: the guest asked for a reboot (RTAS), and the same VM is
+ * brought back to how it was powered on, then booted again through
+ * prom_init and CAS, as QEMU resets a pseries machine. The VM and its vcpu
+ * are kept (KVM cannot destroy a vcpu), so everything the old kernel left
+ * in them is undone explicitly:
+ *   RAM          zeroed (MADV_DONTNEED on the anonymous mapping), then the
+ *                kernel and initrd loaded again
+ *   device tree  rebuilt, Open Firmware claims and instances dropped
+ *   vcpu         the VPA, SLB shadow and DTL deregistered (KVM would keep
+ *                writing to them, into the new kernel's memory), then every
+ *                register back to its power-on value (vcpu_image)
+ *   MMU          KVM_PPC_MMU_SET_STATE to the mode a fresh VM starts in on
+ *                this host, so the next CAS decides again: on a host that
+ *                runs radix guests, radix with no process table (a hash VM
+ *                switches back and KVM-HV frees its HPT); on a hash-only
+ *                host, hash, and the HPT's old entries are cleared with
+ *                KVM's own KVM_PPC_ALLOCATE_HTAB (same order), since
+ *                SET_STATE keeps a table of the right size as it is.
+ * The module keeps the features the VM opted in to (they are frozen once a
+ * vcpu ran, and the same set is what SET_STATE gets).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "vmm.h"
+
+#define PATB_GR		(1ULL << 63)	/* partition-table entry: radix guest */
+
+static int vpa_deregister(struct vmm *vmm)
+{
+	/* DTL and SLB shadow before the VPA: KVM refuses the reverse. */
+	static const uint64_t order[] = { KVM_REG_PPC_VPA_DTL, KVM_REG_PPC_VPA_SLB };
+	uint64_t none[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		if (one_reg_set(vmm->vcpu_fd, order[i], none))
+			return -1;
+	return one_reg_set(vmm->vcpu_fd, KVM_REG_PPC_VPA_ADDR, none);
+}
+
+static int mmu_reset(struct vmm *vmm)
+{
+	struct kvm_ppc_mmu_state st = { .features = vmm->features };
+	struct kvm_ppc_mmu_state now = { 0 };
+
+	if (vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX) {
+		st.mode = KVM_PPC_MMU_MODE_RADIX;
+		st.process_table = PATB_GR;
+	} else {
+		st.mode = KVM_PPC_MMU_MODE_HASH;
+	}
+	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &st)) {
+		perror("vmm: reset: KVM_PPC_MMU_SET_STATE");
+		return -1;
+	}
+	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &now)) {
+		perror("vmm: reset: KVM_PPC_MMU_GET_STATE");
+		return -1;
+	}
+	if (now.mode == KVM_PPC_MMU_MODE_HASH && now.hpt_order) {
+		uint32_t order = now.hpt_order;
+
+		if (ioctl(vmm->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order)) {
+			perror("vmm: reset: KVM_PPC_ALLOCATE_HTAB");
+			return -1;
+		}
+	}
+	printf("vmm: reset: MMU back to %s through KVM_PPC_MMU_SET_STATE (HPT order %u)\n",
+	       now.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash", now.hpt_order);
+	return 0;
+}
+
+/*
+ * The reboot request is an H_RTAS exit still pending: on the next KVM_RUN,
+ * KVM completes it by loading r3 from papr_hcall.ret and r4..r12 from
+ * papr_hcall.args, over the entry registers just set. Hand it those.
+ */
+static int entry_survives_pending_hcall(struct vmm *vmm)
+{
+	struct kvm_regs regs;
+	int i;
+
+	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs))
+		return -1;
+	vmm->run->papr_hcall.ret = regs.gpr[3];
+	for (i = 0; i < 9; i++)
+		vmm->run->papr_hcall.args[i] = regs.gpr[4 + i];
+	return 0;
+}
+
+int vm_reset(struct vmm *vmm)
+{
+	vmm->reboot_due = false;
+	printf("vmm: reset: the guest asked for a reboot; boot %d follows\n", vmm->boots + 1);
+	if (madvise(vmm->ram, vmm->ram_size, MADV_DONTNEED)) {
+		perror("vmm: reset: clearing RAM");
+		return -1;
+	}
+	if (vpa_deregister(vmm)) {
+		perror("vmm: reset: deregistering the VPA");
+		return -1;
+	}
+	if (vcpu_image_load(vmm, vmm->power_on) || mmu_reset(vmm))
+		return -1;
+	dt_free(vmm->dt);
+	vmm->dt = NULL;
+	vmm->nr_claims = 0;
+	vmm->nr_instances = 0;
+	vmm->line_len = 0;
+	if (vmm->opt.reboot_cmdline)
+		vmm->opt.cmdline = vmm->opt.reboot_cmdline;
+	if (boot_prepare(vmm) || entry_survives_pending_hcall(vmm)) {
+		perror("vmm: reset: entry registers");
+		return -1;
+	}
+	return 0;
+}
