@@ -4,8 +4,10 @@
 # KVM-HV and the module there, and run the reference VMM: it boots Debian's
 # own kernel as a guest, whose MMU is negotiated at CAS by the module and
 # whose process table is registered in the kernel. The guest's console
-# shows the MMU it runs ("guest: MMU : Radix").
-# Usage: tools/demo.sh [radix|hash|nested]  (default radix)
+# shows the MMU it runs ("guest: MMU : Radix"). On the radix host (POWER9
+# DD2.2, as real hosts) the same kernel also boots hash (disable_radix),
+# legacy, through a snapshot and through reboots that change its MMU.
+# Usage: tools/demo.sh [radix|hash|nested|dd20]  (default radix)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
@@ -21,6 +23,6 @@ rc=0
 run_host "$host" "$root/build/vmm-initramfs.cpio" "$log" 900 "ppcmmu.run=vmm-scenarios" || rc=$?
 # The VMM's and the guests' own lines, plus the guest kernel's MMU lines.
 grep -E '^(scenario:|vmm:|guest:)|ibm,client-architecture-support|radix-mmu:|hash-mmu:|lpar: |kvm_ppc_mmu' "$log" |
-	grep -v 'hypercall 0x' || true
+	grep -vE 'hypercall 0x|^(vmm|guest): dt: ' || true
 echo "demo: full console (host and guests): $log"
 [ $rc -eq 0 ] && grep -q '^vmm-scenarios: done' "$log"
