@@ -22,6 +22,8 @@ for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c; d
 		-o "$stage/${prog%%:*}" "$root/${prog#*:}" "${helpers[@]}"
 done
 cp "$root/kvm-ppc-mmu.ko" "$stage/"
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
+	-o "$stage/ppc-mmu-host-check" "$root/tools/host-check/ppc-mmu-host-check.c"
 # A twin of the module under another name (selftests: a second hook is refused).
 twin=$root/build/twin
 rm -rf "$twin" && mkdir -p "$twin"

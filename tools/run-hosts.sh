@@ -26,6 +26,37 @@ initrd=$root/build/initramfs.cpio
 "$root/tools/mkinitramfs.sh" "$initrd" || exit 1
 
 
+# The admin's host check (tools/host-check/), run by the host's /init before
+# the selftests, must describe the host that really booted. Prints one
+# "ok"/"not ok" line per expectation; the caller counts them.
+host_check_expect() {	# host_check_expect HOST LOG
+	local host=$1 log=$2 without with e
+	without=$(grep -m1 '^host-check: without-module ' "$log")
+	with=$(grep -m1 '^host-check: with-module ' "$log")
+	local -a exp=("without|exit=1 " "without|\"module\":false" "without|\"ready\":false"
+		      "with|exit=0 " "with|\"module\":true" "with|\"ready\":true")
+	case $host in
+	radix)	exp+=("with|\"host_mmu\":\"radix\"" "with|\"dd\":\"2.2\"" "with|\"radix\":{\"available\":true}"
+		      "with|\"hash\":{\"available\":true}" "with|\"legacy\":{\"available\":true}"
+		      "with|\"cas-switch\":{\"available\":true}") ;;
+	hash)	exp+=("with|\"host_mmu\":\"hash\"" "with|\"radix\":{\"available\":false,\"why\":\"the host kernel runs hash"
+		      "with|\"hash\":{\"available\":true}" "with|\"legacy\":{\"available\":true}") ;;
+	nested)	exp+=("with|\"nested\":true" "with|\"radix\":{\"available\":true}"
+		      "with|\"hash\":{\"available\":false,\"why\":\"nested KVM-HV") ;;
+	dd20)	exp+=("with|\"dd\":\"2.0\"" "with|\"radix\":{\"available\":true}"
+		      "with|\"hash\":{\"available\":false,\"why\":\"POWER9 before DD2.2") ;;
+	esac
+	for e in "${exp[@]}"; do
+		local line=$without
+		[ "${e%%|*}" = with ] && line=$with
+		if grep -qF -- "${e#*|}" <<<"$line"; then
+			echo "ok host-check ${e%%|*}-module: ${e#*|}"
+		else
+			echo "not ok host-check ${e%%|*}-module: ${e#*|} (got: ${line:-nothing})"
+		fi
+	done
+}
+
 total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
 for host in "${hosts[@]}"; do
 	log=$logs/$host.log
@@ -56,6 +87,11 @@ for host in "${hosts[@]}"; do
 	grep -q '^ppcmmu-init: done' "$log" || problems+=("run did not finish")
 	[ -n "$programs" ] && [ "$reported" -ne "$programs" ] &&
 		problems+=("$reported of $programs programs reported")
+	hc=$(host_check_expect "$host" "$log")
+	pass=$((pass + $(grep -c '^ok ' <<<"$hc")))
+	while read -r bad; do
+		[ -n "$bad" ] && problems+=("$bad") && fail=$((fail + 1))
+	done < <(grep '^not ok ' <<<"$hc")
 	if grep -qE "$kernel_trouble_re" "$log"; then
 		problems+=("kernel trouble: $(grep -m1 -E "$kernel_trouble_re" "$log")")
 	fi

@@ -11,6 +11,9 @@
  *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
  *   ppcmmu.only=NAME			run just that selftest
  *   ppcmmu.run=NAME			run /NAME (demo, bench) instead of the selftests
+ * Before the selftests it runs the admin's host check twice (tools/host-check/,
+ * "host-check: <when> exit=N <json>"): without kvm-ppc-mmu, then with it
+ * loaded (and unloaded again, so the selftests start as before).
  * tools/run-hosts.sh reads the console and turns it into pass/fail.
  */
 #define _GNU_SOURCE
@@ -104,6 +107,36 @@ static int run_program(const char *path, const char *name, bool nest)
 	return status;
 }
 
+/* host-check: WHEN exit=N {json}: one line, as tools/run-hosts.sh judges it. */
+static void host_check(const char *when)
+{
+	char line[4096] = "";
+	int pipefd[2], status = 0;
+	pid_t pid;
+	FILE *out;
+
+	if (pipe(pipefd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execl("/ppc-mmu-host-check", "ppc-mmu-host-check", "--json", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = fdopen(pipefd[0], "r");
+	if (out && !fgets(line, sizeof(line), out))
+		line[0] = '\0';
+	if (out)
+		fclose(out);
+	waitpid(pid, &status, 0);
+	line[strcspn(line, "\n")] = '\0';
+	printf("host-check: %s exit=%d %s\n", when, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+	       line);
+}
+
 int main(void)
 {
 	char names[MAX_TESTS][64], path[128];
@@ -146,6 +179,12 @@ int main(void)
 		       WIFEXITED(st) ? WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		goto out;
 	}
+
+	host_check("without-module");
+	printf("ppcmmu-init: load kvm-ppc-mmu.ko -> %d\n", load_module("/kvm-ppc-mmu.ko"));
+	host_check("with-module");
+	printf("ppcmmu-init: unload kvm-ppc-mmu -> %d\n",
+	       syscall(SYS_delete_module, "kvm_ppc_mmu", O_NONBLOCK) ? -errno : 0);
 
 	list = fopen("/selftests/list", "r");
 	while (list && n < MAX_TESTS && fscanf(list, "%63s", names[n]) == 1)
