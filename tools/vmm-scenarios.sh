@@ -22,7 +22,7 @@
 #                dt-check
 #   dd20 host    (POWER9 DD2.0, no hash next to radix) default -> Radix;
 #                disable_radix -> Radix (platform says radix only);
-#                legacy -> refused
+#                legacy -> refused; dt-check
 # Prints "ok N <host>/<scenario>: <what>" per check, each scenario's wall
 # time, and ends with "vmm scenarios: N passed, N failed".
 set -uo pipefail
@@ -138,7 +138,7 @@ dt_check() {
 }
 
 judge() {	# judge <host> <scenario> <section>
-	local host=$1 name=$2 s=$3 id="$1/$2"
+	local host=$1 name=$2 s=$3 id="$1/$2" mmu
 	if [ -z "$s" ]; then check 0 "$id: scenario did not run"; return; fi
 	case $host/$name in
 	radix/default|nested/default|dd20/default)
@@ -168,7 +168,8 @@ judge() {	# judge <host> <scenario> <section>
 	hash/default|hash/disable-radix)
 		boots "$s" "$id" Hash ;;
 	*/dt-check)
-		boots "$s" "$id" "$([ "$host" = nested ] && echo Radix || echo Hash)"; dt_check "$s" "$id" ;;
+		case $host in nested|dd20) mmu=Radix ;; *) mmu=Hash ;; esac
+		boots "$s" "$id" "$mmu"; dt_check "$s" "$id" ;;
 	*)	check 0 "$id: no expectations for this scenario" ;;
 	esac
 }

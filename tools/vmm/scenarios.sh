@@ -66,6 +66,7 @@ dd20)	# POWER9 DD2.0: KVM-HV cannot run hash guests next to radix
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
 	;;
 esac
 echo "vmm-scenarios: done"
