@@ -64,7 +64,9 @@ int ppcmmu_check_cas_request(const struct kvm_ppc_mmu_cas *req)
 {
 	if (req->flags)
 		return -EINVAL;
-	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+	/* pad is reserved space too: checked, so it can be given a meaning later */
+	if (!ppcmmu_all_zero(req->pad, sizeof(req->pad)) ||
+	    !ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
 		return -EINVAL;
 	return 0;
 }

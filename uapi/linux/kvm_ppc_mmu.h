@@ -236,7 +236,7 @@ struct kvm_ppc_mmu_state {
  * KVM_PPC_MMU_GET_CAS - read the last outcome (either way in); ENOENT if
  *                       there was none.
  *
- * In (KVM_PPC_MMU_CAS): flags 0, reserved zero, vec_addr = guest real
+ * In (KVM_PPC_MMU_CAS): flags 0, pad and reserved zero, vec_addr = guest real
  *     address of the guest's ibm,architecture-vec (top 4 bits ignored, as
  *     for KVMPPC_H_CAS). The vector is read from guest RAM, never past it.
  * Out: status (KVM_PPC_MMU_CAS_*); with MALFORMED, reason; hcall_ret, the

@@ -83,6 +83,22 @@ int main(void)
 		CHECK(ppcmmu_check_state_request(&st) == 0, "state output fields ignored on input");
 		CHECK(sizeof(st) == 128 && sizeof(e) == 64, "state 128 and enable 64 bytes (ABI)");
 
+		{
+			struct kvm_ppc_mmu_cas cas;
+			unsigned int i, bad = 0;
+
+			memset(&cas, 0, sizeof(cas));
+			cas.vec_addr = ~0ULL;	/* an input field, any value */
+			CHECK(ppcmmu_check_cas_request(&cas) == 0, "CAS request with zero pad/reserved");
+			for (i = 0; i < sizeof(cas.pad); i++) {
+				cas.pad[i] = 0x40;
+				bad += ppcmmu_check_cas_request(&cas) == -EINVAL;
+				cas.pad[i] = 0;
+			}
+			CHECK(bad == sizeof(cas.pad), "each CAS pad byte non-zero -> EINVAL (%u/%zu)",
+			      bad, sizeof(cas.pad));
+		}
+
 		CHECK(ppcmmu_enable_transition(0, 3, false) == 0, "before run: any change");
 		CHECK(ppcmmu_enable_transition(3, 0, false) == 0, "before run: opt out");
 		CHECK(ppcmmu_enable_transition(3, 3, true) == 0, "after run: same set is fine");
