@@ -29,8 +29,14 @@ static_assert(PPCMMU_CAS_NO_MEMORY == KVM_PPC_MMU_CAS_NO_MEMORY);
 static_assert(PPCMMU_CAS_ERR_NOT_IN_RAM == KVM_PPC_MMU_CAS_ERR_NOT_IN_RAM);
 static_assert(PPCMMU_CAS_ERR_NO_PVR == KVM_PPC_MMU_CAS_ERR_NO_PVR);
 
-/* Bytes of guest RAM from @gpa to the end of its memslot, at most @max. */
-static size_t ppcmmu_ram_bytes_from(struct kvm *kvm, u64 gpa, size_t max)
+/*
+ * Copy the vector at @gpa into @buf: at most @max bytes, never past the end
+ * of the memslot holding @gpa. Returns the bytes copied, 0 if @gpa is not
+ * RAM. The memslot lookup and the read happen in one kvm->srcu read
+ * section: a VMM thread deleting the slot meanwhile waits for it in
+ * synchronize_srcu() instead of freeing the slot under the read.
+ */
+static size_t ppcmmu_read_vector(struct kvm *kvm, u64 gpa, u8 *buf, size_t max)
 {
 	struct kvm_memory_slot *slot;
 	size_t avail = 0;
@@ -43,6 +49,8 @@ static size_t ppcmmu_ram_bytes_from(struct kvm *kvm, u64 gpa, size_t max)
 		end = (slot->base_gfn + slot->npages) << PAGE_SHIFT;
 		avail = min_t(u64, end - gpa, max);
 	}
+	if (avail && kvm_read_guest(kvm, gpa, buf, avail))
+		avail = 0;
 	srcu_read_unlock(&kvm->srcu, idx);
 	return avail;
 }
@@ -129,8 +137,8 @@ int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_
 	}
 
 	mutex_lock(&vm->lock);
-	len = ppcmmu_ram_bytes_from(kvm, gpa, PPCMMU_CAS_MAX_BYTES);
-	if (!len || kvm_read_guest(kvm, gpa, buf, len))
+	len = ppcmmu_read_vector(kvm, gpa, buf, PPCMMU_CAS_MAX_BYTES);
+	if (!len)
 		err = PPCMMU_CAS_ERR_NOT_IN_RAM;
 	else
 		err = ppcmmu_cas_parse(buf, len, mfspr(SPRN_PVR), ppcmmu_max_compat_pvr(), vec);
