@@ -8,8 +8,10 @@
  * KVM-HV's own configure_mmu, the code behind KVM_PPC_CONFIGURE_V3_MMU: it
  * sets the partition-table entry, switches radix <-> HPT, and updates LPCR
  * UPRT/HR/GTSE on every vcore. It refuses (EBUSY) to switch while another
- * vcpu of the VM is inside KVM_RUN; the guest then gets H_BUSY and retries.
- * Every refusal happens before anything changes.
+ * vcpu of the VM is inside KVM_RUN. The guest is then told
+ * H_LONG_BUSY_ORDER_1_MSEC: Linux's pseries_lpar_register_process_table()
+ * retries only on H_LONG_BUSY_* and BUG()s on any other answer but
+ * H_SUCCESS, H_BUSY included. Every refusal happens before anything changes.
  */
 #include <linux/build_bug.h>
 
@@ -24,6 +26,7 @@
 #define PPCMMU_SAME(ours, kernels) static_assert((ours) == (kernels), #ours " != " #kernels)
 PPCMMU_SAME(PPCMMU_H_SUCCESS, H_SUCCESS);
 PPCMMU_SAME(PPCMMU_H_BUSY, H_BUSY);
+PPCMMU_SAME(PPCMMU_H_LONG_BUSY_ORDER_1_MSEC, H_LONG_BUSY_ORDER_1_MSEC);
 PPCMMU_SAME(PPCMMU_H_HARDWARE, H_HARDWARE);
 PPCMMU_SAME(PPCMMU_H_FUNCTION, H_FUNCTION);
 PPCMMU_SAME(PPCMMU_H_PARAMETER, H_PARAMETER);
@@ -67,8 +70,8 @@ static long ppcmmu_hret_from_errno(int err)
 	switch (err) {
 	case 0:
 		return H_SUCCESS;
-	case -EBUSY:
-		return H_BUSY;
+	case -EBUSY:	/* other vcpus run: the switch can happen once they stop */
+		return H_LONG_BUSY_ORDER_1_MSEC;
 	case -EINVAL:
 		return H_PARAMETER;
 	case -ENOMEM:
