@@ -70,7 +70,7 @@ static long ppcmmu_hret_from_errno(int err)
 	switch (err) {
 	case 0:
 		return H_SUCCESS;
-	case -EBUSY:	/* other vcpus run: the switch can happen once they stop */
+	case -EBUSY:	/* other vcpus run, or the VM changed meanwhile: retry */
 		return H_LONG_BUSY_ORDER_1_MSEC;
 	case -EINVAL:
 		return H_PARAMETER;
@@ -106,17 +106,20 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 			 (plan->gtse ? KVM_PPC_MMUV3_GTSE : 0),
 		.process_table = plan->process_table,
 	};
-	u32 hpt_order = 0;
+	struct ppcmmu_hpt_want want = { .from_radix = true };
+	const struct ppcmmu_hpt_want *hpt = NULL;
 
 	if (ppcmmu_plan_in_force(kvm, plan))
 		return H_SUCCESS;
 
 	/* Radix going hash: with the RAM-sized HPT, not KVM-HV's default. */
 	if (!plan->radix && kvm_is_radix(kvm) &&
-	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING))
-		hpt_order = ppcmmu_hpt_sized_order(kvm);
+	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING)) {
+		want.order = ppcmmu_hpt_sized_order(kvm);
+		hpt = &want;
+	}
 
-	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt_order));
+	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt));
 }
 
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)

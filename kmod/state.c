@@ -42,6 +42,8 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 			 (st->state_flags & KVM_PPC_MMU_STATE_GTSE ? KVM_PPC_MMUV3_GTSE : 0),
 		.process_table = st->process_table,
 	};
+	struct ppcmmu_hpt_want want = { .order = st->hpt_order };
+	const struct ppcmmu_hpt_want *hpt = NULL;
 	struct kvm *kvm = vm->kvm;
 	int r;
 
@@ -57,9 +59,11 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 		mutex_unlock(&kvm->arch.mmu_setup_lock);
 		if (r)
 			goto out;
+		want.from_radix = kvm_is_radix(kvm);	/* checked again under the lock */
+		hpt = &want;
 	}
 
-	r = ppcmmu_configure_mmu(kvm, &cfg, radix ? 0 : st->hpt_order);
+	r = ppcmmu_configure_mmu(kvm, &cfg, hpt);
 	if (!r)
 		vm->features = st->features;
 out:

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * When a VM gets an HPT. Two kinds of callers put one in place:
+ *   - a radix VM about to switch to hash (CAS, H_REGISTER_PROC_TBL,
+ *     SET_STATE): the table must be there before KVM-HV's configure_mmu
+ *     switches, so KVM-HV keeps it instead of allocating its default;
+ *   - a hash VM that has none yet (its first entry, CAS or SET_STATE on a
+ *     hash VM).
+ * Anything else gets nothing, whatever the caller believed when it looked:
+ *   - a VM no longer in the mode the caller expects (another thread
+ *     switched it) gets no table: a radix VM's HPT is never used, and
+ *     KVM-HV does not free it when the VM is destroyed;
+ *   - a table already in place is kept (the VMM may have restored one);
+ *   - a hash VM already running on its MMU cannot have its table swapped.
+ */
+#include "hpt_install.h"
+
+enum ppcmmu_hpt_verdict ppcmmu_hpt_verdict(const struct ppcmmu_hpt_vm *vm,
+					   const struct ppcmmu_hpt_want *want)
+{
+	if (vm->radix != want->from_radix)
+		return PPCMMU_HPT_MOVED;
+	if (vm->hpt_order)
+		return PPCMMU_HPT_KEEP;
+	if (vm->mmu_ready && !vm->radix)
+		return PPCMMU_HPT_BUSY;		/* its MMU in use: the table cannot change */
+	return PPCMMU_HPT_ALLOCATE;
+}
+
+int ppcmmu_hpt_verdict_errno(enum ppcmmu_hpt_verdict v)
+{
+	/* MOVED too: the caller may retry against the VM as it is now */
+	return v == PPCMMU_HPT_MOVED || v == PPCMMU_HPT_BUSY ? -EBUSY : 0;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of logic/hpt_install.c: who gets an HPT, and when nothing is allocated. */
+#include "../hpt_install.h"
+#include "unit.h"
+
+#define RADIX	true
+#define HASH	false
+
+static const char *const names[] = { "ALLOCATE", "KEEP", "MOVED", "BUSY" };
+
+static const struct {
+	const char *what;
+	struct ppcmmu_hpt_vm vm;
+	struct ppcmmu_hpt_want want;
+	enum ppcmmu_hpt_verdict v;
+	int err;
+} cases[] = {
+	/* a hash VM that needs its table (first entry, CAS on a hash VM) */
+	{ "hash VM, no table, not yet entered", { HASH, false, 0 }, { HASH, 21 },
+	  PPCMMU_HPT_ALLOCATE, 0 },
+	{ "hash VM with a table: kept, nothing allocated (CAS again)", { HASH, true, 21 },
+	  { HASH, 21 }, PPCMMU_HPT_KEEP, 0 },
+	{ "hash VM with a table of another order: kept", { HASH, true, 24 }, { HASH, 21 },
+	  PPCMMU_HPT_KEEP, 0 },
+	{ "hash VM in use without a table: cannot swap", { HASH, true, 0 }, { HASH, 21 },
+	  PPCMMU_HPT_BUSY, -EBUSY },
+	{ "VM switched to radix meanwhile: no table for it", { RADIX, false, 0 }, { HASH, 21 },
+	  PPCMMU_HPT_MOVED, -EBUSY },
+	{ "VM in use switched to radix meanwhile: no table for it", { RADIX, true, 0 },
+	  { HASH, 21 }, PPCMMU_HPT_MOVED, -EBUSY },
+	/* a radix VM about to switch to hash (CAS, H_REGISTER_PROC_TBL, SET_STATE) */
+	{ "radix VM: switch prepared", { RADIX, true, 0 }, { RADIX, 26 },
+	  PPCMMU_HPT_ALLOCATE, 0 },
+	{ "radix VM never entered", { RADIX, false, 0 }, { RADIX, 26 },
+	  PPCMMU_HPT_ALLOCATE, 0 },
+	{ "radix VM with a table in place: kept", { RADIX, true, 26 }, { RADIX, 26 },
+	  PPCMMU_HPT_KEEP, 0 },
+	{ "VM switched to hash meanwhile: nothing", { HASH, false, 0 }, { RADIX, 26 },
+	  PPCMMU_HPT_MOVED, -EBUSY },
+};
+
+int main(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum ppcmmu_hpt_verdict v = ppcmmu_hpt_verdict(&cases[i].vm, &cases[i].want);
+		int err = ppcmmu_hpt_verdict_errno(v);
+
+		CHECK(v == cases[i].v && err == cases[i].err, "%s -> %s, %d (want %s, %d)",
+		      cases[i].what, names[v], err, names[cases[i].v], cases[i].err);
+	}
+	return unit_done("test_hpt_install");
+}

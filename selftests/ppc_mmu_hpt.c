@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hash guest's HPT when paths race: every VM must end up with exactly
+ * the table its mode asks for, and none may outlive its VM. Guests are
+ * real; their RAM is a MAP_NORESERVE mapping of which they touch only a few
+ * pages, so the table is sized from RAM the host never has to provide.
+ *
+ * The races run a path of the module that allocates (slow: CMA, zeroing)
+ * against one that changes the VM meanwhile, hundreds of times with the
+ * second path's start swept across the time the first one takes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/guest.h"
+#include "lib/guest_asm.h"
+#include "lib/ktap.h"
+#include "lib/mmu_guest.h"
+#include "lib/module_ctl.h"
+#include "lib/ppcmmu.h"
+#include "lib/test_env.h"
+
+#define MIB		(1LL << 20)
+#define MEM_64M		(64ULL << 20)
+#define GR		(1ULL << 63)
+#define RACE_ROUNDS	300
+
+static struct kvm_ppc_mmu_caps caps;
+static bool can_radix, can_hash, forced;
+
+/*
+ * CmaFree, with the per-CPU free lists drained first. Freed pages wait on
+ * those lists, where CmaFree does not count them (on the emulated hash
+ * host they hold over 100 MiB), and any allocation from the pool drains
+ * them (alloc_contig_range()). So make one: restore the smallest HPT into a
+ * VM of its own, read CmaFree, give the table back. Needs a host that can
+ * run hash guests; -1 on failure.
+ */
+static long long pool_free_drained(void)
+{
+	struct kvm_ppc_mmu_state st = { .mode = KVM_PPC_MMU_MODE_HASH, .hpt_order = 18 };
+	long long free = -1;
+	struct guest_vm vm;
+
+	if (guest_vm_create(&vm, MEM_64M))
+		return -1;
+	if (!ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st))
+		free = meminfo_bytes("CmaFree") + (1LL << st.hpt_order);
+	guest_vm_destroy(&vm);
+	return free;
+}
+
+/* ---------- races ---------- */
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/*
+ * One side of a race: after delay_us, act() on vm. Two racers start
+ * together; over the rounds the skew between them sweeps the time the slow
+ * side takes, so the other lands before, inside and after its work.
+ */
+struct racer {
+	pthread_t th;
+	struct guest_vm *vm;
+	int (*act)(struct racer *rc);
+	long delay_us;
+	long long took_us;
+	int r;
+};
+
+static void *racer_main(void *p)
+{
+	struct racer *rc = p;
+	long long t0;
+
+	if (rc->delay_us)
+		usleep(rc->delay_us);
+	t0 = now_us();
+	rc->r = rc->act(rc);
+	rc->took_us = now_us() - t0;
+	return NULL;
+}
+
+/* Run @a and @b at once; @skew_us > 0 starts @b that much later, < 0 @a. */
+static void race(struct racer *a, struct racer *b, long skew_us)
+{
+	a->delay_us = skew_us < 0 ? -skew_us : 0;
+	b->delay_us = skew_us > 0 ? skew_us : 0;
+	pthread_create(&a->th, NULL, racer_main, a);
+	pthread_create(&b->th, NULL, racer_main, b);
+	pthread_join(a->th, NULL);
+	pthread_join(b->th, NULL);
+}
+
+/* Round @i's skew in [@lo_us, @hi_us], a fixed pseudo-random walk. */
+static long race_skew_us(int i, long lo_us, long hi_us)
+{
+	return lo_us + (long)(((unsigned long)i * 7919UL) % (unsigned long)(hi_us - lo_us + 1));
+}
+
+/* @act alone on a fresh VM from @make, in microseconds (-1 on failure). */
+static long long time_alone(int (*make)(struct guest_vm *vm), int (*act)(struct racer *rc))
+{
+	struct racer rc = { .act = act };
+	struct guest_vm vm;
+
+	if (make(&vm))
+		return -1;
+	rc.vm = &vm;
+	racer_main(&rc);
+	guest_vm_destroy(&vm);
+	return rc.r ? -1 : rc.took_us;
+}
+
+/* A VM in @mmu, FEAT_HPT_SIZING, whose one vcpu makes the DONE hypercall at once. */
+static int exit_at_once_vm(struct guest_vm *vm, uint64_t mem, enum guest_mmu mmu)
+{
+	struct gasm a;
+	int r = test_vm(vm, mem, mmu, KVM_PPC_MMU_FEAT_HPT_SIZING);
+
+	if (r)
+		return r;
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	if (r < 0) {
+		guest_vm_destroy(vm);
+		return r;
+	}
+	return 0;
+}
+
+/* The guest runs to its DONE hypercall. */
+static int act_run(struct racer *rc)
+{
+	struct kvm_run *run = rc->vm->vcpus[0].run;
+	int r = guest_vcpu_run(rc->vm, 0);
+
+	if (!r && (run->exit_reason != KVM_EXIT_PAPR_HCALL || run->papr_hcall.nr != TEST_HCALL_DONE))
+		r = -EPROTO;
+	return r;
+}
+
+static void ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * KVM_RUN with a signal already pending, as when a VMM kicks a vcpu just as
+ * it enters: the module's entry work (the HPT for a hash VM without one)
+ * runs, then KVM-HV sees the signal and returns EINTR before it enters the
+ * guest or counts the vcpu as running. SIGUSR1 is blocked in this thread,
+ * raised, and open only inside KVM_RUN (KVM_SET_SIGNAL_MASK).
+ */
+static int act_kicked_entry(struct racer *rc)
+{
+	uint8_t buf[sizeof(struct kvm_signal_mask) + 8];
+	struct kvm_signal_mask *kmask = (struct kvm_signal_mask *)buf;
+	int fd = rc->vm->vcpus[0].fd, r;
+	struct timespec zero = { 0 };
+	sigset_t usr1, was, open;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &was);
+	open = was;
+	sigdelset(&open, SIGUSR1);
+	kmask->len = 8;					/* the kernel's sigset_t */
+	memcpy(kmask->sigset, &open, 8);
+	r = ioctl(fd, KVM_SET_SIGNAL_MASK, kmask) ? -errno : 0;
+	if (!r) {
+		pthread_kill(pthread_self(), SIGUSR1);
+		r = ioctl(fd, KVM_RUN, 0) ? -errno : -EPROTO;	/* must not run */
+		sigtimedwait(&usr1, NULL, &zero);	/* take it back */
+		if (ioctl(fd, KVM_SET_SIGNAL_MASK, NULL))
+			r = -errno;
+	}
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	return r == -EINTR ? 0 : r;
+}
+
+static int act_switch_to_radix(struct racer *rc)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = {
+		.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE,
+		.process_table = GR,
+	};
+
+	return ioctl(rc->vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) ? -errno : 0;
+}
+
+#define ENTRY_MEM	(1ULL << 30)	/* its table: 8 MiB from the pool, zeroed */
+#define ENTRY_ORDER	23
+
+static int make_entry_vm(struct guest_vm *vm)
+{
+	return exit_at_once_vm(vm, ENTRY_MEM, GUEST_MMU_HASH);
+}
+
+/*
+ * A hash VM with no table yet (KVM_PPC_CONFIGURE_V3_MMU hash, FEAT_HPT_SIZING)
+ * is about to enter for the first time, so the module allocates its
+ * RAM-sized table, while the VMM switches the VM to radix. Whoever wins, a
+ * radix VM must not be left holding an HPT: kvm-hv frees a radix VM's radix
+ * tree on destroy, never its HPT, so such a table would leak.
+ *
+ * The vcpu enters with a signal pending (act_kicked_entry), so no guest
+ * runs during the race: KVM-HV 6.1 itself can hang the host
+ * (kvmppc_p9_bad_interrupt) when a switch lands between a vcpu's LPCR read
+ * and kvmhv_setup_mmu() on its first entry, with or without the module.
+ * The guest runs afterwards, alone, in whatever mode the race left.
+ * 3 results.
+ */
+static void test_entry_vs_switch_to_radix(void)
+{
+	const char *name = "first entry vs. switch to radix";
+	struct sigaction sa = { .sa_handler = ignore_signal };
+	int i, r = 0, bad = 0, ran = 0, refused = 0;
+	long long alone, pool_before, pool_after;
+	struct racer entry, sw;
+	struct kvm_ppc_mmu_state st;
+	struct guest_vm vm;
+
+	if (!(can_radix && can_hash)) {
+		ktap_skip_n(3, "host cannot run both modes: no switch", name);
+		return;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	pool_before = pool_free_drained();
+	alone = time_alone(make_entry_vm, act_kicked_entry);
+	ktap_info("%s: the entry's allocation alone takes %lld us; %d rounds, switch 0..%lld us after it starts",
+		  name, alone, RACE_ROUNDS, 2 * alone);
+	for (i = 0; i < RACE_ROUNDS && !r && alone > 0; i++) {
+		r = make_entry_vm(&vm);
+		if (r)
+			break;
+		entry = (struct racer){ .vm = &vm, .act = act_kicked_entry };
+		sw = (struct racer){ .vm = &vm, .act = act_switch_to_radix };
+		race(&entry, &sw, race_skew_us(i, 0, 2 * alone));
+		refused += sw.r != 0;
+		r = entry.r ? entry.r : ppcmmu_get_state(vm.vm_fd, &st);
+		if (!r && st.mode == KVM_PPC_MMU_MODE_RADIX && st.hpt_order) {
+			if (!bad)
+				ktap_info("%s: round %d: radix with an order-%u HPT", name, i,
+					  st.hpt_order);
+			bad++;
+		}
+		ran += !r && !act_run(&entry);
+		guest_vm_destroy(&vm);
+	}
+	pool_after = pool_free_drained();
+	ktap_result(!r && i == RACE_ROUNDS && !bad,
+		    "%s: never a radix VM with an HPT (%d of %d rounds; switch refused %d; r=%d)",
+		    name, bad, i, refused, r);
+	ktap_result(ran == RACE_ROUNDS, "%s: every guest then ran in the mode the race left (%d of %d)",
+		    name, ran, i);
+	ktap_result(pool_after >= pool_before - (1LL << (ENTRY_ORDER - 1)),
+		    "%s: every table freed with its VM: CmaFree %lld -> %lld MiB", name,
+		    pool_before / MIB, pool_after / MIB);
+}
+
+int main(void)
+{
+	int planned = 3 + 1;
+
+	test_env_begin(planned, "hpt", &caps, &forced);
+	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
+	can_hash = caps.guest_modes & KVM_PPC_MMU_GUEST_HASH;
+
+	test_entry_vs_switch_to_radix();
+
+	test_env_restore(forced);
+	ktap_result(module_is_loaded(PPCMMU_MODNAME), "module loaded at the end");
+	ktap_finish();
+}
