@@ -22,7 +22,9 @@
  *    configure_mmu switches), or hash, needing its table. A VM found in the
  *    other mode gets nothing: a radix VM never uses an HPT, and KVM-HV's
  *    destroy frees a radix VM's radix tree, never its HPT.
- *  - A table already in place is kept and nothing is allocated.
+ *  - A table already in place is kept and nothing is allocated. A caller
+ *    that needs one exact order (SET_STATE restores one) gets -EBUSY if the
+ *    table in place has another, and nothing changes.
  *  - A hash VM whose MMU is in use cannot have its table swapped (-EBUSY).
  *  - The verdict is taken before allocating, so no memory is spent on a
  *    table that would be thrown away, and again in the same lock hold that
@@ -143,8 +145,9 @@ static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *in
  * Give @kvm an empty HPT as @want says (see the rules above). On return
  * *@installed is the table put in place (its virt), 0 if none was.
  * Returns 0 (installed, or a suitable table was there), -ENOMEM, or
- * -EBUSY (the VM is not in the mode @want expects, or its MMU is in use):
- * nothing changed then.
+ * -EBUSY (the VM is not in the mode @want expects, its MMU is in use, or
+ * @want->exact and the table in place has another order): nothing changed
+ * then.
  */
 int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
 		       unsigned long *installed)

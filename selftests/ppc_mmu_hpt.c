@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A hash guest's HPT when paths race: every VM must end up with exactly
- * the table its mode asks for, and none may outlive its VM. Guests are
- * real; their RAM is a MAP_NORESERVE mapping of which they touch only a few
- * pages, so the table is sized from RAM the host never has to provide.
+ * the table its mode (and its restore) asks for, and none may outlive its
+ * VM. Guests are real; their RAM is a MAP_NORESERVE mapping of which they
+ * touch only a few pages, so the table is sized from RAM the host never
+ * has to provide.
  *
  * The races run a path of the module that allocates (slow: CMA, zeroing)
  * against one that changes the VM meanwhile, hundreds of times with the
@@ -30,8 +31,10 @@
 
 #define MIB		(1LL << 20)
 #define MEM_64M		(64ULL << 20)
+#define ORDER_64M	19
 #define GR		(1ULL << 63)
 #define RACE_ROUNDS	300
+#define RESTORE_ROUNDS	300
 
 static struct kvm_ppc_mmu_caps caps;
 static bool can_radix, can_hash, forced;
@@ -77,6 +80,7 @@ struct racer {
 	pthread_t th;
 	struct guest_vm *vm;
 	int (*act)(struct racer *rc);
+	struct kvm_ppc_mmu_state st;	/* for act_restore */
 	long delay_us;
 	long long took_us;
 	int r;
@@ -113,11 +117,14 @@ static long race_skew_us(int i, long lo_us, long hi_us)
 }
 
 /* @act alone on a fresh VM from @make, in microseconds (-1 on failure). */
-static long long time_alone(int (*make)(struct guest_vm *vm), int (*act)(struct racer *rc))
+static long long time_alone(int (*make)(struct guest_vm *vm), int (*act)(struct racer *rc),
+			    const struct kvm_ppc_mmu_state *st)
 {
 	struct racer rc = { .act = act };
 	struct guest_vm vm;
 
+	if (st)
+		rc.st = *st;
 	if (make(&vm))
 		return -1;
 	rc.vm = &vm;
@@ -204,6 +211,11 @@ static int act_switch_to_radix(struct racer *rc)
 	return ioctl(rc->vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) ? -errno : 0;
 }
 
+static int act_restore(struct racer *rc)
+{
+	return ioctl(rc->vm->vm_fd, KVM_PPC_MMU_SET_STATE, &rc->st) ? -errno : 0;
+}
+
 #define ENTRY_MEM	(1ULL << 30)	/* its table: 8 MiB from the pool, zeroed */
 #define ENTRY_ORDER	23
 
@@ -242,7 +254,7 @@ static void test_entry_vs_switch_to_radix(void)
 	}
 	sigaction(SIGUSR1, &sa, NULL);
 	pool_before = pool_free_drained();
-	alone = time_alone(make_entry_vm, act_kicked_entry);
+	alone = time_alone(make_entry_vm, act_kicked_entry, NULL);
 	ktap_info("%s: the entry's allocation alone takes %lld us; %d rounds, switch 0..%lld us after it starts",
 		  name, alone, RACE_ROUNDS, 2 * alone);
 	for (i = 0; i < RACE_ROUNDS && !r && alone > 0; i++) {
@@ -274,15 +286,82 @@ static void test_entry_vs_switch_to_radix(void)
 		    pool_before / MIB, pool_after / MIB);
 }
 
+#define RESTORE_ORDER	24	/* what the saved state says: 16 MiB */
+
+static int make_restore_vm(struct guest_vm *vm)
+{
+	return exit_at_once_vm(vm, MEM_64M, GUEST_MMU_HASH);
+}
+
+/*
+ * A VMM restores a saved hash state (HPT of order RESTORE_ORDER) into a
+ * 64 MiB hash VM with no table yet while a vcpu enters it for the first
+ * time, for which the module allocates the RAM-sized table (order 19).
+ * Whenever SET_STATE succeeds the VM must have the order it restored; when
+ * it is refused, the VM must keep what the entry gave it. 2 results.
+ */
+static void test_restore_vs_entry(void)
+{
+	const char *name = "restore vs. first entry";
+	struct kvm_ppc_mmu_state saved = {
+		.features = KVM_PPC_MMU_FEAT_HPT_SIZING,
+		.mode = KVM_PPC_MMU_MODE_HASH,
+		.hpt_order = RESTORE_ORDER,
+	};
+	int i, r = 0, wrong = 0, restored = 0, refused = 0, refused_changed = 0;
+	long long t_run, t_restore;
+	struct kvm_ppc_mmu_state st;
+	struct racer run, rs;
+	struct guest_vm vm;
+
+	if (!can_hash) {
+		ktap_skip_n(2, "host cannot run hash guests", name);
+		return;
+	}
+	t_run = time_alone(make_restore_vm, act_run, NULL);
+	t_restore = time_alone(make_restore_vm, act_restore, &saved);
+	ktap_info("%s: alone, the first entry takes %lld us, SET_STATE %lld us; %d rounds",
+		  name, t_run, t_restore, RESTORE_ROUNDS);
+	for (i = 0; i < RESTORE_ROUNDS && !r && t_run > 0 && t_restore > 0; i++) {
+		r = make_restore_vm(&vm);
+		if (r)
+			break;
+		run = (struct racer){ .vm = &vm, .act = act_run };
+		rs = (struct racer){ .vm = &vm, .act = act_restore, .st = saved };
+		race(&run, &rs, race_skew_us(i, -t_restore, t_run));
+		r = run.r ? run.r : ppcmmu_get_state(vm.vm_fd, &st);
+		if (!r && !rs.r) {
+			restored++;
+			if (st.hpt_order != RESTORE_ORDER) {
+				if (!wrong)
+					ktap_info("%s: round %d: SET_STATE of order %u succeeded, the VM has order %u",
+						  name, i, RESTORE_ORDER, st.hpt_order);
+				wrong++;
+			}
+		} else if (!r) {
+			refused++;
+			refused_changed += rs.r != -EBUSY || st.hpt_order != ORDER_64M;
+		}
+		guest_vm_destroy(&vm);
+	}
+	ktap_result(!r && i == RESTORE_ROUNDS && !wrong,
+		    "%s: whenever SET_STATE succeeds the VM has the restored order %u (%d of %d did not; r=%d)",
+		    name, RESTORE_ORDER, wrong, restored, r);
+	ktap_result(!r && !refused_changed,
+		    "%s: a refused SET_STATE is EBUSY and leaves the entry's order-%u table (%d of %d not)",
+		    name, ORDER_64M, refused_changed, refused);
+}
+
 int main(void)
 {
-	int planned = 3 + 1;
+	int planned = 2 + 3 + 1;
 
 	test_env_begin(planned, "hpt", &caps, &forced);
 	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
 	can_hash = caps.guest_modes & KVM_PPC_MMU_GUEST_HASH;
 
-	test_entry_vs_switch_to_radix();
+	test_restore_vs_entry();
+	test_entry_vs_switch_to_radix();	/* last: before its fix it leaked the pool */
 
 	test_env_restore(forced);
 	ktap_result(module_is_loaded(PPCMMU_MODNAME), "module loaded at the end");

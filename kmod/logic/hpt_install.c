@@ -10,7 +10,9 @@
  *   - a VM no longer in the mode the caller expects (another thread
  *     switched it) gets no table: a radix VM's HPT is never used, and
  *     KVM-HV does not free it when the VM is destroyed;
- *   - a table already in place is kept (the VMM may have restored one);
+ *   - a table already in place is kept (the VMM may have restored one), or
+ *     with @exact (SET_STATE restores one order) is a conflict if its order
+ *     differs;
  *   - a hash VM already running on its MMU cannot have its table swapped.
  */
 #include "hpt_install.h"
@@ -21,7 +23,8 @@ enum ppcmmu_hpt_verdict ppcmmu_hpt_verdict(const struct ppcmmu_hpt_vm *vm,
 	if (vm->radix != want->from_radix)
 		return PPCMMU_HPT_MOVED;
 	if (vm->hpt_order)
-		return PPCMMU_HPT_KEEP;
+		return want->exact && vm->hpt_order != want->order ?
+		       PPCMMU_HPT_BUSY : PPCMMU_HPT_KEEP;
 	if (vm->mmu_ready && !vm->radix)
 		return PPCMMU_HPT_BUSY;		/* its MMU in use: the table cannot change */
 	return PPCMMU_HPT_ALLOCATE;

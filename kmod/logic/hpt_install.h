@@ -8,6 +8,7 @@
 /* What the caller of an HPT install expects of the VM, and wants. */
 struct ppcmmu_hpt_want {
 	bool from_radix;	/* VM radix, about to switch to hash; else hash, needs its table */
+	bool exact;		/* a table of another order is a conflict, not a keeper */
 	u32 order;		/* log2 of the table's size in bytes */
 };
 
@@ -22,7 +23,7 @@ enum ppcmmu_hpt_verdict {
 	PPCMMU_HPT_ALLOCATE,	/* no table: allocate one and install it */
 	PPCMMU_HPT_KEEP,	/* a suitable table is in place: nothing to do */
 	PPCMMU_HPT_MOVED,	/* the VM is no longer in the expected mode: nothing for it */
-	PPCMMU_HPT_BUSY,	/* cannot be done now */
+	PPCMMU_HPT_BUSY,	/* cannot be done now, or conflicts with the table in place */
 };
 
 /*

@@ -193,7 +193,10 @@ struct kvm_ppc_mmu_state {
  * Errors: EINVAL malformed state (unknown bits, radix with an HPT or
  *         without PATB_GR, hash with a process table, order out of
  *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
- *         is in KVM_RUN, or features would change after a vcpu ran.
+ *         is in KVM_RUN, or features would change after a vcpu ran, or the
+ *         VM changed while the state was being applied (its mode, or an
+ *         HPT of another order than hpt_order put in place meanwhile, as a
+ *         vcpu's first entry does).
  * Nothing changes when it fails.
  *
  * Reset (the guest's RTAS system-reboot, or a VMM's machine reset): with

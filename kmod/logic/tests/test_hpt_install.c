@@ -15,28 +15,37 @@ static const struct {
 	enum ppcmmu_hpt_verdict v;
 	int err;
 } cases[] = {
-	/* a hash VM that needs its table (first entry, CAS on a hash VM) */
-	{ "hash VM, no table, not yet entered", { HASH, false, 0 }, { HASH, 21 },
+	/* a hash VM that needs its table (first entry, CAS or SET_STATE on hash) */
+	{ "hash VM, no table, not yet entered", { HASH, false, 0 }, { HASH, false, 21 },
 	  PPCMMU_HPT_ALLOCATE, 0 },
 	{ "hash VM with a table: kept, nothing allocated (CAS again)", { HASH, true, 21 },
-	  { HASH, 21 }, PPCMMU_HPT_KEEP, 0 },
-	{ "hash VM with a table of another order: kept", { HASH, true, 24 }, { HASH, 21 },
-	  PPCMMU_HPT_KEEP, 0 },
-	{ "hash VM in use without a table: cannot swap", { HASH, true, 0 }, { HASH, 21 },
-	  PPCMMU_HPT_BUSY, -EBUSY },
-	{ "VM switched to radix meanwhile: no table for it", { RADIX, false, 0 }, { HASH, 21 },
-	  PPCMMU_HPT_MOVED, -EBUSY },
-	{ "VM in use switched to radix meanwhile: no table for it", { RADIX, true, 0 },
-	  { HASH, 21 }, PPCMMU_HPT_MOVED, -EBUSY },
+	  { HASH, false, 21 }, PPCMMU_HPT_KEEP, 0 },
+	{ "hash VM with a table of another order: kept", { HASH, true, 24 },
+	  { HASH, false, 21 }, PPCMMU_HPT_KEEP, 0 },
+	{ "hash VM in use without a table: cannot swap", { HASH, true, 0 },
+	  { HASH, false, 21 }, PPCMMU_HPT_BUSY, -EBUSY },
+	{ "VM switched to radix meanwhile: no table for it", { RADIX, false, 0 },
+	  { HASH, false, 21 }, PPCMMU_HPT_MOVED, -EBUSY },
+	{ "VM switched to radix meanwhile, exact order", { RADIX, true, 0 },
+	  { HASH, true, 24 }, PPCMMU_HPT_MOVED, -EBUSY },
 	/* a radix VM about to switch to hash (CAS, H_REGISTER_PROC_TBL, SET_STATE) */
-	{ "radix VM: switch prepared", { RADIX, true, 0 }, { RADIX, 26 },
+	{ "radix VM, no vcpu in: switch prepared", { RADIX, true, 0 }, { RADIX, false, 26 },
 	  PPCMMU_HPT_ALLOCATE, 0 },
-	{ "radix VM never entered", { RADIX, false, 0 }, { RADIX, 26 },
+	{ "radix VM never entered", { RADIX, false, 0 }, { RADIX, false, 26 },
 	  PPCMMU_HPT_ALLOCATE, 0 },
-	{ "radix VM with a table in place: kept", { RADIX, true, 26 }, { RADIX, 26 },
+	{ "radix VM with a table in place: kept", { RADIX, true, 26 }, { RADIX, false, 26 },
 	  PPCMMU_HPT_KEEP, 0 },
-	{ "VM switched to hash meanwhile: nothing", { HASH, false, 0 }, { RADIX, 26 },
+	{ "VM switched to hash meanwhile: nothing", { HASH, false, 0 }, { RADIX, false, 26 },
 	  PPCMMU_HPT_MOVED, -EBUSY },
+	/* SET_STATE: exactly the saved order */
+	{ "exact: same order in place: kept", { HASH, false, 24 }, { HASH, true, 24 },
+	  PPCMMU_HPT_KEEP, 0 },
+	{ "exact: another order in place (a first entry's): busy", { HASH, false, 19 },
+	  { HASH, true, 24 }, PPCMMU_HPT_BUSY, -EBUSY },
+	{ "exact: radix VM holding another order: busy", { RADIX, false, 19 },
+	  { RADIX, true, 24 }, PPCMMU_HPT_BUSY, -EBUSY },
+	{ "exact: no table yet", { HASH, false, 0 }, { HASH, true, 24 },
+	  PPCMMU_HPT_ALLOCATE, 0 },
 };
 
 int main(void)
