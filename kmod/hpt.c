@@ -25,7 +25,9 @@
  *  - A table already in place is kept and nothing is allocated. A caller
  *    that needs one exact order (SET_STATE restores one) gets -EBUSY if the
  *    table in place has another, and nothing changes.
- *  - A hash VM whose MMU is in use cannot have its table swapped (-EBUSY).
+ *  - A hash VM whose MMU is in use cannot have its table swapped (-EBUSY);
+ *    nor is anything allocated for a switch that configure_mmu would
+ *    refuse because other vcpus are in KVM_RUN (-EBUSY at once).
  *  - The verdict is taken before allocating, so no memory is spent on a
  *    table that would be thrown away, and again in the same lock hold that
  *    installs it, since allocating (CMA, zeroing: slow) happens without the
@@ -113,6 +115,7 @@ static enum ppcmmu_hpt_verdict ppcmmu_hpt_judge_locked(struct kvm *kvm,
 	struct ppcmmu_hpt_vm vm = {
 		.radix = kvm_is_radix(kvm),
 		.mmu_ready = kvm->arch.mmu_ready,
+		.vcpus_running = atomic_read(&kvm->arch.vcpus_running) != 0,
 		.hpt_order = kvm->arch.hpt.virt ? kvm->arch.hpt.order : 0,
 	};
 
@@ -145,9 +148,9 @@ static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *in
  * Give @kvm an empty HPT as @want says (see the rules above). On return
  * *@installed is the table put in place (its virt), 0 if none was.
  * Returns 0 (installed, or a suitable table was there), -ENOMEM, or
- * -EBUSY (the VM is not in the mode @want expects, its MMU is in use, or
- * @want->exact and the table in place has another order): nothing changed
- * then.
+ * -EBUSY (the VM is not in the mode @want expects, its MMU is in use,
+ * other vcpus run, or @want->exact and the table in place has another
+ * order): nothing changed then.
  */
 int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
 		       unsigned long *installed)

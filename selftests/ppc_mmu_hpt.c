@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A hash guest's HPT when paths race: every VM must end up with exactly
- * the table its mode (and its restore) asks for, and none may outlive its
- * VM. Guests are real; their RAM is a MAP_NORESERVE mapping of which they
- * touch only a few pages, so the table is sized from RAM the host never
- * has to provide.
+ * A hash guest's HPT when memory is tight and when paths race: every VM
+ * must end up with exactly the table its mode (and its restore) asks for,
+ * no table may be allocated for nothing, and none may outlive its VM.
+ *
+ * Tables beyond the page allocator's largest block come only from KVM's
+ * CMA pool (5% of host RAM, reserved at boot). The emulated hosts have
+ * 2 GiB, so the pool holds one 64 MiB table but not two; the tests read
+ * the pool's size at run time and skip, saying why, where it cannot show
+ * what they need. Guests are real: their RAM is a large MAP_NORESERVE
+ * mapping of which they touch only a few pages, so the table is sized
+ * from RAM the host never has to provide.
  *
  * The races run a path of the module that allocates (slow: CMA, zeroing)
  * against one that changes the VM meanwhile, hundreds of times with the
@@ -21,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/busy_switch.h"
+#include "lib/cas_vectors.h"
 #include "lib/guest.h"
 #include "lib/guest_asm.h"
 #include "lib/ktap.h"
@@ -33,11 +41,49 @@
 #define MEM_64M		(64ULL << 20)
 #define ORDER_64M	19
 #define GR		(1ULL << 63)
+#define VEC_ADDR	0x400000ULL
+#define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
+#define BUSY_MIN_ANSWERS	5
 #define RACE_ROUNDS	300
 #define RESTORE_ROUNDS	300
 
 static struct kvm_ppc_mmu_caps caps;
 static bool can_radix, can_hash, forced;
+
+/* KVM's CMA pool and the page allocator's largest block, as this host has them. */
+struct pool {
+	long long total, free, max_block;
+};
+
+/* Bytes of the largest block /proc/buddyinfo lists (orders 0..MAX_ORDER-1). */
+static long long max_buddy_block(void)
+{
+	FILE *f = fopen("/proc/buddyinfo", "r");
+	char line[512];
+	int most = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "zone");
+		int n = 0, off;
+		long v;
+
+		if (!p)
+			continue;
+		p += 4;
+		while (*p == ' ')
+			p++;
+		p += strcspn(p, " ");			/* the zone's name */
+		while (sscanf(p, "%ld%n", &v, &off) == 1) {
+			n++;
+			p += off;
+		}
+		if (n > most)
+			most = n;
+	}
+	if (f)
+		fclose(f);
+	return most ? (long long)sysconf(_SC_PAGESIZE) << (most - 1) : -1;
+}
 
 /*
  * CmaFree, with the per-CPU free lists drained first. Freed pages wait on
@@ -59,6 +105,266 @@ static long long pool_free_drained(void)
 		free = meminfo_bytes("CmaFree") + (1LL << st.hpt_order);
 	guest_vm_destroy(&vm);
 	return free;
+}
+
+static void read_pool(struct pool *p)
+{
+	p->total = meminfo_bytes("CmaTotal");
+	p->free = p->total > 0 ? pool_free_drained() : 0;
+	p->max_block = max_buddy_block();
+}
+
+/*
+ * The largest HPT order whose table fits the free pool once; 0 (and
+ * @why says why) unless it fits only once and only the pool can give it.
+ */
+static uint32_t pool_order(const struct pool *p, const char **why)
+{
+	uint32_t order = 0;
+
+	while (order < 46 && (2LL << order) <= p->free)
+		order++;
+	if (p->total <= 0) {
+		*why = "no KVM CMA pool on this host (not bare metal)";
+		return 0;
+	}
+	if (p->free < 0) {
+		*why = "could not read the pool's free space";
+		return 0;
+	}
+	if (order < 18 || (1LL << order) <= p->max_block) {
+		*why = "the pool's free space is no bigger than a page-allocator block";
+		return 0;
+	}
+	if ((2LL << order) <= p->total) {
+		*why = "the pool could hold two tables of the size it has free";
+		return 0;
+	}
+	return order;
+}
+
+/* ---------- a second CAS keeps the table the first one allocated ---------- */
+
+/*
+ * CAS with the hash vector at VEC_ADDR, REPORT(TAG_CAS, rc) with r6 = 1;
+ * CAS again, REPORT(TAG_CAS, rc) with r6 = 2; then register hash, H_ENTER
+ * + SLB, run translated. The VMM answers each CAS from KVM_PPC_MMU_GET_CAS.
+ */
+static void write_cas_twice_program(struct guest_vm *vm)
+{
+	struct gasm a;
+	int i;
+
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	for (i = 1; i <= 2; i++) {
+		gasm_li64(&a, 4, VEC_ADDR);
+		gasm_emit(&a, PPC_LI(5, 0));
+		gasm_emit(&a, PPC_LI(6, 0));
+		gasm_hcall(&a, H_CAS);
+		gasm_emit(&a, PPC_MR(5, 3));
+		gasm_emit(&a, PPC_LI(4, TAG_CAS));
+		gasm_emit(&a, PPC_LI(6, i));
+		gasm_hcall(&a, TEST_HCALL_REPORT);
+	}
+	mmu_guest_register(&a, PROC_TBL_NEW_HASH_SLB, 0, 0);
+	mmu_guest_build_hash(&a);
+	mmu_guest_translate(&a);
+}
+
+struct cas_twice {
+	int r;
+	struct kvm_ppc_mmu_cas out[2];
+	long long cma_free[2];		/* right after each CAS */
+	uint64_t guest_rc[2];		/* what the guest got */
+	bool translated;
+};
+
+/*
+ * The VMM: answer each KVMPPC_H_CAS from GET_CAS as QEMU would, REPORTs as
+ * guest_run_script does, stop at DONE.
+ */
+static void run_cas_twice(struct guest_vm *vm, struct cas_twice *ct)
+{
+	struct kvm_run *run = vm->vcpus[0].run;
+	int n, cas = 0, r = 0;
+
+	for (n = 0; !r && n < 32; n++) {
+		r = guest_vcpu_run(vm, 0);
+		if (r == -EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r || run->exit_reason != KVM_EXIT_PAPR_HCALL) {
+			r = r ? r : -EPROTO;
+			break;
+		}
+		if (run->papr_hcall.nr == H_CAS && cas < 2) {
+			struct kvm_ppc_mmu_cas *o = &ct->out[cas];
+
+			memset(o, 0, sizeof(*o));
+			r = ioctl(vm->vm_fd, KVM_PPC_MMU_GET_CAS, o) ? -errno : 0;
+			ct->cma_free[cas++] = meminfo_bytes("CmaFree");
+			run->papr_hcall.ret = o->status == KVM_PPC_MMU_CAS_ACCEPTED ? 0 :
+					      (uint64_t)o->hcall_ret;
+			run->papr_hcall.args[0] = o->mode;
+			run->papr_hcall.args[1] = 0;
+		} else if (run->papr_hcall.nr == TEST_HCALL_REPORT) {
+			uint64_t *args = run->papr_hcall.args;
+
+			if (args[0] == TAG_CAS && args[2] >= 1 && args[2] <= 2)
+				ct->guest_rc[args[2] - 1] = args[1];
+			if (args[0] == TAG_TRANSLATED)
+				ct->translated = args[1] == TEST_B_VALUE &&
+						 (args[2] & (GUEST_MSR_IR | GUEST_MSR_DR)) ==
+						 (GUEST_MSR_IR | GUEST_MSR_DR);
+			run->papr_hcall.ret = 0;
+			args[0] += 1;
+		} else if (run->papr_hcall.nr == TEST_HCALL_DONE) {
+			break;
+		} else {
+			r = -EPROTO;
+		}
+	}
+	ct->r = r;
+}
+
+/*
+ * An 8 GiB-class hash guest (RAM = 128 x the table the free pool holds once)
+ * calls CAS, and then CAS again, as firmware does when a guest reboots in
+ * the same VM. Its table can only come from the pool, which has no room for
+ * a second one: the second CAS must find the table in place and allocate
+ * nothing. 4 results.
+ */
+static void test_cas_again_keeps_table(void)
+{
+	const char *name = "CAS again";
+	const char *why = NULL;
+	struct pool before, after;
+	struct cas_twice ct = { 0 };
+	struct guest_vm vm;
+	uint32_t order;
+	int r;
+
+	if (!can_hash) {
+		ktap_skip_n(4, "host cannot run hash guests", name);
+		return;
+	}
+	read_pool(&before);
+	ktap_info("%s: KVM CMA pool %lld MiB, %lld MiB free; largest page-allocator block %lld MiB",
+		  name, before.total / MIB, before.free / MIB, before.max_block / MIB);
+	order = pool_order(&before, &why);
+	if (!order) {
+		ktap_skip_n(4, why, name);
+		return;
+	}
+	r = test_vm(&vm, 1ULL << (order + 7), GUEST_MMU_DEFAULT, FEAT_ALL);
+	if (r) {
+		ktap_result(0, "%s: VM of %llu MiB (r=%d)", name, (1ULL << (order + 7)) >> 20, r);
+		ktap_skip_n(3, "no VM", name);
+		return;
+	}
+	test_pages(&vm);
+	cas_vec_linux61(vm.mem + VEC_ADDR, 0x00, 0x00);
+	write_cas_twice_program(&vm);
+	r = guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	if (r >= 0)
+		run_cas_twice(&vm, &ct);
+	else
+		ct.r = r;
+	ktap_info("%s: CAS 1 status %u order %u, CmaFree %lld MiB; CAS 2 status %u order %u, CmaFree %lld MiB; r=%d",
+		  name, ct.out[0].status, ct.out[0].hpt_order, ct.cma_free[0] / MIB,
+		  ct.out[1].status, ct.out[1].hpt_order, ct.cma_free[1] / MIB, ct.r);
+
+	/* Only the pool has a block that big; its free count moves by about that */
+	ktap_result(!ct.r && ct.out[0].status == KVM_PPC_MMU_CAS_ACCEPTED &&
+		    ct.out[0].hpt_order == order && before.free - ct.cma_free[0] > (1LL << (order - 1)),
+		    "%s: %llu GiB hash guest's first CAS: accepted, order-%u HPT from the CMA pool (%lld -> %lld MiB free)",
+		    name, (1ULL << (order + 7)) >> 30, order, before.free / MIB, ct.cma_free[0] / MIB);
+	ktap_result(ct.out[1].status == KVM_PPC_MMU_CAS_ACCEPTED && ct.out[1].hpt_order == order &&
+		    llabs(ct.cma_free[1] - ct.cma_free[0]) < (1LL << (order - 1)),
+		    "%s: the second CAS keeps that table, no second one: status %u, order %u, CmaFree %lld -> %lld MiB",
+		    name, ct.out[1].status, ct.out[1].hpt_order, ct.cma_free[0] / MIB,
+		    ct.cma_free[1] / MIB);
+	ktap_result(ct.guest_rc[0] == 0 && ct.guest_rc[1] == 0 && ct.translated,
+		    "%s: guest got H_SUCCESS twice and runs translated on the table (%lld, %lld)",
+		    name, (long long)ct.guest_rc[0], (long long)ct.guest_rc[1]);
+	guest_vm_destroy(&vm);
+	read_pool(&after);
+	ktap_result(after.free >= before.free - (1LL << (order - 1)),
+		    "%s: VM destroyed, its table is back in the pool: %lld of %lld MiB free", name,
+		    after.free / MIB, before.free / MIB);
+}
+
+/* ---------- a switch that cannot happen allocates nothing ---------- */
+
+struct hog {
+	struct guest_vm vm;
+	bool live;
+};
+
+static void hog_free(void *arg)
+{
+	struct hog *h = arg;
+
+	if (h->live)
+		guest_vm_destroy(&h->vm);
+	h->live = false;
+}
+
+/*
+ * Another VM holds one pool-sized table, so the pool has no room for a
+ * second. Meanwhile vcpu 1 of a radix guest of the same size registers hash
+ * while its vcpu 0 runs: that switch cannot happen, so no table may be
+ * allocated for it, and the guest must be told to retry
+ * (H_LONG_BUSY_ORDER_1_MSEC), not H_NO_MEM, on which Linux BUG()s. Once the
+ * other VM is gone and vcpu 0 has stopped, the retry gets its table from
+ * the pool and the switch happens (lib/busy_switch.h). 3 results.
+ */
+static void test_busy_switch_allocates_nothing(void)
+{
+	const char *name = "busy switch, pool full";
+	struct kvm_ppc_mmu_state st = { .mode = KVM_PPC_MMU_MODE_HASH };
+	struct busy_switch_result bs;
+	struct hog hog = { .live = false };
+	const char *why = NULL;
+	struct pool pool;
+	struct guest_vm vm;
+	uint32_t order;
+	int r;
+
+	if (!(can_radix && can_hash)) {
+		ktap_skip_n(3, "host cannot run both modes: no switch", name);
+		return;
+	}
+	read_pool(&pool);
+	order = pool_order(&pool, &why);
+	if (!order) {
+		ktap_skip_n(3, why, name);
+		return;
+	}
+	/* The hog: a fresh VM restored as hash with a pool-sized table. */
+	st.hpt_order = order;
+	r = guest_vm_create(&hog.vm, MEM_64M);
+	hog.live = !r;
+	r = r ? r : (ioctl(hog.vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
+	r = r ? r : test_vm(&vm, 1ULL << (order + 7), GUEST_MMU_RADIX, FEAT_ALL);
+	if (r) {
+		hog_free(&hog);
+		ktap_result(0, "%s: VMs (r=%d)", name, r);
+		ktap_skip_n(2, "no VMs", name);
+		return;
+	}
+	busy_switch_run(&vm, PROC_TBL_NEW_HASH_SLB, 0, BUSY_MIN_ANSWERS, hog_free, &hog, &bs);
+	hog_free(&hog);
+	ktap_result(!bs.r && bs.res.register_busy >= BUSY_MIN_ANSWERS,
+		    "%s: while vcpu 0 runs, vcpu 1 is told H_LONG_BUSY_ORDER_1_MSEC, not H_NO_MEM (%llu times, then %lld; r=%d)",
+		    name, (unsigned long long)bs.res.register_busy, (long long)bs.res.register_rc, bs.r);
+	ktap_result(bs.spinner_done && bs.res.saw_register && bs.res.register_rc == 0,
+		    "%s: with the other VM gone and vcpu 0 stopped, the retry succeeds (%lld)", name,
+		    (long long)bs.res.register_rc);
+	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, order, name),
+		    "%s: the VM is hash with its order-%u table", name, order);
+	guest_vm_destroy(&vm);
 }
 
 /* ---------- races ---------- */
@@ -354,12 +660,14 @@ static void test_restore_vs_entry(void)
 
 int main(void)
 {
-	int planned = 2 + 3 + 1;
+	int planned = 4 + 3 + 2 + 3 + 1;
 
 	test_env_begin(planned, "hpt", &caps, &forced);
 	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
 	can_hash = caps.guest_modes & KVM_PPC_MMU_GUEST_HASH;
 
+	test_cas_again_keeps_table();
+	test_busy_switch_allocates_nothing();
 	test_restore_vs_entry();
 	test_entry_vs_switch_to_radix();	/* last: before its fix it leaked the pool */
 

@@ -13,7 +13,12 @@
  *   - a table already in place is kept (the VMM may have restored one), or
  *     with @exact (SET_STATE restores one order) is a conflict if its order
  *     differs;
- *   - a hash VM already running on its MMU cannot have its table swapped.
+ *   - a hash VM already running on its MMU cannot have its table swapped;
+ *   - a switch that KVM-HV would refuse because other vcpus run
+ *     (configure_mmu: mmu_ready and vcpus_running) is refused before any
+ *     memory is spent on it. configure_mmu stays the authority; this is
+ *     read under mmu_setup_lock without its mmu_ready handshake, so it only
+ *     spares work.
  */
 #include "hpt_install.h"
 
@@ -25,8 +30,11 @@ enum ppcmmu_hpt_verdict ppcmmu_hpt_verdict(const struct ppcmmu_hpt_vm *vm,
 	if (vm->hpt_order)
 		return want->exact && vm->hpt_order != want->order ?
 		       PPCMMU_HPT_BUSY : PPCMMU_HPT_KEEP;
-	if (vm->mmu_ready && !vm->radix)
-		return PPCMMU_HPT_BUSY;		/* its MMU in use: the table cannot change */
+	if (!vm->mmu_ready)
+		return PPCMMU_HPT_ALLOCATE;
+	/* MMU in use: a hash VM's table cannot change; a switch needs no vcpu in */
+	if (!vm->radix || vm->vcpus_running)
+		return PPCMMU_HPT_BUSY;
 	return PPCMMU_HPT_ALLOCATE;
 }
 

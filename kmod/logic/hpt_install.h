@@ -16,6 +16,7 @@ struct ppcmmu_hpt_want {
 struct ppcmmu_hpt_vm {
 	bool radix;		/* kvm_is_radix() */
 	bool mmu_ready;		/* kvm->arch.mmu_ready: vcpus may use the MMU as set up */
+	bool vcpus_running;	/* kvm->arch.vcpus_running != 0 */
 	u32 hpt_order;		/* order of the HPT it has, 0 for none */
 };
 
