@@ -71,23 +71,24 @@ static void ppcmmu_cas_refuse(struct ppcmmu_cas_decision *d, enum ppcmmu_cas_sta
 static void ppcmmu_cas_apply(struct kvm *kvm, struct ppcmmu_cas_decision *d)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = { 0 };	/* hash, no process table */
-	u32 hpt_order = 0;
+	struct ppcmmu_hpt_want want = { .from_radix = true };
 	int err;
 
 	if (d->radix == kvm_is_radix(kvm)) {
-		/* radix stays as it is; hash only needs its HPT, if it has none */
-		if (!d->radix && ppcmmu_hpt_install_sized(kvm) == -ENOMEM)
-			ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
-		return;
-	}
-	if (d->radix) {
+		/*
+		 * Radix stays as it is. Hash only needs its HPT, and keeps the
+		 * one it has: a CAS again (a reboot) allocates nothing.
+		 */
+		err = d->radix ? 0 : ppcmmu_hpt_install_sized(kvm);
+	} else if (d->radix) {
 		cfg.flags = KVM_PPC_MMUV3_RADIX | (d->gtse ? KVM_PPC_MMUV3_GTSE : 0);
 		cfg.process_table = PATB_GR;
+		err = ppcmmu_configure_mmu(kvm, &cfg, NULL);
 	} else {
-		hpt_order = ppcmmu_hpt_sized_order(kvm);
+		want.order = ppcmmu_hpt_sized_order(kvm);
+		err = ppcmmu_configure_mmu(kvm, &cfg, &want);
 	}
 
-	err = ppcmmu_configure_mmu(kvm, &cfg, hpt_order);
 	if (err == -ENOMEM)
 		ppcmmu_cas_refuse(d, PPCMMU_CAS_NO_MEMORY, H_NO_MEM);
 	else if (err == -EBUSY)

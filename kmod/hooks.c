@@ -90,7 +90,16 @@ static void ppcmmu_destroy_vm(struct kvm *kvm)
 {
 	int idx = srcu_read_lock(&ppcmmu_srcu);
 
+	/*
+	 * KVM-HV's destroy frees by mode: a radix VM's radix tree, a hash
+	 * VM's HPT (clearing hpt.virt). A radix VM still holding an HPT the
+	 * module put there would keep it forever, so look after KVM-HV is
+	 * done: its vcpus are gone and its partition-table entry cleared, so
+	 * nothing can use the table, and a hash VM's table is already freed
+	 * and cannot be freed twice.
+	 */
 	ppcmmu_orig_ops.destroy_vm(kvm);
+	ppcmmu_hpt_free_stray(kvm);
 	ppcmmu_vm_release(kvm);		/* may drop the last module reference */
 
 	srcu_read_unlock(&ppcmmu_srcu, idx);

@@ -15,15 +15,35 @@
  * that kvm-hv's own kvmppc_free_hpt() releases it on VM destroy or when the
  * guest goes back to radix. Change them together.
  *
- * Installing happens under kvm->arch.mmu_setup_lock, only while the VM has
- * no HPT, and only while it is radix (before a switch to hash, which kvm-hv
- * then performs) or not yet MMU-ready (a hash VM before its first entry),
- * so no vcpu can be using the table being set.
+ * Rules (logic/hpt_install.c decides, from the VM as read under
+ * kvm->arch.mmu_setup_lock, which every MMU change of KVM-HV holds):
+ *  - The caller states the mode it expects the VM in: radix, about to be
+ *    switched to hash (the table must be in place before KVM-HV's
+ *    configure_mmu switches), or hash, needing its table. A VM found in the
+ *    other mode gets nothing: a radix VM never uses an HPT, and KVM-HV's
+ *    destroy frees a radix VM's radix tree, never its HPT.
+ *  - A table already in place is kept and nothing is allocated. A caller
+ *    that needs one exact order (SET_STATE restores one) gets -EBUSY if the
+ *    table in place has another, and nothing changes.
+ *  - A hash VM whose MMU is in use cannot have its table swapped (-EBUSY);
+ *    nor is anything allocated for a switch that configure_mmu would
+ *    refuse because other vcpus are in KVM_RUN (-EBUSY at once).
+ *  - The verdict is taken before allocating, so no memory is spent on a
+ *    table that would be thrown away, and again in the same lock hold that
+ *    installs it, since allocating (CMA, zeroing: slow) happens without the
+ *    lock and the VM may have changed meanwhile. A table no longer wanted
+ *    is freed at once.
+ *  - So a table is only ever installed while no vcpu can be using an HPT:
+ *    the VM is radix, or hash and not yet MMU-ready (kvmhv_setup_mmu() then
+ *    builds the VRMA into it under the same lock).
+ * Should a radix VM hold an HPT anyway when it is destroyed, the destroy
+ * hook frees it (ppcmmu_hpt_free_stray()).
  */
 #include <linux/vmalloc.h>
 
 #include "ppc_mmu.h"
 #include <asm/kvm_book3s_64.h>
+#include "logic/hpt_install.h"
 #include "logic/hpt_order.h"
 #include "logic/papr.h"
 
@@ -89,78 +109,137 @@ u32 ppcmmu_hpt_sized_order(struct kvm *kvm)
 	return ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm));
 }
 
-/* Give @kvm an HPT sized from its RAM unless it has one already. */
-int ppcmmu_hpt_install_sized(struct kvm *kvm)
+static enum ppcmmu_hpt_verdict ppcmmu_hpt_judge_locked(struct kvm *kvm,
+							const struct ppcmmu_hpt_want *want)
 {
-	return ppcmmu_hpt_install(kvm, ppcmmu_hpt_sized_order(kvm));
+	struct ppcmmu_hpt_vm vm = {
+		.radix = kvm_is_radix(kvm),
+		.mmu_ready = kvm->arch.mmu_ready,
+		.vcpus_running = atomic_read(&kvm->arch.vcpus_running) != 0,
+		.hpt_order = kvm->arch.hpt.virt ? kvm->arch.hpt.order : 0,
+	};
+
+	lockdep_assert_held(&kvm->arch.mmu_setup_lock);
+	return ppcmmu_hpt_verdict(&vm, want);
+}
+
+static enum ppcmmu_hpt_verdict ppcmmu_hpt_judge(struct kvm *kvm,
+						 const struct ppcmmu_hpt_want *want)
+{
+	enum ppcmmu_hpt_verdict v;
+
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	v = ppcmmu_hpt_judge_locked(kvm, want);
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+	return v;
+}
+
+/* kvm-hv's kvmppc_set_hpt(), plus a flush before the table is first used. */
+static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *info)
+{
+	lockdep_assert_held(&kvm->arch.mmu_setup_lock);
+	atomic64_set(&kvm->arch.mmio_update, 0);
+	kvm->arch.hpt = *info;
+	kvm->arch.sdr1 = __pa(info->virt) | (info->order - PPCMMU_HPT_ORDER_MIN);
+	cpumask_setall(&kvm->arch.need_tlb_flush);
 }
 
 /*
- * Give @kvm an empty HPT of 2^@order bytes unless it has one already.
- * Returns 0 (also when it had one), -ENOMEM, or -EBUSY (a hash VM already
- * running: its table cannot be swapped under it).
+ * Give @kvm an empty HPT as @want says (see the rules above). On return
+ * *@installed is the table put in place (its virt), 0 if none was.
+ * Returns 0 (installed, or a suitable table was there), -ENOMEM, or
+ * -EBUSY (the VM is not in the mode @want expects, its MMU is in use,
+ * other vcpus run, or @want->exact and the table in place has another
+ * order): nothing changed then.
  */
-int ppcmmu_hpt_install(struct kvm *kvm, u32 order)
+int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
+		       unsigned long *installed)
 {
-	struct kvm_hpt_info info = { 0 };
+	struct kvm_hpt_info info;
+	enum ppcmmu_hpt_verdict v;
 	int err;
 
+	*installed = 0;
+	v = ppcmmu_hpt_judge(kvm, want);
+	if (v != PPCMMU_HPT_ALLOCATE)
+		return ppcmmu_hpt_verdict_errno(v);
+
 	/* Allocate outside the lock: CMA and zeroing can take a while. */
-	err = ppcmmu_hpt_alloc(&info, order);
+	err = ppcmmu_hpt_alloc(&info, want->order);
 	if (err)
 		return err;
 
 	mutex_lock(&kvm->arch.mmu_setup_lock);
-	if (kvm->arch.hpt.virt) {
-		err = 0;			/* someone was first: keep theirs */
-	} else if (!kvm_is_radix(kvm) && kvm->arch.mmu_ready) {
-		err = -EBUSY;			/* a hash VM already in use */
-	} else {
-		atomic64_set(&kvm->arch.mmio_update, 0);
-		kvm->arch.hpt = info;
-		kvm->arch.sdr1 = __pa(info.virt) | (info.order - PPCMMU_HPT_ORDER_MIN);
-		cpumask_setall(&kvm->arch.need_tlb_flush);
-		info.virt = 0;			/* now owned by the VM */
-		info.rev = NULL;
+	v = ppcmmu_hpt_judge_locked(kvm, want);
+	if (v == PPCMMU_HPT_ALLOCATE) {
+		ppcmmu_hpt_set_locked(kvm, &info);
+		*installed = info.virt;
 	}
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 
-	if (info.virt)
+	if (!*installed)
 		ppcmmu_hpt_free(&info);
-	return err;
+	return ppcmmu_hpt_verdict_errno(v);
 }
 
-/* Undo ppcmmu_hpt_install() when the switch to hash did not happen. */
-static void ppcmmu_hpt_drop_if_radix(struct kvm *kvm)
+/* Give hash VM @kvm an HPT sized from its RAM unless it has one already. */
+int ppcmmu_hpt_install_sized(struct kvm *kvm)
+{
+	struct ppcmmu_hpt_want want = { .order = ppcmmu_hpt_sized_order(kvm) };
+	unsigned long installed;
+
+	return ppcmmu_hpt_install(kvm, &want, &installed);
+}
+
+/*
+ * Undo ppcmmu_hpt_install() when the configure_mmu it prepared failed:
+ * take back table @virt if it is still @kvm's and no vcpu can be using it.
+ */
+static void ppcmmu_hpt_drop(struct kvm *kvm, unsigned long virt)
 {
 	mutex_lock(&kvm->arch.mmu_setup_lock);
-	if (kvm_is_radix(kvm) && kvm->arch.hpt.virt)
+	if (kvm->arch.hpt.virt == virt && (kvm_is_radix(kvm) || !kvm->arch.mmu_ready))
 		ppcmmu_hpt_free(&kvm->arch.hpt);
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 }
 
 /*
  * Apply @cfg with KVM-HV's own configure_mmu (the code behind
- * KVM_PPC_CONFIGURE_V3_MMU). Going hash with a non-zero @hpt_order, an
- * empty HPT of that size is put in place first, so KVM-HV keeps it instead
- * of allocating its default; if the switch then fails, a table installed
- * into a still-radix VM is taken back, so a refusal changes nothing.
- * Returns 0 or -errno (-EBUSY: other vcpus running, -ENOMEM, -EINVAL).
+ * KVM_PPC_CONFIGURE_V3_MMU). With @hpt (going hash), an empty HPT as @hpt
+ * says is put in place first, so KVM-HV keeps it instead of allocating its
+ * default; if that cannot be done, or the switch then fails, nothing
+ * changes. Returns 0 or -errno (-EBUSY: other vcpus running, or the VM
+ * changed meanwhile; -ENOMEM, -EINVAL).
  */
-int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg, u32 hpt_order)
+int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
+			 const struct ppcmmu_hpt_want *hpt)
 {
-	bool to_hash = !(cfg->flags & KVM_PPC_MMUV3_RADIX);
-	bool installed = false;
+	unsigned long installed = 0;
 	int err;
 
-	if (to_hash && hpt_order) {
-		installed = kvm_is_radix(kvm);
-		err = ppcmmu_hpt_install(kvm, hpt_order);
+	if (hpt) {
+		err = ppcmmu_hpt_install(kvm, hpt, &installed);
 		if (err)
 			return err;
 	}
 	err = ppcmmu_orig_ops.configure_mmu(kvm, cfg);
 	if (err && installed)
-		ppcmmu_hpt_drop_if_radix(kvm);
+		ppcmmu_hpt_drop(kvm, installed);
 	return err;
+}
+
+/*
+ * From the destroy_vm hook, after KVM-HV's own destroy: that frees a radix
+ * VM's radix tree or a hash VM's HPT (and clears hpt.virt), never a radix
+ * VM's HPT. The rules above never leave one there; should one be there
+ * anyway, free it rather than leak it. No vcpu exists any more and the
+ * VM's partition-table entry is gone, so nothing can reach the table.
+ */
+void ppcmmu_hpt_free_stray(struct kvm *kvm)
+{
+	if (!kvm_is_radix(kvm) || !kvm->arch.hpt.virt)
+		return;
+	pr_warn_once("kvm-ppc-mmu: a radix VM was destroyed holding an HPT (order %u); freed\n",
+		     kvm->arch.hpt.order);
+	ppcmmu_hpt_free(&kvm->arch.hpt);
 }

@@ -7,6 +7,8 @@
 #include <asm/kvm_ppc.h>
 #include <linux/kvm_ppc_mmu.h>
 
+#include "logic/hpt_install.h"
+
 /*
  * One per HV VM that has entered the module's code in a way that can last
  * (a vcpu run, an opt-in). While it exists the VM holds a reference on this
@@ -45,9 +47,12 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
 u32 ppcmmu_hpt_sized_order(struct kvm *kvm);
+int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
+		       unsigned long *installed);
 int ppcmmu_hpt_install_sized(struct kvm *kvm);
-int ppcmmu_hpt_install(struct kvm *kvm, u32 order);
-int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg, u32 hpt_order);
+int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
+			 const struct ppcmmu_hpt_want *hpt);
+void ppcmmu_hpt_free_stray(struct kvm *kvm);
 
 /* proc_tbl.c */
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);

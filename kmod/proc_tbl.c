@@ -8,8 +8,10 @@
  * KVM-HV's own configure_mmu, the code behind KVM_PPC_CONFIGURE_V3_MMU: it
  * sets the partition-table entry, switches radix <-> HPT, and updates LPCR
  * UPRT/HR/GTSE on every vcore. It refuses (EBUSY) to switch while another
- * vcpu of the VM is inside KVM_RUN; the guest then gets H_BUSY and retries.
- * Every refusal happens before anything changes.
+ * vcpu of the VM is inside KVM_RUN. The guest is then told
+ * H_LONG_BUSY_ORDER_1_MSEC: Linux's pseries_lpar_register_process_table()
+ * retries only on H_LONG_BUSY_* and BUG()s on any other answer but
+ * H_SUCCESS, H_BUSY included. Every refusal happens before anything changes.
  */
 #include <linux/build_bug.h>
 
@@ -24,6 +26,7 @@
 #define PPCMMU_SAME(ours, kernels) static_assert((ours) == (kernels), #ours " != " #kernels)
 PPCMMU_SAME(PPCMMU_H_SUCCESS, H_SUCCESS);
 PPCMMU_SAME(PPCMMU_H_BUSY, H_BUSY);
+PPCMMU_SAME(PPCMMU_H_LONG_BUSY_ORDER_1_MSEC, H_LONG_BUSY_ORDER_1_MSEC);
 PPCMMU_SAME(PPCMMU_H_HARDWARE, H_HARDWARE);
 PPCMMU_SAME(PPCMMU_H_FUNCTION, H_FUNCTION);
 PPCMMU_SAME(PPCMMU_H_PARAMETER, H_PARAMETER);
@@ -67,8 +70,8 @@ static long ppcmmu_hret_from_errno(int err)
 	switch (err) {
 	case 0:
 		return H_SUCCESS;
-	case -EBUSY:
-		return H_BUSY;
+	case -EBUSY:	/* other vcpus run, or the VM changed meanwhile: retry */
+		return H_LONG_BUSY_ORDER_1_MSEC;
 	case -EINVAL:
 		return H_PARAMETER;
 	case -ENOMEM:
@@ -103,17 +106,20 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 			 (plan->gtse ? KVM_PPC_MMUV3_GTSE : 0),
 		.process_table = plan->process_table,
 	};
-	u32 hpt_order = 0;
+	struct ppcmmu_hpt_want want = { .from_radix = true };
+	const struct ppcmmu_hpt_want *hpt = NULL;
 
 	if (ppcmmu_plan_in_force(kvm, plan))
 		return H_SUCCESS;
 
 	/* Radix going hash: with the RAM-sized HPT, not KVM-HV's default. */
 	if (!plan->radix && kvm_is_radix(kvm) &&
-	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING))
-		hpt_order = ppcmmu_hpt_sized_order(kvm);
+	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING)) {
+		want.order = ppcmmu_hpt_sized_order(kvm);
+		hpt = &want;
+	}
 
-	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt_order));
+	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt));
 }
 
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)

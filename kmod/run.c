@@ -38,7 +38,9 @@ static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
 /*
  * A hash VM about to enter with no HPT: give it one sized from its RAM.
  * In-kernel CAS sizes HPTs from RAM, so it implies this for the time
- * before the guest's CAS, too.
+ * before the guest's CAS, too. The unlocked look only skips the common
+ * case; the install checks again under mmu_setup_lock, so a VM switched
+ * to radix meanwhile gets nothing.
  */
 static void ppcmmu_prepare_entry(struct kvm *kvm, u64 features)
 {

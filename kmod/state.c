@@ -42,6 +42,9 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 			 (st->state_flags & KVM_PPC_MMU_STATE_GTSE ? KVM_PPC_MMUV3_GTSE : 0),
 		.process_table = st->process_table,
 	};
+	/* A table of exactly the saved order, or -EBUSY: the HPT's contents follow */
+	struct ppcmmu_hpt_want want = { .exact = true, .order = st->hpt_order };
+	const struct ppcmmu_hpt_want *hpt = NULL;
 	struct kvm *kvm = vm->kvm;
 	int r;
 
@@ -51,15 +54,11 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 		goto out;
 
 	if (!radix && st->hpt_order) {
-		mutex_lock(&kvm->arch.mmu_setup_lock);
-		if (kvm->arch.hpt.virt && kvm->arch.hpt.order != st->hpt_order)
-			r = -EBUSY;	/* restore into a VM that has no HPT yet */
-		mutex_unlock(&kvm->arch.mmu_setup_lock);
-		if (r)
-			goto out;
+		/* checked again, with the order, under mmu_setup_lock */
+		want.from_radix = kvm_is_radix(kvm);
+		hpt = &want;
 	}
-
-	r = ppcmmu_configure_mmu(kvm, &cfg, radix ? 0 : st->hpt_order);
+	r = ppcmmu_configure_mmu(kvm, &cfg, hpt);
 	if (!r)
 		vm->features = st->features;
 out:

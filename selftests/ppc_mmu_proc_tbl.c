@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "lib/busy_switch.h"
 #include "lib/guest.h"
 #include "lib/guest_asm.h"
 #include "lib/ktap.h"
@@ -34,7 +35,6 @@
 #define GR		(1ULL << 63)
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
 #define B_VALUE		TEST_B_VALUE
-#define H_BUSY		1
 #define H_PARAMETER	((uint64_t)-4)
 #define H_P2		((uint64_t)-55)
 #define H_P3		((uint64_t)-56)
@@ -386,6 +386,45 @@ static void test_hostile_arguments(void)
 	guest_vm_destroy(&vm);
 }
 
+#define BUSY_MIN	5
+
+/*
+ * vcpu 1 of a radix guest registers hash while vcpu 0 is inside KVM_RUN, so
+ * the switch cannot happen yet. It must be told to retry in the one way
+ * Linux understands (H_LONG_BUSY_*: Linux BUG()s on any other answer but
+ * H_SUCCESS), and once vcpu 0 has stopped its retry must switch the VM
+ * (lib/busy_switch.h). 3 results.
+ */
+static void test_register_while_another_runs(void)
+{
+	const char *name = "switch while another vcpu runs";
+	struct busy_switch_result bs;
+	struct guest_vm vm;
+	int r;
+
+	if (!(can_radix && can_hash)) {
+		ktap_skip_n(3, "host cannot run both modes: no switch", name);
+		return;
+	}
+	r = test_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
+	if (r) {
+		ktap_result(0, "%s: VM setup (r=%d)", name, r);
+		ktap_skip_n(2, "no VM", name);
+		return;
+	}
+	busy_switch_run(&vm, PROC_TBL_NEW_HASH_SLB, 0, BUSY_MIN, NULL, NULL, &bs);
+	ktap_result(!bs.r && bs.res.register_busy >= BUSY_MIN,
+		    "%s: vcpu 1's registration is answered H_LONG_BUSY_ORDER_1_MSEC (%llu times, then %lld; r=%d)",
+		    name, (unsigned long long)bs.res.register_busy, (long long)bs.res.register_rc, bs.r);
+	ktap_result(bs.spinner_done && bs.res.saw_register && bs.res.register_rc == 0 && bs.res.done,
+		    "%s: once vcpu 0 stopped, vcpu 1's retry succeeds, as Linux's retry loop expects (%lld)",
+		    name, (long long)bs.res.register_rc);
+	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
+		    lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, name),
+		    "%s: the VM went hash with its RAM-sized HPT, LPCR on both vcpus", name);
+	guest_vm_destroy(&vm);
+}
+
 struct storm_arg {
 	struct guest_vm *vm;
 	int idx;
@@ -403,8 +442,8 @@ static void *storm_thread(void *p)
 
 /*
  * Each vcpu registers STORM_ROUNDS times and counts answers in GPRs:
- * r21 H_SUCCESS, r22 H_BUSY, r23 anything else. Branches are patched once
- * their targets are known.
+ * r21 H_SUCCESS, r22 H_LONG_BUSY_ORDER_1_MSEC, r23 anything else. Branches
+ * are patched once their targets are known.
  */
 static uint64_t write_storm_program(struct guest_vm *vm, uint64_t at, uint64_t flags, uint64_t base)
 {
@@ -429,7 +468,7 @@ static uint64_t write_storm_program(struct guest_vm *vm, uint64_t at, uint64_t f
 	b1 = a.p;
 	gasm_emit(&a, 0);
 	*bne1 = PPC_BNE((int)((a.p - bne1) * 4));
-	gasm_emit(&a, PPC_CMPDI(3, 1));
+	gasm_emit(&a, PPC_CMPDI(3, H_LONG_BUSY_ORDER_1_MSEC));
 	bne2 = a.p;
 	gasm_emit(&a, 0);
 	gasm_emit(&a, PPC_ADDI(22, 22, 1));
@@ -495,7 +534,8 @@ static void test_storm(bool flip)
 		busy += args[i].log[0].args[1];
 		other += args[i].log[0].args[2];
 	}
-	ktap_info("%s: %d vcpus x %d calls: %llu H_SUCCESS, %llu H_BUSY, %llu other", name,
+	ktap_info("%s: %d vcpus x %d calls: %llu H_SUCCESS, %llu H_LONG_BUSY_ORDER_1_MSEC, %llu other",
+		  name,
 		  STORM_VCPUS, STORM_ROUNDS, (unsigned long long)ok, (unsigned long long)busy,
 		  (unsigned long long)other);
 	if (flip)
@@ -504,7 +544,7 @@ static void test_storm(bool flip)
 		expect_ok = ok == STORM_VCPUS * STORM_ROUNDS;
 	ktap_result(finished && expect_ok && !other,
 		    "%s: every vcpu finished, answers only H_SUCCESS%s", name,
-		    flip ? " or H_BUSY" : "");
+		    flip ? " or H_LONG_BUSY_ORDER_1_MSEC" : "");
 	/* Whatever won, the VM and all its vcpus must be in one consistent mode. */
 	ktap_result((test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) &&
 		     lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, name)) ||
@@ -674,7 +714,7 @@ static void test_enable_and_state_ioctls(void)
 
 int main(void)
 {
-	int planned = 12 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 2 + 2 + 4 + 1;
+	int planned = 12 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 3 + 2 + 2 + 4 + 1;
 
 	test_env_begin(planned, "proc_tbl", &caps, &forced);
 	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
@@ -686,6 +726,7 @@ int main(void)
 	test_hash_guest_and_switch();
 	test_legacy_guest();
 	test_hostile_arguments();
+	test_register_while_another_runs();
 	test_storm(false);
 	test_storm(true);
 	test_hpt_memory();

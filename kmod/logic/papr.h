@@ -19,6 +19,8 @@
 #define PPCMMU_H_P4		(-57)
 #define PPCMMU_H_UNSUPPORTED_FLAG	(-256)	/* the kernel: H_UNSUPPORTED_FLAG_START */
 #define PPCMMU_H_MULTI_THREADS_ACTIVE	(-9005)
+/* Retry after about 1 ms; Linux retries H_REGISTER_PROC_TBL only on H_LONG_BUSY_* */
+#define PPCMMU_H_LONG_BUSY_ORDER_1_MSEC	9900
 
 /* KVM's private hypercall SLOF uses for client-architecture-support */
 #define PPCMMU_KVMPPC_H_CAS	0xf002

@@ -35,6 +35,7 @@
 #define PPC_B(off)		((uint32_t)(18 << 26 | ((off) & 0x3fffffc)))
 #define PPC_B_SELF		PPC_B(0)
 #define PPC_CMPDI(ra, imm)	((uint32_t)(11 << 26 | 1 << 21 | (ra) << 16 | ((imm) & 0xffff)))
+#define PPC_BEQ(off)		((uint32_t)(16 << 26 | 12 << 21 | 2 << 16 | ((off) & 0xfffc)))	/* bc 12,2 */
 #define PPC_STDBRX(rs, ra, rb)	((uint32_t)(31 << 26 | (rs) << 21 | (ra) << 16 | (rb) << 11 | 660 << 1))
 #define PPC_MFMSR(rt)		((uint32_t)(31 << 26 | (rt) << 21 | 83 << 1))
 #define PPC_MTMSRD(rs)		((uint32_t)(31 << 26 | (rs) << 21 | 178 << 1))

@@ -48,6 +48,7 @@ void mmu_guest_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t 
 	gasm_li64(a, 7, size);
 	gasm_hcall(a, H_REGISTER_PROC_TBL);
 	gasm_emit(a, PPC_MR(5, 3));
+	gasm_emit(a, PPC_LI(6, 0));	/* no retries */
 	report(a, TAG_REGISTER);
 }
 
@@ -197,6 +198,7 @@ void mmu_guest_run(struct guest_vm *vm, int idx, struct mmu_guest_result *res)
 		} else if (log[i].nr == TEST_HCALL_REPORT && log[i].args[0] == TAG_REGISTER) {
 			res->saw_register = true;
 			res->register_rc = log[i].args[1];
+			res->register_busy = log[i].args[2];
 		} else if (log[i].nr == TEST_HCALL_REPORT && log[i].args[0] == TAG_HENTER) {
 			res->saw_henter = true;
 			res->henter_rc = log[i].args[1];

@@ -38,7 +38,7 @@
 
 /* Report slots: every REPORT hcall carries a tag in r4, values in r5, r6. */
 enum mmu_guest_tag {
-	TAG_REGISTER = 0x100,	/* r5 = H_REGISTER_PROC_TBL return code */
+	TAG_REGISTER = 0x100,	/* r5 = H_REGISTER_PROC_TBL return code, r6 = retries */
 	TAG_HENTER = 0x200,	/* r5 = OR of the three H_ENTER codes, r6 = last */
 	TAG_TRANSLATED = 0x300,	/* r5 = value read through EA B, r6 = MSR */
 	TAG_TRANSLATED_AGAIN = 0x301,	/* the same through EA A/B + 8 */
@@ -71,6 +71,7 @@ struct mmu_guest_result {
 	int exits;		/* -errno, or number of exits seen */
 	bool saw_register;	/* a REPORT with TAG_REGISTER */
 	uint64_t register_rc;
+	uint64_t register_busy;	/* long-busy answers before it (lib/busy_switch.h) */
 	bool saw_henter;
 	uint64_t henter_rc;
 	bool saw_translated;

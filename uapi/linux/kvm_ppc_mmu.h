@@ -101,8 +101,10 @@ struct kvm_ppc_mmu_caps {
  * says, partition-table entry and LPCR (UPRT, HR, GTSE) of every vcpu
  * updated, the VM switched radix <-> hash by KVM-HV's own code. The call
  * never reaches the VMM; KVM_PPC_MMU_GET_STATE tells it the outcome. A
- * switch while other vcpus of the VM are inside KVM_RUN cannot be done
- * safely: the guest gets H_BUSY and retries, as PAPR allows.
+ * switch cannot be done safely while other vcpus of the VM are inside
+ * KVM_RUN: until they are all out, the guest gets H_LONG_BUSY_ORDER_1_MSEC
+ * (9900) and nothing changes; it retries, as Linux does (Linux treats any
+ * answer but H_SUCCESS and H_LONG_BUSY_* as fatal).
  */
 #define KVM_PPC_MMU_FEAT_PROC_TBL	(1ULL << 0)
 /*
@@ -191,7 +193,10 @@ struct kvm_ppc_mmu_state {
  * Errors: EINVAL malformed state (unknown bits, radix with an HPT or
  *         without PATB_GR, hash with a process table, order out of
  *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
- *         is in KVM_RUN, or features would change after a vcpu ran.
+ *         is in KVM_RUN, or features would change after a vcpu ran, or the
+ *         VM changed while the state was being applied (its mode, or an
+ *         HPT of another order than hpt_order put in place meanwhile, as a
+ *         vcpu's first entry does).
  * Nothing changes when it fails.
  *
  * Reset (the guest's RTAS system-reboot, or a VMM's machine reset): with
