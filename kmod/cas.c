@@ -44,12 +44,12 @@ static size_t ppcmmu_read_vector(struct kvm *kvm, u64 gpa, u8 *buf, size_t max)
 	int idx;
 
 	idx = srcu_read_lock(&kvm->srcu);
-	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+	slot = ppcmmu_gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 	if (slot && !(slot->flags & KVM_MEMSLOT_INVALID)) {
 		end = (slot->base_gfn + slot->npages) << PAGE_SHIFT;
 		avail = min_t(u64, end - gpa, max);
 	}
-	if (avail && kvm_read_guest(kvm, gpa, buf, avail))
+	if (avail && ppcmmu_read_guest(kvm, gpa, buf, avail))
 		avail = 0;
 	srcu_read_unlock(&kvm->srcu, idx);
 	return avail;

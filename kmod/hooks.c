@@ -70,12 +70,12 @@ static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 	return r;
 }
 
-static long ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int ioctl,
-				 unsigned long arg)
+static PPCMMU_VM_IOCTL_RET ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int ioctl,
+						unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
 	int idx = srcu_read_lock(&ppcmmu_srcu);
-	long r;
+	PPCMMU_VM_IOCTL_RET r;
 
 	if (_IOC_TYPE(ioctl) == KVM_PPC_MMU_IO)
 		r = ppcmmu_vm_ioctl(kvm, ioctl, (void __user *)arg);

@@ -10,7 +10,7 @@
  * finds kvm->arch.hpt populated, keeps it, and builds the VRMA for its size.
  *
  * The allocation below therefore mirrors kvm-hv's kvmppc_allocate_hpt() and
- * kvmppc_set_hpt() (v6.1 arch/powerpc/kvm/book3s_64_mmu_hv.c) field for
+ * kvmppc_set_hpt() (book3s_64_mmu_hv.c, alike in 6.1/6.12/7.2: kernel_compat.h) field for
  * field (CMA first, then the page allocator; the reverse map; sdr1), so
  * that kvm-hv's own kvmppc_free_hpt() releases it on VM destroy or when the
  * guest goes back to radix. Change them together.
@@ -97,7 +97,7 @@ static void ppcmmu_hpt_free(struct kvm_hpt_info *info)
 {
 	vfree(info->rev);
 	if (info->cma)
-		kvm_free_hpt_cma(virt_to_page(info->virt), 1UL << (info->order - PAGE_SHIFT));
+		kvm_free_hpt_cma(virt_to_page((void *)info->virt), 1UL << (info->order - PAGE_SHIFT));
 	else if (info->virt)
 		free_pages(info->virt, info->order - PAGE_SHIFT);
 	memset(info, 0, sizeof(*info));

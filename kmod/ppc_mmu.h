@@ -7,6 +7,7 @@
 #include <asm/kvm_ppc.h>
 #include <linux/kvm_ppc_mmu.h>
 
+#include "kernel_compat.h"
 #include "logic/hpt_install.h"
 
 /*

@@ -58,7 +58,7 @@ static long ppcmmu_table_range_hret(struct kvm *kvm, u64 base, u64 bytes)
 	int idx;
 
 	idx = srcu_read_lock(&kvm->srcu);
-	slot = gfn_to_memslot(kvm, first);
+	slot = ppcmmu_gfn_to_memslot(kvm, first);
 	base_ok = slot && !(slot->flags & KVM_MEMSLOT_INVALID);
 	all_ok = base_ok && last < slot->base_gfn + slot->npages;
 	srcu_read_unlock(&kvm->srcu, idx);

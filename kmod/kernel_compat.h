@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Everything that differs between the Linux kernels kvm-ppc-mmu builds
+ * against, in one place (with kernel_compat.c). The rest of the module uses
+ * only what is declared here or what all the kernels below have alike.
+ * Differences are found by testing types and macros, not version numbers;
+ * the one version test is the audit gate, because what it guards cannot be
+ * seen from the headers.
+ *
+ * Kernels checked (Debian's powerpc64le builds, sources from Debian's
+ * linux-source-* packages):
+ *   6.1   bookworm        6.1.0-50 = 6.1.176 (source also 6.1.192)
+ *   6.12  bookworm-bpo    6.12.95+deb12
+ *   7.2   sid             7.2.13+deb14 (PREEMPT_LAZY, so CONFIG_PREEMPTION)
+ *
+ * What changed, and how the module copes:
+ *  - kvmppc_ops.arch_vm_ioctl returns long in 6.1 and int in 6.12 and 7.2:
+ *    PPCMMU_VM_IOCTL_RET is whatever this kernel's member returns.
+ *  - virt_to_pfn() (behind virt_to_page()) is a macro taking any address
+ *    in 6.1 and an inline taking a pointer in 6.12 and 7.2: callers pass a
+ *    pointer, which all accept (kvm-hv itself made the same change).
+ *  - kvm.ko exports gfn_to_memslot(), kvm_read_guest() and most of its
+ *    other internals to any module in 6.1 and 6.12; 7.2 exports them only
+ *    to kvm-hv and kvm-pr (EXPORT_SYMBOL_FOR_KVM_INTERNAL, a "module:"
+ *    namespace no other module may import). ppcmmu_gfn_to_memslot() and
+ *    ppcmmu_read_guest() do the same from the inline helpers kvm_host.h
+ *    gives every module, on every kernel.
+ *  - 7.2 is preemptible: the unload path waits with synchronize_rcu_tasks()
+ *    there (hooks.c), which needs CONFIG_TASKS_RCU (7.2's config has it).
+ *
+ * kvm-hv internals the module mirrors (hpt.c): kvmppc_allocate_hpt(),
+ * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c. Their
+ * bodies are identical in all three kernels apart from the virt_to_page()
+ * cast in kvmppc_free_hpt(); the structures they fill are asserted field
+ * by field in kernel_compat.c, so a changed layout fails the build there.
+ * The bodies are invisible to the compiler, hence the gate: a kernel series
+ * whose kvm-hv nobody compared with hpt.c does not build.
+ */
+#ifndef PPCMMU_KERNEL_COMPAT_H
+#define PPCMMU_KERNEL_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kvm_host.h>
+#include <asm/kvm_ppc.h>
+
+#if LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 1
+#define PPCMMU_KVM_HV_AUDITED "6.1"
+#elif LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 12
+#define PPCMMU_KVM_HV_AUDITED "6.12"
+#elif LINUX_VERSION_MAJOR == 7 && LINUX_VERSION_PATCHLEVEL == 2
+#define PPCMMU_KVM_HV_AUDITED "7.2"
+#else
+#error "kvm-ppc-mmu: nobody has compared this kernel's kvm-hv with hpt.c, which mirrors kvmppc_allocate_hpt/set_hpt/free_hpt (book3s_64_mmu_hv.c): compare them, then add the series to the list in this header"
+#endif
+
+/* The return type of this kernel's kvmppc_ops.arch_vm_ioctl. */
+#define PPCMMU_VM_IOCTL_RET typeof(((struct kvmppc_ops *)NULL)->arch_vm_ioctl(NULL, 0, 0))
+
+/* gfn_to_memslot(): the caller holds kvm->srcu (or slots_lock). */
+static inline struct kvm_memory_slot *ppcmmu_gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	return __gfn_to_memslot(kvm_memslots(kvm), gfn);
+}
+
+/* kvm_read_guest(): the caller holds kvm->srcu. 0 or -EFAULT. */
+int ppcmmu_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+
+#endif /* PPCMMU_KERNEL_COMPAT_H */
