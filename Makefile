@@ -7,24 +7,28 @@
 # make clean
 #
 # KDIR=<dir>        kernel build tree to build against (DKMS passes this)
+# PPC_MMU_KERNEL=6.1|6.12|7.2
+#                   cross builds: which of Debian's kernels (tools/fetch-kernel.sh;
+#                   default 6.1, build/kernel/current); the environment works too
 
 ifneq ($(filter ppc64le ppc64,$(shell uname -m)),)
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KBUILD_ARGS :=
+MAKE_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
+else ifneq ($(KDIR),)
+MAKE_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
 else
-KDIR ?= $(CURDIR)/build/kernel/current/headers
-KBUILD_ARGS := ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
-FETCH_KERNEL := $(CURDIR)/build/kernel/current/.complete
+KERNEL_DIR := $(CURDIR)/build/kernel/$(or $(PPC_MMU_KERNEL),current)
+FETCH_KERNEL := $(KERNEL_DIR)/.complete
+# kmake: make -C <its headers> ARCH=... CROSS_COMPILE=..., in a sid chroot for 7.2
+MAKE_KBUILD = $(KERNEL_DIR)/kmake M=$(CURDIR)
 endif
-
-MAKE_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS)
 
 .PHONY: all modules clean check
 all modules: $(FETCH_KERNEL)
-	$(MAKE_KBUILD) modules
+	+$(MAKE_KBUILD) modules
 
-$(CURDIR)/build/kernel/current/.complete:
-	$(CURDIR)/tools/fetch-kernel.sh
+$(FETCH_KERNEL):
+	$(CURDIR)/tools/fetch-kernel.sh $(or $(PPC_MMU_KERNEL),6.1)
 
 check: $(FETCH_KERNEL)
 	$(CURDIR)/tools/static-checks.sh

@@ -16,7 +16,8 @@ qemu_min=1:10.0
 backports_list=/etc/apt/sources.list.d/ppc-mmu-bookworm-backports.sources
 
 pkgs=(make gcc clang libclang-rt-14-dev gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
-      sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap)
+      sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap
+      dwarves)
 
 missing=()
 for p in "${pkgs[@]}"; do

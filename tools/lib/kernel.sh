@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Which Debian host kernel the rig builds against and boots, and the private
+# apt configuration that reaches suites the system must never install from.
+#
+# PPC_MMU_KERNEL=6.1|6.12|7.2 chooses the kernel series (tools/fetch-kernel.sh
+# has what each means); unset means 6.1, reached as build/kernel/current, as
+# before there was a choice.
+#
+# ppcmmu_kernel_series          the chosen series (6.1 when unset)
+# ppcmmu_kernel_dir             build/kernel/<series> (current for the default)
+#                               fetching it first if it is not there; holds
+#                               vmlinux, kvm.ko, kvm-hv.ko, headers/, modules/,
+#                               release (uname -r) and kmake (make against it)
+# ppcmmu_private_apt NAME SUITE... -- apt-get|apt-cache ARGS...
+#                               apt with its own sources (deb.debian.org, the
+#                               suites given, amd64 + ppc64el), lists and cache
+#                               under build/apt/NAME; refreshes its lists when
+#                               missing or a day old
+
+ppcmmu_kernel_series_list="6.1 6.12 7.2"
+ppcmmu_root=${ppcmmu_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+ppcmmu_kernel_series() {
+	local s=${PPC_MMU_KERNEL:-6.1}
+	case " $ppcmmu_kernel_series_list " in
+	*" $s "*) echo "$s" ;;
+	*) echo "PPC_MMU_KERNEL=$s: unknown kernel series (one of: $ppcmmu_kernel_series_list)" >&2
+	   return 1 ;;
+	esac
+}
+
+ppcmmu_kernel_dir() {
+	local s d
+	s=$(ppcmmu_kernel_series) || return 1
+	d=$ppcmmu_root/build/kernel/$s
+	[ -z "${PPC_MMU_KERNEL:-}" ] && d=$ppcmmu_root/build/kernel/current
+	if [ ! -f "$d/.complete" ]; then
+		bash "$ppcmmu_root/tools/fetch-kernel.sh" "$s" >&2 || return 1
+	fi
+	echo "$d"
+}
+
+ppcmmu_private_apt() {
+	local name=$1 suites=() top
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do suites+=("$1"); shift; done
+	shift
+	top=$ppcmmu_root/build/apt/$name
+	local opts=(-o "Dir::Etc::SourceList=$top/sources.list"
+		    -o "Dir::Etc::SourceParts=$top/empty"
+		    -o "Dir::Etc::Preferences=$top/empty/none"
+		    -o "Dir::Etc::PreferencesParts=$top/empty"
+		    -o "Dir::State=$top/state" -o "Dir::State::status=$top/state/status"
+		    -o "Dir::Cache=$top/cache"
+		    -o APT::Architecture=amd64 -o APT::Architectures=amd64,ppc64el
+		    -o APT::Sandbox::User=root -q)
+	local want s
+	want=$(for s in "${suites[@]}"; do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
+	done)
+	if [ ! -f "$top/sources.list" ] || [ "$(cat "$top/sources.list")" != "$want" ]; then
+		rm -rf "$top"
+		mkdir -p "$top/empty" "$top/state/lists/partial" "$top/cache/archives/partial"
+		touch "$top/state/status"
+		echo "$want" >"$top/sources.list"
+	fi
+	if [ -z "$(find "$top/state/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
+		local i ok=0
+		for i in 1 2 3; do	# a mirror mid-sync can fail one index
+			apt-get "${opts[@]}" update >"$top/update.log" 2>&1 && { ok=1; break; }
+			sleep 5
+		done
+		if [ $ok -eq 0 ]; then
+			echo "private apt ($name): update failed, see $top/update.log" >&2
+			[ -n "$(find "$top/state/lists" -maxdepth 1 -name '*_Packages*')" ] || return 1
+			echo "private apt ($name): going on with the lists it has" >&2
+		fi
+	fi
+	"$1" "${opts[@]}" "${@:2}"
+}
