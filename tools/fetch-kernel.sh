@@ -146,9 +146,10 @@ else
 		dpkg-deb -x "$d" "$chroot"
 	done
 	hdr=$chroot/usr/src/linux-headers-$flavour
-	# Since 6.15 kbuild runs scripts/checker-valid.sh before sparse (C=1/2)
-	# and Debian's linux-kbuild does not ship it (7.2.13), so sparse would
-	# be skipped with only a warning. Take it from linux-source-<series>.
+	# Newer kbuild (7.2's, not 6.12's) runs scripts/checker-valid.sh before
+	# sparse (C=1/2) and Debian's linux-kbuild does not ship it (7.2.13), so
+	# sparse would be skipped with only a warning: take it from
+	# linux-source-<series>.
 	kscripts=$chroot/usr/lib/$kbuild/scripts
 	if grep -q 'scripts/checker-valid.sh' "$chroot/usr/src/linux-headers-$abi-common/Makefile" &&
 	   [ ! -e "$kscripts/checker-valid.sh" ]; then

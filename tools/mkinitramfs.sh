@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Build the emulated host's initramfs: /init (tools/initramfs/init.c), Debian's
 # kvm.ko and kvm-hv.ko, our module, and the selftests.
-# Usage: tools/mkinitramfs.sh OUT.cpio
+# Usage: tools/mkinitramfs.sh OUT.cpio   (host kernel: PPC_MMU_KERNEL, default 6.1)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
-kdir=$root/build/kernel/current
+source "$root/tools/lib/kernel.sh"
+kdir=$(ppcmmu_kernel_dir)
+# The module must have been built for the kernel that will load it.
+built_for=$(/sbin/modinfo -F vermagic "$root/kvm-ppc-mmu.ko" | awk '{print $1}')
+if [ "$built_for" != "$(cat "$kdir/release")" ]; then
+	echo "mkinitramfs: kvm-ppc-mmu.ko is built for ${built_for:-?}, the host kernel is $(cat "$kdir/release"):" \
+		"run PPC_MMU_KERNEL=${PPC_MMU_KERNEL:-6.1} make modules" >&2
+	exit 1
+fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage"/{dev,proc,sys,selftests}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
-cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" "$stage/"
+cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$stage/"
 # Programs run instead of the selftests with ppcmmu.run=NAME.
 helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
 	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c"
@@ -28,8 +36,7 @@ powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
 twin=$root/build/twin
 rm -rf "$twin" && mkdir -p "$twin"
 cp -r "$root/Kbuild" "$root/kmod" "$root/uapi" "$twin/"
-make -s -C "$root/build/kernel/current/headers" M="$twin" ARCH=powerpc \
-	CROSS_COMPILE=powerpc64le-linux-gnu- PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
+"$kdir/kmake" -s M="$twin" PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
 cp "$twin/kvm-ppc-mmu-twin.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
 # kselftest's own runner with a shell to run it, if tools/kselftest-tree.sh

@@ -5,6 +5,9 @@
 # Usage: tools/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
 #        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
+#        PPC_MMU_KERNEL=6.1|6.12|7.2 host kernel (default 6.1; logs then go
+#                                  to build/logs/<series>/; the module must be
+#                                  built for it: PPC_MMU_KERNEL=... make)
 #
 # Per host it prints "<host>: N passed, N failed[, N skipped]" and at the end
 # the overall line. Counts are of individual KTAP results inside the
@@ -16,7 +19,7 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
-logs=$root/build/logs
+logs=$root/build/logs${PPC_MMU_KERNEL:+/$PPC_MMU_KERNEL}
 mkdir -p "$logs"
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
@@ -24,6 +27,7 @@ timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 
 initrd=$root/build/initramfs.cpio
 "$root/tools/mkinitramfs.sh" "$initrd" || exit 1
+echo "host kernel: $(cat "$(ppcmmu_kernel_dir)/release")"
 
 
 # The admin's host check (tools/host-check/), run by the host's /init before

@@ -13,7 +13,8 @@
 #   L2 guest that spins without exiting running forever: the L1 host's timer
 #   never ends its KVM_RUN (selftests/ppc_mmu_guest.c's spinning-guest test
 #   hangs there as soon as anything runs before it; passes on 7.2).
-# Boots Debian's powerpc64le kernel with the initramfs, console to LOG.
+# Boots Debian's powerpc64le kernel with the initramfs, console to LOG: the
+# one PPC_MMU_KERNEL names (6.1, 6.12, 7.2; default 6.1, tools/lib/kernel.sh).
 # Returns QEMU's status (124 on timeout).
 
 # What fails a console whatever the tests said: oops, BUG, WARN, panic, lockups
@@ -21,6 +22,7 @@
 kernel_trouble_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$ppcmmu_root/tools/lib/kernel.sh"
 
 # Switch run_host to bookworm's QEMU 7.2 (sets qemu and machine's -L).
 qemu_dd20() {
@@ -32,7 +34,8 @@ qemu_dd20() {
 run_host() {
 	local host=$1 initrd=$2 log=$3 timeout_s=$4 extra=${5:-}
 	local append="console=hvc0 rdinit=/init loglevel=5 ppcmmu.host=$host $extra"
-	local machine qemu=qemu-system-ppc64
+	local machine qemu=qemu-system-ppc64 kdir
+	kdir=$(ppcmmu_kernel_dir) || return 2
 	case $host in
 	radix)	machine=(-M powernv9) ;;
 	hash)	machine=(-M powernv9); append+=" disable_radix" ;;
@@ -44,7 +47,7 @@ run_host() {
 	esac
 	timeout --foreground -k 5 "$timeout_s" "$qemu" "${machine[@]}" \
 		-nographic -no-reboot -m 2G \
-		-kernel "$ppcmmu_root/build/kernel/current/vmlinux" -initrd "$initrd" \
+		-kernel "$kdir/vmlinux" -initrd "$initrd" \
 		-append "$append" </dev/null >"$log" 2>&1
 	local rc=$?
 	sed -i 's/\r$//' "$log"
