@@ -13,8 +13,10 @@
 /*
  * hpt.c builds a struct kvm_hpt_info the way kvmppc_allocate_hpt() does and
  * installs it the way kvmppc_set_hpt() does; kvm-hv's kvmppc_free_hpt()
- * later frees it. Identical in 6.1, 6.12 and 7.2. If any of this fails, the
- * kernel's kvm-hv changed: compare book3s_64_mmu_hv.c with hpt.c again.
+ * later frees it. It judges the VM as kvmhv_configure_mmu() and
+ * kvmhv_setup_mmu() (book3s_hv.c) would, from the fields below, under
+ * mmu_setup_lock. All of these are identical in 6.1, 6.12 and 7.2. If any
+ * assertion fails, the kernel's kvm-hv changed: compare it with hpt.c again.
  */
 #define PPCMMU_FIELD(type, member, want) \
 	static_assert(__same_type(((type *)NULL)->member, want), \
@@ -38,6 +40,7 @@ PPCMMU_FIELD(struct kvm_arch, mmio_update, atomic64_t);
 PPCMMU_FIELD(struct kvm_arch, need_tlb_flush, cpumask_t);
 PPCMMU_FIELD(struct kvm_arch, mmu_setup_lock, struct mutex);
 PPCMMU_FIELD(struct kvm_arch, mmu_ready, int);
+PPCMMU_FIELD(struct kvm_arch, vcpus_running, atomic_t);
 /* kvmppc_set_hpt() encodes SDR1's HTABSIZE as order - 18, a literal. */
 static_assert(PPC_MIN_HPT_ORDER == 18 && PPC_MAX_HPT_ORDER == 46,
 	      "kvm-hv's HPT order range changed; re-audit kmod/hpt.c");

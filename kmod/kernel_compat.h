@@ -29,10 +29,12 @@
  *    there (hooks.c), which needs CONFIG_TASKS_RCU (7.2's config has it).
  *
  * kvm-hv internals the module mirrors (hpt.c): kvmppc_allocate_hpt(),
- * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c. Their
- * bodies are identical in all three kernels apart from the virt_to_page()
- * cast in kvmppc_free_hpt(); the structures they fill are asserted field
- * by field in kernel_compat.c, so a changed layout fails the build there.
+ * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c, and what
+ * kvmhv_configure_mmu(), kvmhv_setup_mmu() and kvmppc_hv_setup_htab_rma()
+ * in book3s_hv.c do with a table already in place. Their bodies are
+ * identical in all three kernels apart from the virt_to_page() cast in
+ * kvmppc_free_hpt(); the structures they use are asserted field by field
+ * in kernel_compat.c, so a changed layout fails the build there.
  * The bodies are invisible to the compiler, hence the gate: a kernel series
  * whose kvm-hv nobody compared with hpt.c does not build.
  */
