@@ -18,7 +18,7 @@ else ifneq ($(KDIR),)
 MAKE_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
 else
 KERNEL_DIR := $(CURDIR)/build/kernel/$(or $(PPC_MMU_KERNEL),current)
-FETCH_KERNEL := $(KERNEL_DIR)/.complete
+FETCH_KERNEL := $(KERNEL_DIR)/kmake
 # kmake: make -C <its headers> ARCH=... CROSS_COMPILE=..., in a sid chroot for 7.2
 MAKE_KBUILD = $(KERNEL_DIR)/kmake M=$(CURDIR)
 endif

@@ -79,7 +79,8 @@ link() {
 	ln -sfn "$abi" "$top/$series"
 	if [ "$series" = 6.1 ]; then ln -sfn "$abi" "$top/current"; fi
 }
-if [ -f "$dest/.complete" ]; then
+# kmake came with the matrix: an older cache without it is fetched again.
+if [ -f "$dest/.complete" ] && [ -x "$dest/kmake" ]; then
 	link
 	exit 0
 fi
