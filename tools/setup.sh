@@ -57,7 +57,12 @@ update() {
 # drop bookworm-security, and perl (say) then cannot match a security perl-base.
 if [ ${#missing[@]} -gt 0 ]; then
 	update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# On a machine that already has QEMU 10, backports' newer libraries (libelf1)
+	# can block bookworm's versions of others (libdw1, for pahole): then let
+	# apt take those from bookworm-backports too.
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-t bookworm-backports "${missing[@]}"
 fi
 [ $need_arch -eq 1 ] && dpkg --add-architecture ppc64el
 
