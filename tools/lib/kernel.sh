@@ -34,7 +34,7 @@ ppcmmu_kernel_dir() {
 	s=$(ppcmmu_kernel_series) || return 1
 	d=$ppcmmu_root/build/kernel/$s
 	[ -z "${PPC_MMU_KERNEL:-}" ] && d=$ppcmmu_root/build/kernel/current
-	if [ ! -f "$d/.complete" ]; then
+	if [ ! -f "$d/.complete" ] || [ ! -x "$d/kmake" ]; then	# kmake: see fetch-kernel.sh
 		bash "$ppcmmu_root/tools/fetch-kernel.sh" "$s" >&2 || return 1
 	fi
 	echo "$d"
