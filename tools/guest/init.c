@@ -55,11 +55,10 @@ static void print_mmu_line(void)
 	printf("guest: MMU : (no MMU line in /proc/cpuinfo)\n");
 }
 
-/* PAPR ibm,pa-features: 2 header bytes, then attribute bytes; radix is byte 40 bit 0 (0x80). */
-static void print_pa_features_radix(void)
+/* Reads property @name of the first cpu node (PowerPC,*); its length or -1. */
+static ssize_t read_cpu_prop(const char *name, unsigned char *buf, size_t size)
 {
 	const char *cpus = "/proc/device-tree/cpus";
-	unsigned char buf[256];
 	char path[512];
 	struct dirent *d;
 	DIR *dir = opendir(cpus);
@@ -70,47 +69,37 @@ static void print_pa_features_radix(void)
 
 		if (strncmp(d->d_name, "PowerPC,", 8))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/ibm,pa-features", cpus, d->d_name);
+		snprintf(path, sizeof(path), "%s/%s/%s", cpus, d->d_name, name);
 		fd = open(path, O_RDONLY);
 		if (fd < 0)
 			continue;
-		n = read(fd, buf, sizeof(buf));
+		n = read(fd, buf, size);
 		close(fd);
 		break;
 	}
 	if (dir)
 		closedir(dir);
+	return n;
+}
+
+/* PAPR ibm,pa-features: 2 header bytes, then attribute bytes; radix is byte 40 bit 0 (0x80). */
+static void print_pa_features_radix(void)
+{
+	unsigned char buf[256];
+	ssize_t n = read_cpu_prop("ibm,pa-features", buf, sizeof(buf));
+
 	if (n < 2 + 41)
 		printf("guest: pa-features radix bit: absent\n");
 	else
 		printf("guest: pa-features radix bit: %d\n", !!(buf[2 + 40] & 0x80));
 }
 
+/* ibm,pft-size: two cells, the second log2 of the HPT's size. */
 static void print_pft_size(void)
 {
-	const char *cpus = "/proc/device-tree/cpus";
 	unsigned char buf[8];
-	char path[512];
-	struct dirent *d;
-	DIR *dir = opendir(cpus);
-	ssize_t n = -1;
 
-	while (dir && (d = readdir(dir))) {
-		int fd;
-
-		if (strncmp(d->d_name, "PowerPC,", 8))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/ibm,pft-size", cpus, d->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf));
-		close(fd);
-		break;
-	}
-	if (dir)
-		closedir(dir);
-	if (n != 8)
+	if (read_cpu_prop("ibm,pft-size", buf, sizeof(buf)) != 8)
 		printf("guest: ibm,pft-size: absent\n");
 	else
 		printf("guest: ibm,pft-size: %u\n", buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
