@@ -456,11 +456,7 @@ static uint64_t write_storm_program(struct guest_vm *vm, uint64_t at, uint64_t f
 	gasm_emit(&a, PPC_LI(22, 0));
 	gasm_emit(&a, PPC_LI(23, 0));
 	loop = a.p;
-	gasm_li64(&a, 4, flags);
-	gasm_li64(&a, 5, base);
-	gasm_emit(&a, PPC_LI(6, 0));
-	gasm_emit(&a, PPC_LI(7, 0));
-	gasm_hcall(&a, H_REGISTER_PROC_TBL);
+	mmu_guest_call_register(&a, flags, base, 0);
 	gasm_emit(&a, PPC_CMPDI(3, 0));
 	bne1 = a.p;
 	gasm_emit(&a, 0);

@@ -37,11 +37,7 @@ static void write_registrar(struct guest_vm *vm, uint64_t flags, uint64_t base)
 	gasm_init(&a, vm->mem + REGISTRAR_AT);
 	gasm_emit(&a, PPC_LI(21, 0));
 	loop = a.p;
-	gasm_li64(&a, 4, flags);
-	gasm_li64(&a, 5, base);
-	gasm_emit(&a, PPC_LI(6, 0));
-	gasm_emit(&a, PPC_LI(7, 0));
-	gasm_hcall(&a, H_REGISTER_PROC_TBL);
+	mmu_guest_call_register(&a, flags, base, 0);
 	gasm_emit(&a, PPC_CMPDI(3, H_LONG_BUSY_ORDER_1_MSEC));
 	bne = a.p;
 	gasm_emit(&a, 0);

@@ -40,13 +40,18 @@ static void report(struct gasm *a, enum mmu_guest_tag tag)
 	gasm_hcall(a, TEST_HCALL_REPORT);
 }
 
-void mmu_guest_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size)
+void mmu_guest_call_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size)
 {
 	gasm_li64(a, 4, flags);
 	gasm_li64(a, 5, base);
 	gasm_emit(a, PPC_LI(6, 0));
 	gasm_li64(a, 7, size);
 	gasm_hcall(a, H_REGISTER_PROC_TBL);
+}
+
+void mmu_guest_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size)
+{
+	mmu_guest_call_register(a, flags, base, size);
 	gasm_emit(a, PPC_MR(5, 3));
 	gasm_emit(a, PPC_LI(6, 0));	/* no retries */
 	report(a, TAG_REGISTER);

@@ -45,6 +45,8 @@ enum mmu_guest_tag {
 	TAG_CAS = 0x400,	/* r5 = what the VMM answered to KVMPPC_H_CAS */
 };
 
+/* H_REGISTER_PROC_TBL(flags, base, 0, size); the return code is left in r3. */
+void mmu_guest_call_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size);
 /* H_REGISTER_PROC_TBL(flags, base, 0, size) and REPORT(TAG_REGISTER, rc). */
 void mmu_guest_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size);
 /* Write the radix process table and page tables described above. */
