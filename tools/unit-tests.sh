@@ -14,11 +14,13 @@ cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers 
 logic=("$root"/kmod/logic/*.c "$root"/selftests/lib/cas_vectors.c)
 
 vmm=("$root"/tools/vmm/{of_client,devtree,rtas}.c)
+vmm_rma=("$root"/tools/vmm/rma.c "$root/kmod/logic/hpt_order.c")
 
 pass=0 fail=0
 for t in "$root"/kmod/logic/tests/test_*.c "$root"/tools/vmm/tests/test_*.c; do
 	name=$(basename "$t" .c)
 	case $t in
+	*/tools/vmm/tests/test_rma.c) srcs=("${vmm_rma[@]}") extra=(-I"$root/kmod/logic/tests") ;;
 	*/tools/vmm/*) srcs=("${vmm[@]}") extra=(-I"$root/kmod/logic/tests") ;;
 	*) srcs=("${logic[@]}") extra=() ;;
 	esac

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "vmm.h"
+#include "hpt_order.h"
 
 #define MSR_SF		(1ULL << 63)
 #define MSR_ME		(1ULL << 12)
@@ -111,7 +112,8 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 
 int boot_prepare(struct vmm *vmm)
 {
-	uint64_t fw_base = vmm->ram_size - FW_AREA_SIZE;
+	/* Open Firmware runs with translation off: inside the RMA (rma.c). */
+	uint64_t fw_base = vmm->rma_size - FW_AREA_SIZE;
 	uint32_t ih;
 
 	if (load_kernel(vmm, vmm->opt.kernel))
@@ -119,6 +121,12 @@ int boot_prepare(struct vmm *vmm)
 	if (vmm->opt.initrd &&
 	    load_initrd(vmm, vmm->opt.initrd, (vmm->kernel_end + INITRD_ALIGN - 1) & ~(INITRD_ALIGN - 1)))
 		return -1;
+	if (vmm->kernel_end > fw_base ||
+	    (vmm->opt.initrd && vmm->initrd_start + vmm->initrd_size > fw_base)) {
+		fprintf(stderr, "vmm: the kernel and initrd do not fit in the %llu MiB real mode area\n",
+			(unsigned long long)(vmm->rma_size >> 20));
+		return -1;
+	}
 	platform_build_tree(vmm);
 	if (vmm->opt.dt_check)
 		platform_add_fidelity_node(vmm);
@@ -171,12 +179,18 @@ static void run(struct vmm *vmm)
 				continue;
 			if (timed_out) {
 				struct kvm_regs regs = { 0 };
+				uint64_t dar = 0;
+				uint32_t dsisr = 0;
 
+				/* Where a guest that hangs is stuck: for a fault loop, on what. */
 				ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
-				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx (srr0 0x%llx srr1 0x%llx)\n",
+				one_reg_get(vmm->vcpu_fd, KVM_REG_PPC_DAR, &dar);
+				one_reg_get(vmm->vcpu_fd, KVM_REG_PPC_DSISR, &dsisr);
+				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx (srr0 0x%llx srr1 0x%llx dar 0x%llx dsisr 0x%llx)\n",
 				       (unsigned long long)regs.pc, (unsigned long long)regs.lr,
 				       (unsigned long long)regs.msr, (unsigned long long)regs.srr0,
-				       (unsigned long long)regs.srr1);
+				       (unsigned long long)regs.srr1, (unsigned long long)dar,
+				       (unsigned long long)dsisr);
 				vmm->exit_code = VMM_EXIT_TIMEOUT;
 			} else {
 				perror("vmm: KVM_RUN");
@@ -217,6 +231,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&vmm.opt, &timeout_s, argc, argv);
 	vmm.ram_size = vmm.opt.ram_size;
+	/* The HPT order is the module's rule, the one it sizes hash guests by. */
+	vmm.rma_size = vmm_rma_size(vmm.ram_size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
+				    ppcmmu_hpt_order_for_ram(vmm.ram_size));
 	sigaction(SIGALRM, &sa, NULL);
 	if (timeout_s)
 		alarm(timeout_s);

@@ -88,6 +88,31 @@ static void add_segment_page_sizes(struct vmm *vmm, struct dt_node *cpu)
 		dt_set_u32(cpu, "ibm,slb-size", info.slb_size);
 }
 
+/*
+ * RAM as QEMU's spapr describes it: memory@0 is the RMA, as Linux reads
+ * it (rma.c); the rest follows in power-of-two nodes, largest first,
+ * because a pseries guest without dynamic-reconfiguration-memory takes
+ * its memory block size from the node after memory@0 and panics ("Memory
+ * block size not suitable") if that is not a power of two.
+ */
+static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
+{
+	uint64_t start = 0, size = vmm->rma_size;
+	char name[32];
+
+	while (start < vmm->ram_size) {
+		struct dt_node *mem;
+
+		snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)start);
+		mem = dt_add_node(root, name);
+		dt_set_string(mem, "device_type", "memory");
+		dt_set_u64_cells(mem, "reg", start, size);
+		start += size;
+		for (size = 1ULL << 62; size > vmm->ram_size - start; size >>= 1)
+			;
+	}
+}
+
 static void add_cpu(struct vmm *vmm, struct dt_node *cpus)
 {
 	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
@@ -173,7 +198,7 @@ void platform_add_fidelity_node(struct vmm *vmm)
 
 int platform_build_tree(struct vmm *vmm)
 {
-	struct dt_node *root = dt_new_root(), *cpus, *mem, *vdev;
+	struct dt_node *root = dt_new_root(), *cpus, *vdev;
 	uint8_t platform[] = { 24, cas_platform_byte24(&vmm->caps), 26, 0x40 };
 
 	vmm->dt = root;
@@ -194,9 +219,7 @@ int platform_build_tree(struct vmm *vmm)
 	dt_set_u32(cpus, "#size-cells", 0);
 	add_cpu(vmm, cpus);
 
-	mem = dt_add_node(root, "memory@0");
-	dt_set_string(mem, "device_type", "memory");
-	dt_set_u64_cells(mem, "reg", 0, vmm->ram_size);
+	add_memory_nodes(vmm, root);
 
 	icp_add_node(vmm);
 

@@ -72,6 +72,7 @@ struct vmm {
 	size_t run_size;
 	uint8_t *ram;
 	uint64_t ram_size;
+	uint64_t rma_size;		/* real-mode reachable RAM from 0 (rma.c) */
 
 	struct kvm_ppc_mmu_caps caps;
 	uint64_t features;		/* what we opted the VM in to */
@@ -147,6 +148,8 @@ int load_kernel(struct vmm *vmm, const char *path);
 int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
 /* platform.c */
+uint64_t vmm_rma_size(uint64_t ram_bytes, unsigned int page_shift, unsigned int hpt_order);
+unsigned int vmm_vrma_page_shift(unsigned long host_page_bytes);
 int platform_build_tree(struct vmm *vmm);
 void platform_add_fidelity_node(struct vmm *vmm);
 void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
