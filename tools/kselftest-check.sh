@@ -2,6 +2,7 @@
 # Run the selftests through kselftest's own runner (run_kselftest.sh, as a
 # kernel tree installs it) in the emulated radix host, and check that it
 # reports every program in kselftest-list.txt as passed or skipped.
+# Host kernel: PPC_MMU_KERNEL (default 6.1; tools/lib/kernel.sh).
 # Prints "kselftest runner: N passed, N failed".
 set -uo pipefail
 
@@ -9,8 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
 "$root/tools/kselftest-tree.sh" || { echo "kselftest runner: 0 passed, 1 failed"; exit 1; }
 "$root/tools/mkinitramfs.sh" "$root/build/initramfs.cpio" || exit 1
-log=$root/build/logs/kselftest-radix.log
-mkdir -p "$root/build/logs"
+log=$(ppcmmu_logs_dir)/kselftest-radix.log
 run_host radix "$root/build/initramfs.cpio" "$log" 600 "ppcmmu.run=kselftest-runner"
 rc=$?
 

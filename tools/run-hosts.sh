@@ -19,8 +19,7 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
-logs=$root/build/logs${PPC_MMU_KERNEL:+/$PPC_MMU_KERNEL}
-mkdir -p "$logs"
+logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}

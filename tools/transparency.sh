@@ -13,13 +13,15 @@
 #
 # Usage: tools/transparency.sh [radix] [hash]   (default: both)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s>   per-host limit (default 900)
+#        PPC_MMU_KERNEL=6.1|6.12|7.2  host kernel (tools/lib/kernel.sh); the
+#                                   guests stay bookworm's 6.1
 # Ends with "transparency: N passed, N failed"; exit 0 only if none failed.
-# Console logs: build/logs/transparency-<host>.log
+# Console logs: build/logs/[<series>/]transparency-<host>.log
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
-logs=$root/build/logs
+logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
@@ -34,11 +36,12 @@ build() {
 
 	# Our files go in a second archive after the cached rootfs: the kernel
 	# unpacks concatenated archives in order, so nothing big is repacked.
-	local kvm=$root/build/kernel/current/modules/kernel/arch/powerpc/kvm stage
+	local kdir stage
+	kdir=$(ppcmmu_kernel_dir) || return 1
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{modules,guest}
 	install -m 755 "$root/tools/hostroot/init.sh" "$stage/init"
-	cp "$kvm/kvm.ko" "$kvm/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
+	cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	# Compressed: QEMU 10's powernv loads at most 128 MiB of initrd, and two
 	# guest kernels take most of that. Zeros between archives are skipped.
@@ -120,7 +123,7 @@ if ! build; then
 	echo "transparency: 0 passed, 1 failed"
 	exit 1
 fi
-echo "# Debian $(grep '^qemu-system-ppc ' "$root/build/hostroot/packages.txt")," \
+echo "# host kernel $(cat "$(ppcmmu_kernel_dir)/release"), Debian $(grep '^qemu-system-ppc ' "$root/build/hostroot/packages.txt")," \
 	"host initramfs $(du -h "$initrd" | cut -f1), build $(( $(date +%s) - start ))s"
 
 for host in "${hosts[@]}"; do

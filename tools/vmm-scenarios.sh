@@ -6,6 +6,8 @@
 # Usage: tools/vmm-scenarios.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   VMM_ONLY=<scenario>  run one scenario (default, legacy, snapshot, ...)
 #        VMM_TIMEOUT=<s>      per guest boot limit inside the host (300)
+#        PPC_MMU_KERNEL=6.1|6.12|7.2   host kernel (tools/lib/kernel.sh);
+#                             logs then go to build/logs/<series>/
 #
 # Scenarios (tools/vmm/scenarios.sh runs them inside the host), each with
 # the guest's own console lines checked:
@@ -23,6 +25,10 @@
 #   dd20 host    (POWER9 DD2.0, no hash next to radix) default -> Radix;
 #                disable_radix -> Radix (platform says radix only);
 #                legacy -> refused; dt-check
+#   every host,  same-kernel: the host's own kernel boots as the guest (in
+#   when the     the host's default mode; on the radix host also hash,
+#   host kernel  same-kernel-hash), and the guest reports that release
+#   is not 6.1
 # Prints "ok N <host>/<scenario>: <what>" per check, each scenario's wall
 # time, and ends with "vmm scenarios: N passed, N failed".
 set -uo pipefail
@@ -31,8 +37,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib/qemu.sh"
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
-logs=$root/build/logs
-mkdir -p "$logs"
+logs=$(ppcmmu_logs_dir)
+kdir=$(ppcmmu_kernel_dir) || { echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
+echo "host kernel: $(cat "$kdir/release")"
 
 bash "$root/tools/setup.sh" >/dev/null || { echo "setup failed"; echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
 make -s -C "$root" modules || exit 1
@@ -167,6 +174,11 @@ judge() {	# judge <host> <scenario> <section>
 		reboot "$s" "$id" Hash Hash hash ;;
 	hash/default|hash/disable-radix)
 		boots "$s" "$id" Hash ;;
+	*/same-kernel|radix/same-kernel-hash)
+		case $host/$name in radix/same-kernel|nested/*|dd20/*) mmu=Radix ;; *) mmu=Hash ;; esac
+		boots "$s" "$id" "$mmu"
+		check "$(has "$s" "guest: kernel $(cat "$kdir/release")")" \
+			"$id: the guest runs the host's own kernel ($(cat "$kdir/release"))" ;;
 	*/dt-check)
 		case $host in nested|dd20) mmu=Radix ;; *) mmu=Hash ;; esac
 		boots "$s" "$id" "$mmu"; dt_check "$s" "$id" ;;
@@ -189,6 +201,10 @@ for host in "${hosts[@]}"; do
 		echo "# $host/$name: $(grep -m1 "^scenario: $name end" "$log" | sed 's/.* secs=/wall /')s"
 		judge "$host" "$name" "$(section "$name")"
 	done
+	if [ -f "$root/build/guest/vmlinux-host" ] && { [ -z "${VMM_ONLY:-}" ] || [ "$VMM_ONLY" = same-kernel ]; }; then
+		check "$(grep -q '^scenario: same-kernel begin$' "$log" && echo 1 || echo 0)" \
+			"$host: the host's own kernel was booted as a guest (same-kernel)"
+	fi
 done
 echo "vmm scenarios: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,7 @@
  *
  * It prints what the tests judge, each line prefixed "guest: ":
  *   guest: userspace reached
+ *   guest: kernel 6.1.0-50-powerpc64le   (uname -r: which kernel booted)
  *   guest: MMU : Radix            (the /proc/cpuinfo line, verbatim value)
  *   guest: pa-features radix bit: 1   (byte 40 bit 0 of the boot CPU's
  *                                  ibm,pa-features; "absent" if none)
@@ -26,6 +27,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -160,12 +162,15 @@ static int cmdline_has(const char *word)
 int main(void)
 {
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	struct utsname uts;
 	int i;
 
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);	/* /proc/device-tree lives there */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("guest: userspace reached\n");
+	if (!uname(&uts))
+		printf("guest: kernel %s\n", uts.release);
 	if (cmdline_has("guest.dt=1"))
 		print_dt_digest("/proc/device-tree", "");
 	print_mmu_line();

@@ -11,6 +11,10 @@
 #                               fetching it first if it is not there; holds
 #                               vmlinux, kvm.ko, kvm-hv.ko, headers/, modules/,
 #                               release (uname -r) and kmake (make against it)
+# ppcmmu_kernel_tag             what per-kernel outputs are named after: the
+#                               series when PPC_MMU_KERNEL is set, else empty
+# ppcmmu_logs_dir               build/logs, or build/logs/<series> when
+#                               PPC_MMU_KERNEL is set (made if missing)
 # ppcmmu_private_apt NAME SUITE... -- apt-get|apt-cache ARGS...
 #                               apt with its own sources (deb.debian.org, the
 #                               suites given, amd64 + ppc64el), lists and cache
@@ -38,6 +42,16 @@ ppcmmu_kernel_dir() {
 		bash "$ppcmmu_root/tools/fetch-kernel.sh" "$s" >&2 || return 1
 	fi
 	echo "$d"
+}
+
+ppcmmu_kernel_tag() {
+	[ -n "${PPC_MMU_KERNEL:-}" ] && ppcmmu_kernel_series
+	return 0
+}
+
+ppcmmu_logs_dir() {
+	local d=$ppcmmu_root/build/logs${PPC_MMU_KERNEL:+/$PPC_MMU_KERNEL}
+	mkdir -p "$d" && echo "$d"
 }
 
 ppcmmu_private_apt() {

@@ -3,12 +3,17 @@
 # (tools/initramfs/init.c), kvm.ko, kvm-hv.ko, kvm-ppc-mmu.ko, busybox, the
 # VMM (static ppc64le), the guest (tools/guest/mkguest.sh) and the scenario
 # runner (tools/vmm/scenarios.sh, run with ppcmmu.run=vmm-scenarios).
+# The host kernel's modules are PPC_MMU_KERNEL's (default 6.1); so is
+# /guest/vmlinux-host, when it is not 6.1 (tools/guest/mkguest.sh).
+# Compressed: QEMU 10's powernv loads at most 128 MiB of initrd.
 # Usage: tools/vmm/mkhostinitrd.sh OUT.cpio   (after make modules)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-kdir=$root/build/kernel/current
+ppcmmu_root=$root
+source "$root/tools/lib/kernel.sh"
+kdir=$(ppcmmu_kernel_dir)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
@@ -17,11 +22,12 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{dev,proc,sys,bin,guest}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" -I"$root/kmod/logic" \
-	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c
-cp "$kdir/modules/kernel/arch/powerpc/kvm/kvm.ko" "$kdir/modules/kernel/arch/powerpc/kvm/kvm-hv.ko" \
+	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c "$root/kmod/logic/hpt_order.c"
+cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" \
 	"$root/kvm-ppc-mmu.ko" "$stage/"
 cp "$root/build/busybox/bin/busybox" "$stage/bin/"
 ln -s busybox "$stage/bin/sh"
 cp "$root/tools/vmm/scenarios.sh" "$stage/vmm-scenarios"
 cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
-(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"
+[ -f "$root/build/guest/vmlinux-host" ] && cp "$root/build/guest/vmlinux-host" "$stage/guest/"
+(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"

@@ -69,4 +69,14 @@ dd20)	# POWER9 DD2.0: KVM-HV cannot run hash guests next to radix
 	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
 	;;
 esac
+# The host's own kernel as the guest too, when it is not the 6.1 guest
+# kernel above (tools/guest/mkguest.sh): radix where the host gives it,
+# hash where it gives hash, both on the radix host.
+if [ -f /guest/vmlinux-host ]; then
+	case $host in
+	radix)	scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args"
+		scenario same-kernel-hash --kernel /guest/vmlinux-host $guest --append "$hash_on_radix" ;;
+	*)	scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args" ;;
+	esac
+fi
 echo "vmm-scenarios: done"
