@@ -10,6 +10,24 @@
 #include "kernel_compat.h"
 #include "logic/hpt_install.h"
 
+/* Why the module changed a VM's MMU: shown by the tracepoints (trace.h). */
+enum ppcmmu_cause {
+	PPCMMU_CAUSE_NONE,
+	PPCMMU_CAUSE_ENTRY,	/* a hash VM's first KVM_RUN (run.c) */
+	PPCMMU_CAUSE_CAS,	/* CAS, by ioctl or intercepted hcall */
+	PPCMMU_CAUSE_PROC_TBL,	/* the guest's H_REGISTER_PROC_TBL */
+	PPCMMU_CAUSE_SET_STATE,	/* KVM_PPC_MMU_SET_STATE */
+	PPCMMU_CAUSE_DESTROY,	/* the VM went away */
+};
+
+/* What a refusal refused (ppc_mmu_refusal tracepoint). */
+enum ppcmmu_op {
+	PPCMMU_OP_CAS,
+	PPCMMU_OP_PROC_TBL,
+	PPCMMU_OP_ENABLE,
+	PPCMMU_OP_SET_STATE,
+};
+
 /*
  * One per HV VM that has entered the module's code in a way that can last
  * (a vcpu run, an opt-in). While it exists the VM holds a reference on this
@@ -19,12 +37,17 @@ struct ppcmmu_vm {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct kvm *kvm;
+	u32 id;			/* the module's number for the VM, from 1 */
+	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
 	struct kvm_ppc_mmu_cas cas;
 };
+
+/* Trace a refusal of @op with @code (-errno or H_*). */
+void ppcmmu_refused(struct ppcmmu_vm *vm, enum ppcmmu_op op, long code, bool busy);
 
 /* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
 extern struct kvmppc_ops ppcmmu_orig_ops;
@@ -48,12 +71,12 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
 u32 ppcmmu_hpt_sized_order(struct kvm *kvm);
-int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
-		       unsigned long *installed);
-int ppcmmu_hpt_install_sized(struct kvm *kvm);
-int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
-			 const struct ppcmmu_hpt_want *hpt);
-void ppcmmu_hpt_free_stray(struct kvm *kvm);
+int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
+		       enum ppcmmu_cause cause, unsigned long *installed);
+int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause);
+int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
+			 const struct ppcmmu_hpt_want *hpt, enum ppcmmu_cause cause);
+void ppcmmu_hpt_free_stray(struct kvm *kvm, struct ppcmmu_vm *vm);
 
 /* proc_tbl.c */
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
@@ -67,6 +90,7 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
 
 /* cas.c */
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out);
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
+			 struct kvm_ppc_mmu_cas *out);
 
 #endif /* PPCMMU_PPC_MMU_H */
