@@ -157,6 +157,7 @@ int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
 	ppcmmu_cas_report(kvm, &d, vec_addr, out);
 	vm->cas = *out;
 	vm->cas_valid = true;
+	atomic64_inc(&vm->nr_cas);
 	trace_ppc_mmu_cas(vm, vcpu_id, vec, out);
 	if (out->status != KVM_PPC_MMU_CAS_ACCEPTED)
 		ppcmmu_refused(vm, PPCMMU_OP_CAS, out->hcall_ret,

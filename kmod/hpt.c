@@ -176,6 +176,8 @@ int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
 	if (v == PPCMMU_HPT_ALLOCATE) {
 		ppcmmu_hpt_set_locked(kvm, &info);
 		*installed = info.virt;
+		vm->hpt_virt = info.virt;	/* for the debugfs file's "from" */
+		vm->hpt_cause = cause;
 	}
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 

@@ -53,6 +53,8 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 	if (!vm)
 		return -ENOMEM;
 
+	ppcmmu_debugfs_add(vm);
+
 	mutex_lock(&vm->lock);
 	old = vm->features;
 	r = ppcmmu_enable_transition(vm->features, req.features, vm->vcpus_ran);
@@ -102,6 +104,7 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 	vm = ppcmmu_vm_pin(kvm);
 	if (!vm)
 		return -ENOMEM;
+	ppcmmu_debugfs_add(vm);
 	return ppcmmu_set_state(vm, &st);
 }
 
@@ -119,6 +122,7 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	vm = ppcmmu_vm_pin(kvm);
 	if (!vm)
 		return -ENOMEM;
+	ppcmmu_debugfs_add(vm);
 	r = ppcmmu_cas_negotiate(vm, -1, req.vec_addr, &req);
 	if (r)
 		return r;

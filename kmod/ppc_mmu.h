@@ -10,7 +10,10 @@
 #include "kernel_compat.h"
 #include "logic/hpt_install.h"
 
-/* Why the module changed a VM's MMU: shown by the tracepoints (trace.h). */
+/*
+ * Why the module changed a VM's MMU: shown by the tracepoints (trace.h)
+ * and the per-VM debugfs file (debugfs.c), named by ppcmmu_cause_name().
+ */
 enum ppcmmu_cause {
 	PPCMMU_CAUSE_NONE,
 	PPCMMU_CAUSE_ENTRY,	/* a hash VM's first KVM_RUN (run.c) */
@@ -43,10 +46,24 @@ struct ppcmmu_vm {
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
+	bool debugfs_added;	/* the state file exists (debugfs.c) */
 	struct kvm_ppc_mmu_cas cas;
+	/*
+	 * The HPT the module last put in place and why; under
+	 * kvm->arch.mmu_setup_lock. It is the VM's table only while
+	 * kvm->arch.hpt.virt still equals hpt_virt.
+	 */
+	unsigned long hpt_virt;
+	enum ppcmmu_cause hpt_cause;
+	/* Counters for the debugfs file: anyone may bump them, no lock. */
+	atomic64_t nr_cas;		/* CAS negotiations */
+	atomic64_t nr_registrations;	/* H_REGISTER_PROC_TBL answered */
+	atomic64_t nr_refusals;		/* anything answered but success */
+	atomic64_t nr_busy;		/* of those, H_LONG_BUSY / CAS BUSY / EBUSY */
 };
 
-/* Trace a refusal of @op with @code (-errno or H_*). */
+const char *ppcmmu_cause_name(enum ppcmmu_cause cause);
+/* Count (and trace) a refusal of @op with @code (-errno or H_*). */
 void ppcmmu_refused(struct ppcmmu_vm *vm, enum ppcmmu_op op, long code, bool busy);
 
 /* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
@@ -59,6 +76,9 @@ struct ppcmmu_vm *ppcmmu_vm_find(struct kvm *kvm);
 struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm);
 void ppcmmu_vm_release(struct kvm *kvm);
 bool ppcmmu_vm_registry_empty(void);
+
+/* debugfs.c: the VM's read-only state file, once it used our ioctls */
+void ppcmmu_debugfs_add(struct ppcmmu_vm *vm);
 
 /* ioctl.c */
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);

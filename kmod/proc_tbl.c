@@ -154,6 +154,7 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	if (hret == H_SUCCESS)
 		hret = ppcmmu_apply_plan(vm, kvm, &plan, &applied);
 
+	atomic64_inc(&vm->nr_registrations);
 	trace_ppc_mmu_register_proc_tbl(vm, vcpu->vcpu_id, args.flags, args.base,
 					args.page_size, args.table_size, hret, applied,
 					now.radix, applied ? plan.radix : now.radix);

@@ -3,8 +3,9 @@
  * Tracepoints of kvm-ppc-mmu, trace system "ppc_mmu" (tracefs
  * events/ppc_mmu/). CREATE_TRACE_POINTS is defined in main.c only.
  *
- * Every event names the VM by the module's number for it (vm=) and the
- * process that brought it to the module (pid=); events about a VM the module does not know (an ioctl
+ * Every event names the VM by the module's number for it (vm=, also the
+ * "vm:" line of its debugfs state file) and the process that brought it to
+ * the module (pid=); events about a VM the module does not know (an ioctl
  * refused before it was pinned) carry vm=0 and the caller's pid. Values the
  * guest chose (hypercall arguments, vector bytes) are recorded as numbers
  * and never interpreted here.

@@ -120,5 +120,10 @@ bool ppcmmu_vm_registry_empty(void)
 
 void ppcmmu_refused(struct ppcmmu_vm *vm, enum ppcmmu_op op, long code, bool busy)
 {
+	if (vm) {
+		atomic64_inc(&vm->nr_refusals);
+		if (busy)
+			atomic64_inc(&vm->nr_busy);
+	}
 	trace_ppc_mmu_refusal(vm, op, code, busy);
 }
