@@ -94,8 +94,8 @@ static void ppcmmu_destroy_vm(struct kvm *kvm)
 	struct ppcmmu_vm *vm = ppcmmu_vm_find(kvm);
 	struct kvm_hpt_info hpt = { 0 };
 
-	/* A hash VM's HPT, which KVM-HV frees: traced for VMs we know. */
-	if (vm && !kvm_is_radix(kvm))
+	/* A hash VM's HPT, which KVM-HV frees: traced for opted-in VMs. */
+	if (vm && READ_ONCE(vm->opted_in) && !kvm_is_radix(kvm))
 		hpt = kvm->arch.hpt;
 
 	/*

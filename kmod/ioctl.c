@@ -11,6 +11,21 @@
 #include "logic/uapi_checks.h"
 #include "trace.h"
 
+/*
+ * Pin @kvm for an ioctl that makes it the module's (ENABLE, SET_STATE,
+ * CAS): from then on it is traced at destroy and has a state file.
+ */
+static struct ppcmmu_vm *ppcmmu_vm_pin_opted_in(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm = ppcmmu_vm_pin(kvm);
+
+	if (vm && !READ_ONCE(vm->opted_in)) {
+		WRITE_ONCE(vm->opted_in, true);
+		ppcmmu_debugfs_add(vm);		/* idempotent */
+	}
+	return vm;
+}
+
 static long ppcmmu_ioctl_get_caps(struct kvm *kvm, void __user *argp)
 {
 	struct kvm_ppc_mmu_caps caps;
@@ -49,11 +64,9 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 	}
 
 	/* An opted-in VM depends on the module: pin it for the VM's life. */
-	vm = ppcmmu_vm_pin(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
-
-	ppcmmu_debugfs_add(vm);
 
 	mutex_lock(&vm->lock);
 	old = vm->features;
@@ -101,10 +114,9 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 		ppcmmu_refused(vm, PPCMMU_OP_SET_STATE, r, false);
 		return r;
 	}
-	vm = ppcmmu_vm_pin(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
-	ppcmmu_debugfs_add(vm);
 	return ppcmmu_set_state(vm, &st);
 }
 
@@ -119,10 +131,9 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	r = ppcmmu_check_cas_request(&req);
 	if (r)
 		return r;
-	vm = ppcmmu_vm_pin(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
-	ppcmmu_debugfs_add(vm);
 	r = ppcmmu_cas_negotiate(vm, -1, req.vec_addr, &req);
 	if (r)
 		return r;

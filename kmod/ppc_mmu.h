@@ -46,6 +46,13 @@ struct ppcmmu_vm {
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
+	/*
+	 * The VMM used ENABLE, SET_STATE or CAS on the VM. Only such VMs are
+	 * traced at destroy and get a state file: a VM merely run through
+	 * the hooks (every HV VM is, once the module is loaded) must look
+	 * exactly as without the module.
+	 */
+	bool opted_in;
 	bool debugfs_added;	/* the state file exists (debugfs.c) */
 	struct kvm_ppc_mmu_cas cas;
 	/*
