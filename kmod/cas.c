@@ -19,6 +19,7 @@
 #include <asm/hvcall.h>
 #include "logic/cas_decide.h"
 #include "logic/papr.h"
+#include "trace.h"
 
 static_assert(PPCMMU_H_MULTI_THREADS_ACTIVE == H_MULTI_THREADS_ACTIVE);
 static_assert(PPCMMU_CAS_ACCEPTED == KVM_PPC_MMU_CAS_ACCEPTED);
@@ -68,9 +69,10 @@ static void ppcmmu_cas_refuse(struct ppcmmu_cas_decision *d, enum ppcmmu_cas_sta
 }
 
 /* Make the VM's MMU what @d says; on failure change nothing. */
-static void ppcmmu_cas_apply(struct kvm *kvm, struct ppcmmu_cas_decision *d)
+static void ppcmmu_cas_apply(struct ppcmmu_vm *vm, struct ppcmmu_cas_decision *d)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = { 0 };	/* hash, no process table */
+	struct kvm *kvm = vm->kvm;
 	struct ppcmmu_hpt_want want = { .from_radix = true };
 	int err;
 
@@ -79,14 +81,14 @@ static void ppcmmu_cas_apply(struct kvm *kvm, struct ppcmmu_cas_decision *d)
 		 * Radix stays as it is. Hash only needs its HPT, and keeps the
 		 * one it has: a CAS again (a reboot) allocates nothing.
 		 */
-		err = d->radix ? 0 : ppcmmu_hpt_install_sized(kvm);
+		err = d->radix ? 0 : ppcmmu_hpt_install_sized(vm, PPCMMU_CAUSE_CAS);
 	} else if (d->radix) {
 		cfg.flags = KVM_PPC_MMUV3_RADIX | (d->gtse ? KVM_PPC_MMUV3_GTSE : 0);
 		cfg.process_table = PATB_GR;
-		err = ppcmmu_configure_mmu(kvm, &cfg, NULL);
+		err = ppcmmu_configure_mmu(vm, &cfg, NULL, PPCMMU_CAUSE_CAS);
 	} else {
 		want.order = ppcmmu_hpt_sized_order(kvm);
-		err = ppcmmu_configure_mmu(kvm, &cfg, &want);
+		err = ppcmmu_configure_mmu(vm, &cfg, &want, PPCMMU_CAUSE_CAS);
 	}
 
 	if (err == -ENOMEM)
@@ -119,7 +121,12 @@ static void ppcmmu_cas_report(struct kvm *kvm, const struct ppcmmu_cas_decision 
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 }
 
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out)
+/*
+ * Negotiate for @vm the vector at guest address @vec_addr, for vcpu
+ * @vcpu_id (the intercepted hypercall) or -1 (KVM_PPC_MMU_CAS).
+ */
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
+			 struct kvm_ppc_mmu_cas *out)
 {
 	u64 gpa = vec_addr & ~(0xfULL << 60);	/* as QEMU's ppc64_phys_to_real */
 	struct kvm *kvm = vm->kvm;
@@ -146,10 +153,15 @@ int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_
 
 	ppcmmu_cas_decide(vec, err, ppcmmu_guest_modes(), &d);
 	if (d.status == PPCMMU_CAS_ACCEPTED)
-		ppcmmu_cas_apply(kvm, &d);
+		ppcmmu_cas_apply(vm, &d);
 	ppcmmu_cas_report(kvm, &d, vec_addr, out);
 	vm->cas = *out;
 	vm->cas_valid = true;
+	atomic64_inc(&vm->nr_cas);
+	trace_ppc_mmu_cas(vm, vcpu_id, vec, out);
+	if (out->status != KVM_PPC_MMU_CAS_ACCEPTED)
+		ppcmmu_refused(vm, PPCMMU_OP_CAS, out->hcall_ret,
+			       out->status == KVM_PPC_MMU_CAS_BUSY);
 	mutex_unlock(&vm->lock);
 
 	kvfree(buf);

@@ -36,6 +36,8 @@
 #include <linux/kvm_ppc_mmu.h>
 
 #include "ppc_mmu.h"
+#include <asm/kvm_book3s_64.h>
+#include "trace.h"
 
 #if defined(CONFIG_PREEMPTION) && !defined(CONFIG_TASKS_RCU)
 #error "kvm-ppc-mmu needs CONFIG_TASKS_RCU for a safe unload on preemptible kernels"
@@ -89,6 +91,12 @@ static PPCMMU_VM_IOCTL_RET ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int 
 static void ppcmmu_destroy_vm(struct kvm *kvm)
 {
 	int idx = srcu_read_lock(&ppcmmu_srcu);
+	struct ppcmmu_vm *vm = ppcmmu_vm_find(kvm);
+	struct kvm_hpt_info hpt = { 0 };
+
+	/* A hash VM's HPT, which KVM-HV frees: traced for opted-in VMs. */
+	if (vm && READ_ONCE(vm->opted_in) && !kvm_is_radix(kvm))
+		hpt = kvm->arch.hpt;
 
 	/*
 	 * KVM-HV's destroy frees by mode: a radix VM's radix tree, a hash
@@ -99,7 +107,9 @@ static void ppcmmu_destroy_vm(struct kvm *kvm)
 	 * and cannot be freed twice.
 	 */
 	ppcmmu_orig_ops.destroy_vm(kvm);
-	ppcmmu_hpt_free_stray(kvm);
+	if (hpt.virt)
+		trace_ppc_mmu_hpt_free(vm, hpt.order, hpt.cma, false, PPCMMU_CAUSE_DESTROY);
+	ppcmmu_hpt_free_stray(kvm, vm);
 	ppcmmu_vm_release(kvm);		/* may drop the last module reference */
 
 	srcu_read_unlock(&ppcmmu_srcu, idx);

@@ -46,6 +46,7 @@
 #include "logic/hpt_install.h"
 #include "logic/hpt_order.h"
 #include "logic/papr.h"
+#include "trace.h"
 
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm)
 {
@@ -145,16 +146,17 @@ static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *in
 }
 
 /*
- * Give @kvm an empty HPT as @want says (see the rules above). On return
- * *@installed is the table put in place (its virt), 0 if none was.
- * Returns 0 (installed, or a suitable table was there), -ENOMEM, or
+ * Give @vm an empty HPT as @want says (see the rules above), for @cause.
+ * On return *@installed is the table put in place (its virt), 0 if none
+ * was. Returns 0 (installed, or a suitable table was there), -ENOMEM, or
  * -EBUSY (the VM is not in the mode @want expects, its MMU is in use,
  * other vcpus run, or @want->exact and the table in place has another
  * order): nothing changed then.
  */
-int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
-		       unsigned long *installed)
+int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
+		       enum ppcmmu_cause cause, unsigned long *installed)
 {
+	struct kvm *kvm = vm->kvm;
 	struct kvm_hpt_info info;
 	enum ppcmmu_hpt_verdict v;
 	int err;
@@ -174,58 +176,109 @@ int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
 	if (v == PPCMMU_HPT_ALLOCATE) {
 		ppcmmu_hpt_set_locked(kvm, &info);
 		*installed = info.virt;
+		vm->hpt_virt = info.virt;	/* for the debugfs file's "from" */
+		vm->hpt_cause = cause;
 	}
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
+
+	if (*installed)
+		trace_ppc_mmu_hpt_install(vm, info.order, info.cma, cause);
 
 	if (!*installed)
 		ppcmmu_hpt_free(&info);
 	return ppcmmu_hpt_verdict_errno(v);
 }
 
-/* Give hash VM @kvm an HPT sized from its RAM unless it has one already. */
-int ppcmmu_hpt_install_sized(struct kvm *kvm)
+/* Give hash VM @vm an HPT sized from its RAM unless it has one already. */
+int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause)
 {
-	struct ppcmmu_hpt_want want = { .order = ppcmmu_hpt_sized_order(kvm) };
+	struct ppcmmu_hpt_want want = { .order = ppcmmu_hpt_sized_order(vm->kvm) };
 	unsigned long installed;
 
-	return ppcmmu_hpt_install(kvm, &want, &installed);
+	return ppcmmu_hpt_install(vm, &want, cause, &installed);
 }
 
 /*
  * Undo ppcmmu_hpt_install() when the configure_mmu it prepared failed:
- * take back table @virt if it is still @kvm's and no vcpu can be using it.
+ * take back table @virt if it is still @vm's and no vcpu can be using it.
  */
-static void ppcmmu_hpt_drop(struct kvm *kvm, unsigned long virt)
+static void ppcmmu_hpt_drop(struct ppcmmu_vm *vm, unsigned long virt,
+			    enum ppcmmu_cause cause)
+{
+	struct kvm *kvm = vm->kvm;
+	struct kvm_hpt_info old = { 0 };
+
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	if (kvm->arch.hpt.virt == virt && (kvm_is_radix(kvm) || !kvm->arch.mmu_ready)) {
+		old = kvm->arch.hpt;
+		ppcmmu_hpt_free(&kvm->arch.hpt);
+	}
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+	if (old.virt)
+		trace_ppc_mmu_hpt_free(vm, old.order, old.cma, true, cause);
+}
+
+/* What a VM's MMU was before and after one of our changes, for tracing. */
+struct ppcmmu_mmu_snap {
+	bool radix;
+	unsigned long hpt_virt;
+	u32 hpt_order;
+	bool hpt_cma;
+};
+
+static void ppcmmu_mmu_snap(struct kvm *kvm, struct ppcmmu_mmu_snap *s)
 {
 	mutex_lock(&kvm->arch.mmu_setup_lock);
-	if (kvm->arch.hpt.virt == virt && (kvm_is_radix(kvm) || !kvm->arch.mmu_ready))
-		ppcmmu_hpt_free(&kvm->arch.hpt);
+	s->radix = kvm_is_radix(kvm);
+	s->hpt_virt = kvm->arch.hpt.virt;
+	s->hpt_order = kvm->arch.hpt.order;
+	s->hpt_cma = kvm->arch.hpt.cma;
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 }
 
 /*
  * Apply @cfg with KVM-HV's own configure_mmu (the code behind
- * KVM_PPC_CONFIGURE_V3_MMU). With @hpt (going hash), an empty HPT as @hpt
- * says is put in place first, so KVM-HV keeps it instead of allocating its
- * default; if that cannot be done, or the switch then fails, nothing
- * changes. Returns 0 or -errno (-EBUSY: other vcpus running, or the VM
- * changed meanwhile; -ENOMEM, -EINVAL).
+ * KVM_PPC_CONFIGURE_V3_MMU), for @cause. With @hpt (going hash), an empty
+ * HPT as @hpt says is put in place first, so KVM-HV keeps it instead of
+ * allocating its default; if that cannot be done, or the switch then
+ * fails, nothing changes. Returns 0 or -errno (-EBUSY: other vcpus
+ * running, or the VM changed meanwhile; -ENOMEM, -EINVAL).
+ *
+ * The before/after look is for the tracepoints only (a switch, and the HPT
+ * KVM-HV frees going radix). It is taken only when they are enabled; a VMM
+ * reconfiguring the VM between the looks could make an event wrong, never
+ * the VM.
  */
-int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
-			 const struct ppcmmu_hpt_want *hpt)
+int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
+			 const struct ppcmmu_hpt_want *hpt, enum ppcmmu_cause cause)
 {
+	bool tracing = trace_ppc_mmu_mode_switch_enabled() ||
+		       trace_ppc_mmu_hpt_free_enabled();
+	struct ppcmmu_mmu_snap before, after;
+	struct kvm *kvm = vm->kvm;
 	unsigned long installed = 0;
 	int err;
 
+	if (tracing)
+		ppcmmu_mmu_snap(kvm, &before);
 	if (hpt) {
-		err = ppcmmu_hpt_install(kvm, hpt, &installed);
+		err = ppcmmu_hpt_install(vm, hpt, cause, &installed);
 		if (err)
 			return err;
 	}
 	err = ppcmmu_orig_ops.configure_mmu(kvm, cfg);
 	if (err && installed)
-		ppcmmu_hpt_drop(kvm, installed);
-	return err;
+		ppcmmu_hpt_drop(vm, installed, cause);
+	if (err || !tracing)
+		return err;
+
+	ppcmmu_mmu_snap(kvm, &after);
+	if (before.radix != after.radix)
+		trace_ppc_mmu_mode_switch(vm, after.radix, cfg->process_table,
+					  cfg->flags & KVM_PPC_MMUV3_GTSE, cause);
+	if (before.hpt_virt && after.hpt_virt != before.hpt_virt)
+		trace_ppc_mmu_hpt_free(vm, before.hpt_order, before.hpt_cma, false, cause);
+	return 0;
 }
 
 /*
@@ -234,12 +287,15 @@ int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
  * VM's HPT. The rules above never leave one there; should one be there
  * anyway, free it rather than leak it. No vcpu exists any more and the
  * VM's partition-table entry is gone, so nothing can reach the table.
+ * @vm is the module's entry for the VM, NULL if it has none.
  */
-void ppcmmu_hpt_free_stray(struct kvm *kvm)
+void ppcmmu_hpt_free_stray(struct kvm *kvm, struct ppcmmu_vm *vm)
 {
 	if (!kvm_is_radix(kvm) || !kvm->arch.hpt.virt)
 		return;
 	pr_warn_once("kvm-ppc-mmu: a radix VM was destroyed holding an HPT (order %u); freed\n",
 		     kvm->arch.hpt.order);
+	trace_ppc_mmu_hpt_free(vm, kvm->arch.hpt.order, kvm->arch.hpt.cma, true,
+			       PPCMMU_CAUSE_DESTROY);
 	ppcmmu_hpt_free(&kvm->arch.hpt);
 }

@@ -9,6 +9,22 @@
 
 #include "ppc_mmu.h"
 #include "logic/uapi_checks.h"
+#include "trace.h"
+
+/*
+ * Pin @kvm for an ioctl that makes it the module's (ENABLE, SET_STATE,
+ * CAS): from then on it is traced at destroy and has a state file.
+ */
+static struct ppcmmu_vm *ppcmmu_vm_pin_opted_in(struct kvm *kvm)
+{
+	struct ppcmmu_vm *vm = ppcmmu_vm_pin(kvm);
+
+	if (vm && !READ_ONCE(vm->opted_in)) {
+		WRITE_ONCE(vm->opted_in, true);
+		ppcmmu_debugfs_add(vm);		/* idempotent */
+	}
+	return vm;
+}
 
 static long ppcmmu_ioctl_get_caps(struct kvm *kvm, void __user *argp)
 {
@@ -34,23 +50,32 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 {
 	struct kvm_ppc_mmu_enable req;
 	struct ppcmmu_vm *vm;
+	u64 old;
 	int r;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	r = ppcmmu_check_enable_request(&req);
-	if (r)
+	if (r) {
+		vm = ppcmmu_vm_find(kvm);
+		trace_ppc_mmu_enable(vm, vm ? READ_ONCE(vm->features) : 0, req.features, r);
+		ppcmmu_refused(vm, PPCMMU_OP_ENABLE, r, false);
 		return r;
+	}
 
 	/* An opted-in VM depends on the module: pin it for the VM's life. */
-	vm = ppcmmu_vm_pin(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
 
 	mutex_lock(&vm->lock);
+	old = vm->features;
 	r = ppcmmu_enable_transition(vm->features, req.features, vm->vcpus_ran);
 	if (!r)
 		vm->features = req.features;
+	trace_ppc_mmu_enable(vm, old, req.features, r);
+	if (r)
+		ppcmmu_refused(vm, PPCMMU_OP_ENABLE, r, r == -EBUSY);
 	mutex_unlock(&vm->lock);
 	return r;
 }
@@ -82,9 +107,14 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 	if (copy_from_user(&st, argp, sizeof(st)))
 		return -EFAULT;
 	r = ppcmmu_check_set_state(&st, ppcmmu_guest_modes());
-	if (r)
-		return r;	/* refused before the VM is pinned: nothing changed */
-	vm = ppcmmu_vm_pin(kvm);
+	if (r) {
+		/* refused before the VM is pinned: nothing changed */
+		vm = ppcmmu_vm_find(kvm);
+		trace_ppc_mmu_set_state(vm, &st, r);
+		ppcmmu_refused(vm, PPCMMU_OP_SET_STATE, r, false);
+		return r;
+	}
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
 	return ppcmmu_set_state(vm, &st);
@@ -101,10 +131,10 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	r = ppcmmu_check_cas_request(&req);
 	if (r)
 		return r;
-	vm = ppcmmu_vm_pin(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm);
 	if (!vm)
 		return -ENOMEM;
-	r = ppcmmu_cas_negotiate(vm, req.vec_addr, &req);
+	r = ppcmmu_cas_negotiate(vm, -1, req.vec_addr, &req);
 	if (r)
 		return r;
 	if (copy_to_user(argp, &req, sizeof(req)))

@@ -27,6 +27,14 @@
  *    gives every module, on every kernel.
  *  - 7.2 is preemptible: the unload path waits with synchronize_rcu_tasks()
  *    there (hooks.c), which needs CONFIG_TASKS_RCU (7.2's config has it).
+ *  - kvm->debugfs_dentry (the VM's directory under debugfs kvm/, named
+ *    "<pid>-<fd>") is alike in all three (kvm_main.c): ERR_PTR(-ENOENT)
+ *    from kvm_create_vm() until kvm_create_vm_debugfs() succeeds, so it
+ *    stays an error pointer when debugfs is off or the name was taken; and
+ *    kvm_destroy_vm() removes it recursively (debugfs_remove_recursive) as
+ *    its first teardown step, before kvm_arch_destroy_vm() and so before
+ *    the module's destroy_vm hook. debugfs.c relies on that order.
+ *    ppcmmu_kvm_debugfs_dir() hides the error-pointer convention.
  *
  * kvm-hv internals the module mirrors (hpt.c): kvmppc_allocate_hpt(),
  * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c, and what
@@ -62,6 +70,12 @@
 static inline struct kvm_memory_slot *ppcmmu_gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 {
 	return __gfn_to_memslot(kvm_memslots(kvm), gfn);
+}
+
+/* The VM's own debugfs directory, or NULL when it has none. */
+static inline struct dentry *ppcmmu_kvm_debugfs_dir(struct kvm *kvm)
+{
+	return IS_ERR_OR_NULL(kvm->debugfs_dentry) ? NULL : kvm->debugfs_dentry;
 }
 
 /* kvm_read_guest(): the caller holds kvm->srcu. 0 or -EFAULT. */

@@ -9,6 +9,9 @@
 
 #include "ppc_mmu.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 #define PPCMMU_VERSION "0.1.0"
 
 static int __init ppcmmu_init(void)

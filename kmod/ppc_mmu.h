@@ -11,6 +11,27 @@
 #include "logic/hpt_install.h"
 
 /*
+ * Why the module changed a VM's MMU: shown by the tracepoints (trace.h)
+ * and the per-VM debugfs file (debugfs.c), named by ppcmmu_cause_name().
+ */
+enum ppcmmu_cause {
+	PPCMMU_CAUSE_NONE,
+	PPCMMU_CAUSE_ENTRY,	/* a hash VM's first KVM_RUN (run.c) */
+	PPCMMU_CAUSE_CAS,	/* CAS, by ioctl or intercepted hcall */
+	PPCMMU_CAUSE_PROC_TBL,	/* the guest's H_REGISTER_PROC_TBL */
+	PPCMMU_CAUSE_SET_STATE,	/* KVM_PPC_MMU_SET_STATE */
+	PPCMMU_CAUSE_DESTROY,	/* the VM went away */
+};
+
+/* What a refusal refused (ppc_mmu_refusal tracepoint). */
+enum ppcmmu_op {
+	PPCMMU_OP_CAS,
+	PPCMMU_OP_PROC_TBL,
+	PPCMMU_OP_ENABLE,
+	PPCMMU_OP_SET_STATE,
+};
+
+/*
  * One per HV VM that has entered the module's code in a way that can last
  * (a vcpu run, an opt-in). While it exists the VM holds a reference on this
  * module, so the module cannot be unloaded under it.
@@ -19,12 +40,38 @@ struct ppcmmu_vm {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct kvm *kvm;
+	u32 id;			/* the module's number for the VM, from 1 */
+	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
+	/*
+	 * The VMM used ENABLE, SET_STATE or CAS on the VM. Only such VMs are
+	 * traced at destroy and get a state file: a VM merely run through
+	 * the hooks (every HV VM is, once the module is loaded) must look
+	 * exactly as without the module.
+	 */
+	bool opted_in;
+	bool debugfs_added;	/* the state file exists (debugfs.c) */
 	struct kvm_ppc_mmu_cas cas;
+	/*
+	 * The HPT the module last put in place and why; under
+	 * kvm->arch.mmu_setup_lock. It is the VM's table only while
+	 * kvm->arch.hpt.virt still equals hpt_virt.
+	 */
+	unsigned long hpt_virt;
+	enum ppcmmu_cause hpt_cause;
+	/* Counters for the debugfs file: anyone may bump them, no lock. */
+	atomic64_t nr_cas;		/* CAS negotiations */
+	atomic64_t nr_registrations;	/* H_REGISTER_PROC_TBL answered */
+	atomic64_t nr_refusals;		/* anything answered but success */
+	atomic64_t nr_busy;		/* of those, H_LONG_BUSY / CAS BUSY / EBUSY */
 };
+
+const char *ppcmmu_cause_name(enum ppcmmu_cause cause);
+/* Count (and trace) a refusal of @op with @code (-errno or H_*). */
+void ppcmmu_refused(struct ppcmmu_vm *vm, enum ppcmmu_op op, long code, bool busy);
 
 /* hooks.c: KVM-HV's original operations, valid while the module is loaded. */
 extern struct kvmppc_ops ppcmmu_orig_ops;
@@ -37,6 +84,9 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm);
 void ppcmmu_vm_release(struct kvm *kvm);
 bool ppcmmu_vm_registry_empty(void);
 
+/* debugfs.c: the VM's read-only state file, once it used our ioctls */
+void ppcmmu_debugfs_add(struct ppcmmu_vm *vm);
+
 /* ioctl.c */
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);
 
@@ -48,12 +98,12 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
 u32 ppcmmu_hpt_sized_order(struct kvm *kvm);
-int ppcmmu_hpt_install(struct kvm *kvm, const struct ppcmmu_hpt_want *want,
-		       unsigned long *installed);
-int ppcmmu_hpt_install_sized(struct kvm *kvm);
-int ppcmmu_configure_mmu(struct kvm *kvm, struct kvm_ppc_mmuv3_cfg *cfg,
-			 const struct ppcmmu_hpt_want *hpt);
-void ppcmmu_hpt_free_stray(struct kvm *kvm);
+int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
+		       enum ppcmmu_cause cause, unsigned long *installed);
+int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause);
+int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
+			 const struct ppcmmu_hpt_want *hpt, enum ppcmmu_cause cause);
+void ppcmmu_hpt_free_stray(struct kvm *kvm, struct ppcmmu_vm *vm);
 
 /* proc_tbl.c */
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
@@ -67,6 +117,7 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
 
 /* cas.c */
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out);
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
+			 struct kvm_ppc_mmu_cas *out);
 
 #endif /* PPCMMU_PPC_MMU_H */

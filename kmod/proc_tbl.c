@@ -21,6 +21,7 @@
 #include <linux/kvm_ppc_mmu.h>
 #include "logic/papr.h"
 #include "logic/proc_tbl.h"
+#include "trace.h"
 
 /* logic/papr.h restates these for code without kernel headers. */
 #define PPCMMU_SAME(ours, kernels) static_assert((ours) == (kernels), #ours " != " #kernels)
@@ -98,8 +99,9 @@ static bool ppcmmu_plan_in_force(struct kvm *kvm, const struct ppcmmu_proc_tbl_p
 	return same;
 }
 
+/* *@applied: configure_mmu ran and succeeded. */
 static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
-			      const struct ppcmmu_proc_tbl_plan *plan)
+			      const struct ppcmmu_proc_tbl_plan *plan, bool *applied)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = {
 		.flags = (plan->radix ? KVM_PPC_MMUV3_RADIX : 0) |
@@ -108,6 +110,7 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 	};
 	struct ppcmmu_hpt_want want = { .from_radix = true };
 	const struct ppcmmu_hpt_want *hpt = NULL;
+	long hret;
 
 	if (ppcmmu_plan_in_force(kvm, plan))
 		return H_SUCCESS;
@@ -119,7 +122,9 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 		hpt = &want;
 	}
 
-	return ppcmmu_hret_from_errno(ppcmmu_configure_mmu(kvm, &cfg, hpt));
+	hret = ppcmmu_hret_from_errno(ppcmmu_configure_mmu(vm, &cfg, hpt, PPCMMU_CAUSE_PROC_TBL));
+	*applied = hret == H_SUCCESS;
+	return hret;
 }
 
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
@@ -133,6 +138,7 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	};
 	struct ppcmmu_proc_tbl_plan plan;
 	struct ppcmmu_mmu_now now;
+	bool applied = false;
 	long hret;
 
 	mutex_lock(&vm->lock);
@@ -146,8 +152,14 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	if (hret == H_SUCCESS && plan.table_bytes)
 		hret = ppcmmu_table_range_hret(kvm, plan.table_base, plan.table_bytes);
 	if (hret == H_SUCCESS)
-		hret = ppcmmu_apply_plan(vm, kvm, &plan);
+		hret = ppcmmu_apply_plan(vm, kvm, &plan, &applied);
 
+	atomic64_inc(&vm->nr_registrations);
+	trace_ppc_mmu_register_proc_tbl(vm, vcpu->vcpu_id, args.flags, args.base,
+					args.page_size, args.table_size, hret, applied,
+					now.radix, applied ? plan.radix : now.radix);
+	if (hret != H_SUCCESS)
+		ppcmmu_refused(vm, PPCMMU_OP_PROC_TBL, hret, hret == H_LONG_BUSY_ORDER_1_MSEC);
 	mutex_unlock(&vm->lock);
 	return hret;
 }

@@ -42,14 +42,16 @@ static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
  * case; the install checks again under mmu_setup_lock, so a VM switched
  * to radix meanwhile gets nothing.
  */
-static void ppcmmu_prepare_entry(struct kvm *kvm, u64 features)
+static void ppcmmu_prepare_entry(struct ppcmmu_vm *vm, u64 features)
 {
+	struct kvm *kvm = vm->kvm;
+
 	if (!(features & (KVM_PPC_MMU_FEAT_HPT_SIZING | KVM_PPC_MMU_FEAT_CAS)) ||
 	    kvm_is_radix(kvm) ||
 	    READ_ONCE(kvm->arch.hpt.virt))
 		return;
 	/* On failure KVM-HV falls back to its own default-size table. */
-	ppcmmu_hpt_install_sized(kvm);
+	ppcmmu_hpt_install_sized(vm, PPCMMU_CAUSE_ENTRY);
 }
 
 static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64 features)
@@ -64,7 +66,7 @@ static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64
 	case PPCMMU_KVMPPC_H_CAS:
 		/* The VMM builds the device tree: it completes the call. */
 		if ((features & KVM_PPC_MMU_FEAT_CAS) &&
-		    !ppcmmu_cas_negotiate(vm, kvmppc_get_gpr(vcpu, 4), &outcome))
+		    !ppcmmu_cas_negotiate(vm, vcpu->vcpu_id, kvmppc_get_gpr(vcpu, 4), &outcome))
 			return PPCMMU_HCALL_TO_VMM;
 		break;
 	}
@@ -82,7 +84,7 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 		return ppcmmu_orig_ops.vcpu_run(vcpu);
 
 	for (;;) {
-		ppcmmu_prepare_entry(vcpu->kvm, features);
+		ppcmmu_prepare_entry(vm, features);
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
 		/* RESUME_HOST (> 0) is how an exit to the host comes back. */
 		if (r < 0 || run->exit_reason != KVM_EXIT_PAPR_HCALL ||

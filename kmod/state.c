@@ -9,6 +9,7 @@
 #include "ppc_mmu.h"
 #include <asm/kvm_book3s_64.h>
 #include "logic/uapi_checks.h"
+#include "trace.h"
 
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 {
@@ -58,10 +59,13 @@ int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st)
 		want.from_radix = kvm_is_radix(kvm);
 		hpt = &want;
 	}
-	r = ppcmmu_configure_mmu(kvm, &cfg, hpt);
+	r = ppcmmu_configure_mmu(vm, &cfg, hpt, PPCMMU_CAUSE_SET_STATE);
 	if (!r)
 		vm->features = st->features;
 out:
+	trace_ppc_mmu_set_state(vm, st, r);
+	if (r)
+		ppcmmu_refused(vm, PPCMMU_OP_SET_STATE, r, r == -EBUSY);
 	mutex_unlock(&vm->lock);
 	return r;
 }

@@ -14,9 +14,11 @@
 #include <linux/spinlock.h>
 
 #include "ppc_mmu.h"
+#include "trace.h"
 
 static DEFINE_HASHTABLE(ppcmmu_vms, 6);
 static DEFINE_SPINLOCK(ppcmmu_vms_lock);	/* writers; readers use RCU */
+static atomic_t ppcmmu_vm_ids = ATOMIC_INIT(0);
 
 static struct ppcmmu_vm *ppcmmu_vm_lookup_rcu(struct kvm *kvm)
 {
@@ -60,6 +62,7 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 	if (!vm)
 		return NULL;
 	vm->kvm = kvm;
+	vm->pid = task_tgid_nr(current);
 	mutex_init(&vm->lock);
 
 	if (!try_module_get(THIS_MODULE)) {
@@ -69,8 +72,11 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 
 	spin_lock(&ppcmmu_vms_lock);
 	raced = ppcmmu_vm_lookup_rcu(kvm);
-	if (!raced)
+	if (!raced) {
+		/* Numbered once published: ids of live VMs are unique. */
+		vm->id = atomic_inc_return(&ppcmmu_vm_ids);
 		hash_add_rcu(ppcmmu_vms, &vm->node, (unsigned long)kvm);
+	}
 	spin_unlock(&ppcmmu_vms_lock);
 
 	if (raced) {		/* another vcpu of this VM got there first */
@@ -110,4 +116,14 @@ bool ppcmmu_vm_registry_empty(void)
 	empty = hash_empty(ppcmmu_vms);
 	spin_unlock(&ppcmmu_vms_lock);
 	return empty;
+}
+
+void ppcmmu_refused(struct ppcmmu_vm *vm, enum ppcmmu_op op, long code, bool busy)
+{
+	if (vm) {
+		atomic64_inc(&vm->nr_refusals);
+		if (busy)
+			atomic64_inc(&vm->nr_busy);
+	}
+	trace_ppc_mmu_refusal(vm, op, code, busy);
 }
