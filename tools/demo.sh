@@ -10,13 +10,13 @@
 # Usage: tools/demo.sh [radix|hash|nested|dd20]  (default radix)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/tools/lib/qemu.sh"
+source "$root/tools/rig/lib/qemu.sh"
 host=${1:-radix}
 log=$root/build/logs/demo-$host.log
 
-bash "$root/tools/setup.sh"
+bash "$root/tools/rig/setup.sh"
 make -s -C "$root" modules
-"$root/tools/vmm/mkhostinitrd.sh" "$root/build/vmm-initramfs.cpio"
+"$root/tools/rig/mkhostinitrd.sh" "$root/build/vmm-initramfs.cpio"
 mkdir -p "$root/build/logs"
 echo "demo: booting an emulated POWER9 $host host (QEMU), then guests under the reference VMM..."
 rc=0

@@ -1,58 +1,46 @@
 #!/usr/bin/env bash
 # All tests, in order; each stage ends with its own "<stage>: N passed, N
 # failed" line and this script ends with the overall "N passed, N failed".
-#   static checks   sparse, W=1, checkpatch, modinfo, dkms.conf
+#   build           the selftests (static ppc64le programs, any kernel)
 #   unit tests      pure logic, native, ASan+UBSan
 #   fuzz            libFuzzer on the CAS parser and the proc-table checks
 #                   (FUZZ_SECONDS per target, default 30)
-#   dkms            add/build/install/remove in a sandbox
-#   emulated hosts  selftests under real KVM-HV: powernv9 radix, powernv9
-#                   hash, pseries nested
-#   kselftest runner the same programs built and installed by the kernel's
-#                   kselftest Makefile and run by its run_kselftest.sh
-#   vmm scenarios   the reference VMM boots Debian's Linux as a guest through
-#                   the module's CAS and process-table paths, in all hosts
-#   transparency    Debian's unmodified qemu-system-ppc boots the same guest
-#                   with and without the module, radix and hash hosts
+#   kernel matrix   for each of Debian's host kernels, 6.1, 6.12 and 7.2
+#                   (tools/stages/kernel-matrix.sh): the module built against
+#                   it, static checks, dkms, the selftests in the four
+#                   emulated hosts, the kselftest runner, the reference VMM's
+#                   real-guest scenarios, the transparency check with
+#                   Debian's unmodified QEMU; one line per kernel
+# Layout: tools/ holds the two entry points (this and demo.sh), tools/stages/
+# one script per test stage, tools/rig/ what builds and boots the emulated
+# hosts, and the programs (vmm/, host-check/, demo/, bench/).
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
+# Env:   PPC_MMU_KERNELS="6.1 6.12 7.2"   the kernels of the matrix
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source tools/rig/lib/stage.sh
 start=$(date +%s)
-bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+bash tools/rig/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 total_pass=0 total_fail=0
-stage() {	# stage <name> <command...>: run, echo, add its counts
-	local name=$1 out rc line p f
-	shift
-	echo "=== $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
-	p=$(sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
-	f=$(sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
-	if [ -z "$p" ]; then p=0; f=1; fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	total_pass=$((total_pass + p)) total_fail=$((total_fail + f))
-	rm -f "$out"
+timings=()
+timed_stage() {	# timed_stage NAME COMMAND...: ppcmmu_stage, and note its wall time
+	local t0
+	t0=$(date +%s)
+	ppcmmu_stage "$@"
+	timings+=("$1 $(( $(date +%s) - t0 ))s")
 }
 
-build() {
-	make -s modules && make -s -C selftests && echo "build: 1 passed, 0 failed"
-}
+build() { make -s -C selftests && echo "build: 1 passed, 0 failed"; }
 
-stage build build
-stage "static checks" tools/static-checks.sh
-stage "unit tests" tools/unit-tests.sh
-stage fuzz tools/fuzz.sh
-stage dkms tools/dkms-check.sh
-stage "emulated hosts" tools/run-hosts.sh radix hash nested dd20
-stage "kselftest runner" tools/kselftest-check.sh
-stage "vmm scenarios" tools/vmm-scenarios.sh
-stage transparency tools/transparency.sh
+timed_stage build build
+timed_stage "unit tests" tools/stages/unit-tests.sh
+timed_stage fuzz tools/stages/fuzz.sh
+# shellcheck disable=SC2086
+timed_stage "kernel matrix" tools/stages/kernel-matrix.sh ${PPC_MMU_KERNELS:-6.1 6.12 7.2}
 
-echo "=== total ($(( $(date +%s) - start ))s)"
+echo "=== total ($(( $(date +%s) - start ))s: ${timings[*]})"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "devtree.h"
-#include "../lib/dt_digest.h"
+#include "dt_digest.h"
 
 static uint32_t next_phandle = 1;
 

@@ -44,7 +44,7 @@ size_t dt_node_path(struct dt_node *node, char *buf, size_t size);
 
 /*
  * One "<prefix>dt: <path>/<name> <len> <crc32>" line per property, the
- * whole tree below @node (tools/lib/dt_digest.h).
+ * whole tree below @node (tools/vmm/dt_digest.h).
  */
 void dt_print_digest(struct dt_node *node, const char *prefix);
 

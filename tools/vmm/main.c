@@ -16,7 +16,7 @@
  * system-reboot) is reset and booted again in the same VM (reset.c), with
  * the --reboot-append command line if one was given. --dt-check adds a node
  * of edge-case properties and prints the device tree's digest when
- * prom_init is done with Open Firmware (tools/lib/dt_digest.h). Exit
+ * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). Exit
  * status: see VMM_EXIT_* in vmm.h.
  */
 #include <errno.h>

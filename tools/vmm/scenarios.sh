@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the emulated POWER9 host (as /vmm-scenarios, under busybox):
 # loads kvm-ppc-mmu, then boots the guest with the reference VMM once per
-# scenario of this host kind. tools/vmm-scenarios.sh judges the console.
+# scenario of this host kind. tools/stages/vmm-scenarios.sh judges the console.
 # Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
 # Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list),
 #                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300).
@@ -70,7 +70,7 @@ dd20)	# POWER9 DD2.0: KVM-HV cannot run hash guests next to radix
 	;;
 esac
 # The host's own kernel as the guest too, when it is not the 6.1 guest
-# kernel above (tools/guest/mkguest.sh): radix where the host gives it,
+# kernel above (tools/rig/guest/mkguest.sh): radix where the host gives it,
 # hash where it gives hash, both on the radix host.
 if [ -f /guest/vmlinux-host ]; then
 	case $host in

@@ -3,7 +3,7 @@
  * Native unit tests of the reference VMM's guest-facing parsers: the Open
  * Firmware client interface (of_client.c), RTAS (rtas.c) and the device tree
  * (devtree.c). Every argument block and pointer a guest hands over is
- * hostile: out of RAM, unterminated, oversized. ASan/UBSan (tools/unit-tests.sh)
+ * hostile: out of RAM, unterminated, oversized. ASan/UBSan (tools/stages/unit-tests.sh)
  * turn any read or write outside guest RAM into a failure.
  */
 #include <stdarg.h>

@@ -8,7 +8,7 @@
 # The vector's template is const data in prom_init; it is found by its
 # unique byte pattern (end of the PVR list, the vector count, OV1), never by
 # a hard-coded offset, and the script fails unless exactly one match.
-# Usage: tools/guest/mklegacy.sh IN_VMLINUX OUT_VMLINUX
+# Usage: tools/rig/guest/mklegacy.sh IN_VMLINUX OUT_VMLINUX
 set -euo pipefail
 
 in=$1 out=$2

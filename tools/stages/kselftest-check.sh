@@ -2,14 +2,14 @@
 # Run the selftests through kselftest's own runner (run_kselftest.sh, as a
 # kernel tree installs it) in the emulated radix host, and check that it
 # reports every program in kselftest-list.txt as passed or skipped.
-# Host kernel: PPC_MMU_KERNEL (default 6.1; tools/lib/kernel.sh).
+# Host kernel: PPC_MMU_KERNEL (default 6.1; tools/rig/lib/kernel.sh).
 # Prints "kselftest runner: N passed, N failed".
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/tools/lib/qemu.sh"
-"$root/tools/kselftest-tree.sh" || { echo "kselftest runner: 0 passed, 1 failed"; exit 1; }
-"$root/tools/mkinitramfs.sh" "$root/build/initramfs.cpio" || exit 1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/rig/lib/qemu.sh"
+"$root/tools/rig/kselftest-tree.sh" || { echo "kselftest runner: 0 passed, 1 failed"; exit 1; }
+"$root/tools/rig/mkinitramfs.sh" "$root/build/initramfs.cpio" || exit 1
 log=$(ppcmmu_logs_dir)/kselftest-radix.log
 run_host radix "$root/build/initramfs.cpio" "$log" 600 "ppcmmu.run=kselftest-runner"
 rc=$?

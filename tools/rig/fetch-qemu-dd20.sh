@@ -10,10 +10,10 @@
 # two versions cannot both be installed, so 7.2 is unpacked here instead
 # (binary plus its firmware, skiboot.lid); it runs on bookworm's libraries.
 # The version is the newest bookworm (not backports) one apt knows.
-# Usage: tools/fetch-qemu-dd20.sh   (after tools/setup.sh)
+# Usage: tools/rig/fetch-qemu-dd20.sh   (after tools/rig/setup.sh)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 dest=$root/build/qemu-dd20
 
 newest_bookworm() {	# newest_bookworm PKG: its newest version outside backports
@@ -24,7 +24,7 @@ newest_bookworm() {	# newest_bookworm PKG: its newest version outside backports
 bin_ver=$(newest_bookworm qemu-system-ppc)
 data_ver=$(newest_bookworm qemu-system-data)
 if [ -z "$bin_ver" ] || [ -z "$data_ver" ]; then
-	echo "fetch-qemu-dd20: no bookworm qemu-system-ppc in apt lists; run tools/setup.sh" >&2
+	echo "fetch-qemu-dd20: no bookworm qemu-system-ppc in apt lists; run tools/rig/setup.sh" >&2
 	exit 1
 fi
 stamp="$bin_ver $data_ver"

@@ -5,7 +5,7 @@
 # Prints each program's TAP lines and "unit tests: N passed, N failed".
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/unit
 mkdir -p "$out"
 cc=${CC:-clang}

@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
 # Build the emulated host's initramfs for the reference VMM: the host /init
-# (tools/initramfs/init.c), kvm.ko, kvm-hv.ko, kvm-ppc-mmu.ko, busybox, the
-# VMM (static ppc64le), the guest (tools/guest/mkguest.sh) and the scenario
+# (tools/rig/initramfs/init.c), kvm.ko, kvm-hv.ko, kvm-ppc-mmu.ko, busybox, the
+# VMM (static ppc64le), the guest (tools/rig/guest/mkguest.sh) and the scenario
 # runner (tools/vmm/scenarios.sh, run with ppcmmu.run=vmm-scenarios).
 # The host kernel's modules are PPC_MMU_KERNEL's (default 6.1); so is
-# /guest/vmlinux-host, when it is not 6.1 (tools/guest/mkguest.sh).
+# /guest/vmlinux-host, when it is not 6.1 (tools/rig/guest/mkguest.sh).
 # Compressed: QEMU 10's powernv loads at most 128 MiB of initrd.
-# Usage: tools/vmm/mkhostinitrd.sh OUT.cpio   (after make modules)
+# Usage: tools/rig/mkhostinitrd.sh OUT.cpio   (after make modules)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
 ppcmmu_root=$root
-source "$root/tools/lib/kernel.sh"
+source "$root/tools/rig/lib/kernel.sh"
 kdir=$(ppcmmu_kernel_dir)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-"$root/tools/fetch-busybox.sh"
-"$root/tools/guest/mkguest.sh"
+"$root/tools/rig/fetch-busybox.sh"
+"$root/tools/rig/guest/mkguest.sh"
 mkdir -p "$stage"/{dev,proc,sys,bin,guest}
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/initramfs/init.c"
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" -I"$root/kmod/logic" \
 	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c "$root/kmod/logic/hpt_order.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" \

@@ -6,7 +6,7 @@
 # broken invariant fails the target and keeps the input in build/fuzz/.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
 secs=${FUZZ_SECONDS:-30}
 mkdir -p "$out"

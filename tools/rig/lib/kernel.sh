@@ -2,7 +2,7 @@
 # Which Debian host kernel the rig builds against and boots, and the private
 # apt configuration that reaches suites the system must never install from.
 #
-# PPC_MMU_KERNEL=6.1|6.12|7.2 chooses the kernel series (tools/fetch-kernel.sh
+# PPC_MMU_KERNEL=6.1|6.12|7.2 chooses the kernel series (tools/rig/fetch-kernel.sh
 # has what each means); unset means 6.1, reached as build/kernel/current, as
 # before there was a choice.
 #
@@ -22,7 +22,7 @@
 #                               missing or a day old
 
 ppcmmu_kernel_series_list="6.1 6.12 7.2"
-ppcmmu_root=${ppcmmu_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ppcmmu_root=${ppcmmu_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 
 ppcmmu_kernel_series() {
 	local s=${PPC_MMU_KERNEL:-6.1}
@@ -39,7 +39,7 @@ ppcmmu_kernel_dir() {
 	d=$ppcmmu_root/build/kernel/$s
 	[ -z "${PPC_MMU_KERNEL:-}" ] && d=$ppcmmu_root/build/kernel/current
 	if [ ! -f "$d/.complete" ] || [ ! -x "$d/kmake" ]; then	# kmake: see fetch-kernel.sh
-		bash "$ppcmmu_root/tools/fetch-kernel.sh" "$s" >&2 || return 1
+		bash "$ppcmmu_root/tools/rig/fetch-kernel.sh" "$s" >&2 || return 1
 	fi
 	echo "$d"
 }

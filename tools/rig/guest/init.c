@@ -17,7 +17,7 @@
  *   guest.reboot=1   reboot (RTAS system-reboot) instead of powering off
  *   guest.dt=1       first print every device-tree property as
  *                    "guest: dt: <path>/<name> <len> <crc32>" (the Open
- *                    Firmware fidelity check, tools/lib/dt_digest.h)
+ *                    Firmware fidelity check, tools/vmm/dt_digest.h)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/dt_digest.h"
+#include "../../vmm/dt_digest.h"
 
 #define TICKS	3
 

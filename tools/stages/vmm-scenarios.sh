@@ -3,10 +3,10 @@
 # in each emulated POWER9 host, through the module's CAS and process-table
 # paths, and this script judges what the guest and the VMM printed.
 #
-# Usage: tools/vmm-scenarios.sh [radix] [hash] [nested] [dd20]   (default: all four)
+# Usage: tools/stages/vmm-scenarios.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   VMM_ONLY=<scenario>  run one scenario (default, legacy, snapshot, ...)
 #        VMM_TIMEOUT=<s>      per guest boot limit inside the host (300)
-#        PPC_MMU_KERNEL=6.1|6.12|7.2   host kernel (tools/lib/kernel.sh);
+#        PPC_MMU_KERNEL=6.1|6.12|7.2   host kernel (tools/rig/lib/kernel.sh);
 #                             logs then go to build/logs/<series>/
 #
 # Scenarios (tools/vmm/scenarios.sh runs them inside the host), each with
@@ -33,18 +33,18 @@
 # time, and ends with "vmm scenarios: N passed, N failed".
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/tools/lib/qemu.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/rig/lib/qemu.sh"
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 logs=$(ppcmmu_logs_dir)
 kdir=$(ppcmmu_kernel_dir) || { echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
 echo "host kernel: $(cat "$kdir/release")"
 
-bash "$root/tools/setup.sh" >/dev/null || { echo "setup failed"; echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
+bash "$root/tools/rig/setup.sh" >/dev/null || { echo "setup failed"; echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
 make -s -C "$root" modules || exit 1
 initrd=$root/build/vmm-initramfs.cpio
-"$root/tools/vmm/mkhostinitrd.sh" "$initrd" || { echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
+"$root/tools/rig/mkhostinitrd.sh" "$initrd" || { echo "vmm scenarios: 0 passed, 1 failed"; exit 1; }
 
 pass=0 fail=0 n=0
 

@@ -11,14 +11,14 @@
 # What only a POWER host shows: autoinstall on boot.
 #
 # The kernel is PPC_MMU_KERNEL's (default 6.1). Where that kernel's kbuild
-# cannot run on bookworm (7.2: tools/fetch-kernel.sh), dkms runs where its
+# cannot run on bookworm (7.2: tools/rig/fetch-kernel.sh), dkms runs where its
 # kbuild does, in the kernel's sid chroot, with sid's dkms installed there
 # on first use; the sandbox is then under the chroot's /root.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-source "$root/tools/lib/kernel.sh"
+source "$root/tools/rig/lib/kernel.sh"
 export PATH=$PATH:/sbin:/usr/sbin
 ver=$(sed -n 's/^PACKAGE_VERSION="\?\([^"]*\)"\?/\1/p' dkms.conf)
 kdir=$(ppcmmu_kernel_dir) || { echo "dkms: 0 passed, 1 failed"; exit 1; }

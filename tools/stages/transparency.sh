@@ -2,8 +2,8 @@
 # Transparency check: Debian's unmodified qemu-system-ppc boots the same
 # Linux guest with kvm-ppc-mmu loaded exactly as without it.
 #
-# Each emulated POWER9 host boots once (tools/hostroot/init.sh as /init)
-# and runs each guest (tools/guest/) under QEMU with KVM twice: with only
+# Each emulated POWER9 host boots once (tools/rig/hostroot/init.sh as /init)
+# and runs each guest (tools/rig/guest/) under QEMU with KVM twice: with only
 # kvm and kvm-hv loaded, then with our module loaded too. The guests:
 #   radix host (POWER9 DD2.2)  default -> Radix; disable-radix -> Hash
 #                              (switched at CAS); legacy -> QEMU's choice
@@ -11,16 +11,16 @@
 #   hash host                  default -> Hash
 # The console is judged here, one "ok N ..." / "not ok N ..." line per check.
 #
-# Usage: tools/transparency.sh [radix] [hash]   (default: both)
+# Usage: tools/stages/transparency.sh [radix] [hash]   (default: both)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s>   per-host limit (default 900)
-#        PPC_MMU_KERNEL=6.1|6.12|7.2  host kernel (tools/lib/kernel.sh); the
+#        PPC_MMU_KERNEL=6.1|6.12|7.2  host kernel (tools/rig/lib/kernel.sh); the
 #                                   guests stay bookworm's 6.1
 # Ends with "transparency: N passed, N failed"; exit 0 only if none failed.
 # Console logs: build/logs/[<series>/]transparency-<host>.log
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/tools/lib/qemu.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/rig/lib/qemu.sh"
 logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash)
@@ -29,10 +29,10 @@ runs=(without-module with-module)
 
 
 build() {
-	bash "$root/tools/setup.sh" &&
+	bash "$root/tools/rig/setup.sh" &&
 	make -s -C "$root" modules &&
-	bash "$root/tools/guest/mkguest.sh" &&
-	bash "$root/tools/hostroot/mkhostroot.sh" || return 1
+	bash "$root/tools/rig/guest/mkguest.sh" &&
+	bash "$root/tools/rig/hostroot/mkhostroot.sh" || return 1
 
 	# Our files go in a second archive after the cached rootfs: the kernel
 	# unpacks concatenated archives in order, so nothing big is repacked.
@@ -40,7 +40,7 @@ build() {
 	kdir=$(ppcmmu_kernel_dir) || return 1
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{modules,guest}
-	install -m 755 "$root/tools/hostroot/init.sh" "$stage/init"
+	install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
 	cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	# Compressed: QEMU 10's powernv loads at most 128 MiB of initrd, and two
@@ -116,7 +116,7 @@ initrd=$root/build/transparency-host.cpio
 mkdir -p "$logs"
 # Two runs at once would share the initramfs and the console logs.
 exec 9>"$root/build/transparency.lock"
-flock -n 9 || { echo "# waiting for another tools/transparency.sh"; flock 9; }
+flock -n 9 || { echo "# waiting for another tools/stages/transparency.sh"; flock 9; }
 start=$(date +%s)
 if ! build; then
 	echo "not ok 1 build"
@@ -145,7 +145,7 @@ for host in "${hosts[@]}"; do
 		# asks for hash only. The legacy guest (Debian's kernel without
 		# ISA 3.00 in OV1) still offers radix in OV5, and QEMU 7.2 lets it
 		# run radix, only hiding the pa-features bit; kvm-ppc-mmu puts
-		# such a guest in hash (tools/vmm-scenarios.sh checks that).
+		# such a guest in hash (tools/stages/vmm-scenarios.sh checks that).
 		case $host/$g in
 		radix/default|radix/legacy) mmu=Radix ;;
 		*) mmu=Hash ;;

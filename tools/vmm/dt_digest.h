@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One line per device-tree property, printed by two sides of the Open
- * Firmware fidelity check (tools/vmm-scenarios.sh compares them):
+ * Firmware fidelity check (tools/stages/vmm-scenarios.sh compares them):
  *   the VMM, from the tree its client interface shows, when prom_init
  *   quiesces Open Firmware (after it flattened the tree):
  *	vmm: dt: /cpus/PowerPC,POWER9@0/ibm,pft-size 8 1c2f04a9

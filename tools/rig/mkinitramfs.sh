@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Build the emulated host's initramfs: /init (tools/initramfs/init.c), Debian's
+# Build the emulated host's initramfs: /init (tools/rig/initramfs/init.c), Debian's
 # kvm.ko and kvm-hv.ko, our module, and the selftests.
-# Usage: tools/mkinitramfs.sh OUT.cpio   (host kernel: PPC_MMU_KERNEL, default 6.1)
+# Usage: tools/rig/mkinitramfs.sh OUT.cpio   (host kernel: PPC_MMU_KERNEL, default 6.1)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-source "$root/tools/lib/kernel.sh"
+source "$root/tools/rig/lib/kernel.sh"
 kdir=$(ppcmmu_kernel_dir)
 # The module must have been built for the kernel that will load it.
 built_for=$(/sbin/modinfo -F vermagic "$root/kvm-ppc-mmu.ko" | awk '{print $1}')
@@ -19,7 +19,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage"/{dev,proc,sys,selftests}
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/initramfs/init.c"
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/initramfs/init.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$stage/"
 # Programs run instead of the selftests with ppcmmu.run=NAME.
 helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
@@ -39,8 +39,8 @@ cp -r "$root/Kbuild" "$root/kmod" "$root/uapi" "$twin/"
 "$kdir/kmake" -s M="$twin" PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
 cp "$twin/kvm-ppc-mmu-twin.ko" "$stage/"
 cp "$root"/build/selftests/* "$stage/selftests/"
-# kselftest's own runner with a shell to run it, if tools/kselftest-tree.sh
-# built them (ppcmmu.run=kselftest-runner; see tools/kselftest-check.sh).
+# kselftest's own runner with a shell to run it, if tools/rig/kselftest-tree.sh
+# built them (ppcmmu.run=kselftest-runner; see tools/stages/kselftest-check.sh).
 if [ -d "$root/build/kselftest" ] && [ -x "$root/build/busybox/bin/busybox" ]; then
 	mkdir -p "$stage/bin"
 	cp "$root/build/busybox/bin/busybox" "$stage/bin/"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole emulated-host suite on each of Debian's host kernels: for each
 # series (default 6.1 6.12 7.2) fetch the newest kernel of the series
-# (tools/fetch-kernel.sh), then, each with that kernel as the host:
+# (tools/rig/fetch-kernel.sh), then, each with that kernel as the host:
 #   module          the module built against it
 #   static checks   sparse (C=2), W=1, checkpatch, modinfo
 #   dkms            add/build/install/remove against its headers
@@ -13,14 +13,14 @@
 # The guests are bookworm's 6.1 kernel except in the same-kernel scenarios.
 # The module is left built for 6.1, as the other tools expect.
 #
-# Usage: tools/kernel-matrix.sh [SERIES...]     (default: 6.1 6.12 7.2)
+# Usage: tools/stages/kernel-matrix.sh [SERIES...]     (default: 6.1 6.12 7.2)
 # Prints "kernel <release>: N passed, N failed (S s)" per kernel, and ends
 # with "kernel matrix: N passed, N failed". Logs: build/logs/<series>/.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-source tools/lib/stage.sh
+source tools/rig/lib/stage.sh
 series=("$@")
 [ ${#series[@]} -eq 0 ] && series=(6.1 6.12 7.2)
 
@@ -31,18 +31,18 @@ matrix_pass=0 matrix_fail=0
 for k in "${series[@]}"; do
 	export PPC_MMU_KERNEL=$k
 	t0=$(date +%s) total_pass=0 total_fail=0
-	ppcmmu_stage "$k: fetch" bash -c 'tools/fetch-kernel.sh "$PPC_MMU_KERNEL" && echo "fetch: 1 passed, 0 failed"'
+	ppcmmu_stage "$k: fetch" bash -c 'tools/rig/fetch-kernel.sh "$PPC_MMU_KERNEL" && echo "fetch: 1 passed, 0 failed"'
 	release=$(cat "build/kernel/$k/release" 2>/dev/null || echo "$k")
 	if [ "$total_fail" -eq 0 ]; then
 		ppcmmu_stage "$release: module" module
 	fi
 	if [ "$total_fail" -eq 0 ]; then
-		ppcmmu_stage "$release: static checks" tools/static-checks.sh
-		ppcmmu_stage "$release: dkms" tools/dkms-check.sh
-		ppcmmu_stage "$release: emulated hosts" tools/run-hosts.sh radix hash nested dd20
-		ppcmmu_stage "$release: kselftest runner" tools/kselftest-check.sh
-		ppcmmu_stage "$release: vmm scenarios" tools/vmm-scenarios.sh
-		ppcmmu_stage "$release: transparency" tools/transparency.sh
+		ppcmmu_stage "$release: static checks" tools/stages/static-checks.sh
+		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
+		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh radix hash nested dd20
+		ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
+		ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh
+		ppcmmu_stage "$release: transparency" tools/stages/transparency.sh
 	fi
 	summary+=("kernel $release: $total_pass passed, $total_fail failed ($(( $(date +%s) - t0 ))s)")
 	matrix_pass=$((matrix_pass + total_pass)) matrix_fail=$((matrix_fail + total_fail))

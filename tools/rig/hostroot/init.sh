@@ -1,6 +1,6 @@
 #!/bin/bash
-# /init of the transparency host (tools/transparency.sh): Debian's
-# qemu-system-ppc boots each guest (/guest, tools/guest/) with KVM twice in
+# /init of the transparency host (tools/stages/transparency.sh): Debian's
+# qemu-system-ppc boots each guest (/guest, tools/rig/guest/) with KVM twice in
 # this one boot, first with only kvm and kvm-hv loaded, then with
 # kvm-ppc-mmu.ko loaded too. The guests are named on the kernel command
 # line, tguests=default,disable-radix,legacy (default: just "default"):

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The emulated POWER9 hosts, shared by tools/run-hosts.sh and tools/demo.sh.
+# The emulated POWER9 hosts, shared by tools/stages/run-hosts.sh and tools/demo.sh.
 #
 # run_host HOST INITRD LOG TIMEOUT EXTRA_APPEND
 #   HOST: radix  (-M powernv9: bare-metal POWER9 DD2.2, host kernel in radix)
@@ -7,26 +7,26 @@
 #         nested (-M pseries with cap-nested-hv: KVM-HV as a guest)
 #         dd20   (-M powernv9 of bookworm's QEMU 7.2: POWER9 DD2.0, radix
 #                host; KVM-HV cannot mix hash and radix there)
-#   radix and hash run the system QEMU (>= 10, tools/setup.sh); dd20 and
-#   nested run bookworm's QEMU 7.2 (build/qemu-dd20, tools/fetch-qemu-dd20.sh).
+#   radix and hash run the system QEMU (>= 10, tools/rig/setup.sh); dd20 and
+#   nested run bookworm's QEMU 7.2 (build/qemu-dd20, tools/rig/fetch-qemu-dd20.sh).
 #   Nested stays on 7.2 because QEMU 10's nested-HV emulation can leave an
 #   L2 guest that spins without exiting running forever: the L1 host's timer
 #   never ends its KVM_RUN (selftests/ppc_mmu_guest.c's spinning-guest test
 #   hangs there as soon as anything runs before it; passes on 7.2).
 # Boots Debian's powerpc64le kernel with the initramfs, console to LOG: the
-# one PPC_MMU_KERNEL names (6.1, 6.12, 7.2; default 6.1, tools/lib/kernel.sh).
+# one PPC_MMU_KERNEL names (6.1, 6.12, 7.2; default 6.1, tools/rig/lib/kernel.sh).
 # Returns QEMU's status (124 on timeout).
 
 # What fails a console whatever the tests said: oops, BUG, WARN, panic, lockups
 # (host or guest kernel). One pattern for every script that judges a console.
 kernel_trouble_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
-ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-source "$ppcmmu_root/tools/lib/kernel.sh"
+ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+source "$ppcmmu_root/tools/rig/lib/kernel.sh"
 
 # Switch run_host to bookworm's QEMU 7.2 (sets qemu and machine's -L).
 qemu_dd20() {
-	bash "$ppcmmu_root/tools/fetch-qemu-dd20.sh" || return 1
+	bash "$ppcmmu_root/tools/rig/fetch-qemu-dd20.sh" || return 1
 	qemu=$ppcmmu_root/build/qemu-dd20/usr/bin/qemu-system-ppc64
 	machine=(-L "$ppcmmu_root/build/qemu-dd20/usr/share/qemu")
 }
@@ -55,17 +55,17 @@ run_host() {
 }
 
 # run_program_in_host PROG HOST TIMEOUT [EXTRA_APPEND]
-#   Set up, build, and boot HOST with /PROG (tools/initramfs/init.c's
+#   Set up, build, and boot HOST with /PROG (tools/rig/initramfs/init.c's
 #   ppcmmu.run=) instead of the selftests; print PROG's "PROG:" lines.
 #   Fails if the program did not exit 0; the log is build/logs/PROG-HOST.log.
 run_program_in_host() {
 	local prog=$1 host=$2 timeout_s=$3 extra=${4:-} rc=0
 	local log=$ppcmmu_root/build/logs/$prog-$host.log
 
-	bash "$ppcmmu_root/tools/setup.sh" || return 1
+	bash "$ppcmmu_root/tools/rig/setup.sh" || return 1
 	make -s -C "$ppcmmu_root" modules || return 1
 	make -s -C "$ppcmmu_root/selftests" || return 1
-	"$ppcmmu_root/tools/mkinitramfs.sh" "$ppcmmu_root/build/initramfs.cpio" || return 1
+	"$ppcmmu_root/tools/rig/mkinitramfs.sh" "$ppcmmu_root/build/initramfs.cpio" || return 1
 	mkdir -p "$ppcmmu_root/build/logs"
 	run_host "$host" "$ppcmmu_root/build/initramfs.cpio" "$log" "$timeout_s" \
 		"ppcmmu.run=$prog $extra" || rc=$?

@@ -5,14 +5,14 @@
 #   build/hostroot/rootfs.cpio.gz   newc archive, owned by root
 #   build/hostroot/packages.txt     "name version" of every package in it
 #   build/hostroot/.complete        written last: sha256 of this script
-# Usage: tools/hostroot/mkhostroot.sh   (as root; network to deb.debian.org)
+# Usage: tools/rig/hostroot/mkhostroot.sh   (as root; network to deb.debian.org)
 #
 # We cannot run ppc64el binaries here (no qemu-user), so debootstrap only
 # does its first stage and every deb it fetched is unpacked as dpkg -x does:
 # no maintainer scripts run, which this runtime image does not need.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 out=$root/build/hostroot
 mirror=${PPC_MMU_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 stamp=$(sha256sum "$0" | cut -d' ' -f1)

@@ -7,7 +7,7 @@
 # the shell run_kselftest.sh needs inside the emulated host.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 src=$root/build/kselftest-src
 out=$root/build/kselftest
 
@@ -30,4 +30,4 @@ cp -r "$root/uapi" "$st/uapi"
 make -s -C "$st" TARGETS=kvm-ppc-mmu CC=powerpc64le-linux-gnu-gcc \
 	O="$root/build/kselftest-obj" INSTALL_PATH="$out" install >/dev/null
 
-"$root/tools/fetch-busybox.sh"
+"$root/tools/rig/fetch-busybox.sh"

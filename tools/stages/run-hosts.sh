@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Boot Debian's powerpc64le kernel in emulated POWER9 hosts under QEMU, run
-# the selftests inside (see tools/initramfs/init.c), and judge the console.
+# the selftests inside (see tools/rig/initramfs/init.c), and judge the console.
 #
-# Usage: tools/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
+# Usage: tools/stages/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
 #        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
 #        PPC_MMU_KERNEL=6.1|6.12|7.2 host kernel (default 6.1; logs then go
@@ -17,15 +17,15 @@
 # Exit status: 0 only if every host passed.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/tools/lib/qemu.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/rig/lib/qemu.sh"
 logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 
 initrd=$root/build/initramfs.cpio
-"$root/tools/mkinitramfs.sh" "$initrd" || exit 1
+"$root/tools/rig/mkinitramfs.sh" "$initrd" || exit 1
 echo "host kernel: $(cat "$(ppcmmu_kernel_dir)/release")"
 
 

@@ -8,7 +8,7 @@
 #   the uapi doc agrees with the uapi header (tools/check-uapi-doc.pl)
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 export PATH=$PATH:/sbin:/usr/sbin
 pass=0 fail=0 n=0
@@ -52,7 +52,7 @@ if [ -x "$cp" ]; then
 	! grep -qE "^(ERROR|WARNING|CHECK)" "$tmp/cp"
 	result $? "checkpatch: kmod/ and uapi/ clean" "$tmp/cp"
 else
-	result 1 "checkpatch: linux-source-6.1 not installed (run tools/setup.sh)"
+	result 1 "checkpatch: linux-source-6.1 not installed (run tools/rig/setup.sh)"
 fi
 
 ko=$root/kvm-ppc-mmu.ko

@@ -6,12 +6,14 @@
 #   last "N passed, N failed" line it printed. Adds them to the caller's
 #   $total_pass / $total_fail. A stage that printed no such line counts as
 #   one failure, as does one that exited non-zero while reporting none.
-#   Sets $stage_pass / $stage_fail for the caller's own summaries.
+#   Ends with "# NAME: S s" (its wall time). Sets $stage_pass / $stage_fail
+#   for the caller's own summaries.
 
 ppcmmu_stage() {
-	local name=$1 out rc line
+	local name=$1 out rc line t0
 	shift
 	echo "=== $name"
+	t0=$(date +%s)
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
@@ -22,4 +24,5 @@ ppcmmu_stage() {
 	if [ -z "$stage_pass" ]; then stage_pass=0 stage_fail=1; fi
 	if [ "$rc" -ne 0 ] && [ "$stage_fail" -eq 0 ]; then stage_fail=1; fi
 	total_pass=$((total_pass + stage_pass)) total_fail=$((total_fail + stage_fail))
+	echo "# $name: $(( $(date +%s) - t0 ))s"
 }

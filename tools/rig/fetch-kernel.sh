@@ -2,7 +2,7 @@
 # Fetch one of Debian's powerpc64le kernels (image, modules, headers, kbuild)
 # into build/kernel/<version>/ and point build/kernel/<series> at it.
 #
-# Usage: tools/fetch-kernel.sh [6.1|6.12|7.2]   (default: $PPC_MMU_KERNEL or 6.1)
+# Usage: tools/rig/fetch-kernel.sh [6.1|6.12|7.2]   (default: $PPC_MMU_KERNEL or 6.1)
 #
 #   6.1   bookworm's newest linux-image-6.1.0-N-powerpc64le (system apt);
 #         also build/kernel/current, what everything used before the matrix
@@ -31,9 +31,9 @@
 set -euo pipefail
 export PATH=$PATH:/sbin:/usr/sbin
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 ppcmmu_root=$root
-source "$root/tools/lib/kernel.sh"
+source "$root/tools/rig/lib/kernel.sh"
 series=${1:-$(ppcmmu_kernel_series)}
 top=$root/build/kernel
 cross=powerpc64le-linux-gnu-
@@ -69,7 +69,7 @@ if [ -z "$abi" ]; then
 		echo "fetch-kernel: $series: no kernel in the apt lists; keeping $(readlink "$top/$series")" >&2
 		exit 0
 	fi
-	echo "fetch-kernel: $series: no package matching $image_re in the apt lists (tools/setup.sh)" >&2
+	echo "fetch-kernel: $series: no package matching $image_re in the apt lists (tools/rig/setup.sh)" >&2
 	exit 1
 fi
 flavour=$abi-powerpc64le
@@ -125,7 +125,7 @@ if [ "$runner" = host ]; then
 	done
 	cat >"$dest/kmake" <<EOF
 #!/bin/sh
-# make against Debian's $flavour headers (tools/fetch-kernel.sh)
+# make against Debian's $flavour headers (tools/rig/fetch-kernel.sh)
 exec make -C '$hdr' ARCH=powerpc CROSS_COMPILE=$cross "\$@"
 EOF
 else
@@ -170,7 +170,7 @@ else
 	cat >"$dest/kmake" <<EOF
 #!/bin/sh
 # make against Debian's $flavour headers inside its sid chroot
-# (tools/fetch-kernel.sh): its kbuild needs sid's glibc and $cc.
+# (tools/rig/fetch-kernel.sh): its kbuild needs sid's glibc and $cc.
 chroot='$chroot'
 if [ -z "\${PPCMMU_KMAKE_NS:-}" ]; then
 	PPCMMU_KMAKE_NS=1 exec unshare -m -- "\$0" "\$@"

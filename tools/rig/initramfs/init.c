@@ -14,7 +14,7 @@
  * Before the selftests it runs the admin's host check twice (tools/host-check/,
  * "host-check: <when> exit=N <json>"): without kvm-ppc-mmu, then with it
  * loaded (and unloaded again, so the selftests start as before).
- * tools/run-hosts.sh reads the console and turns it into pass/fail.
+ * tools/stages/run-hosts.sh reads the console and turns it into pass/fail.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,7 +107,7 @@ static int run_program(const char *path, const char *name, bool nest)
 	return status;
 }
 
-/* host-check: WHEN exit=N {json}: one line, as tools/run-hosts.sh judges it. */
+/* host-check: WHEN exit=N {json}: one line, as tools/stages/run-hosts.sh judges it. */
 static void host_check(const char *when)
 {
 	char line[4096] = "";

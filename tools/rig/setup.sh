@@ -2,12 +2,12 @@
 # Install what the build and the emulated-host tests need, from Debian's archive.
 # Idempotent: does nothing when everything is already there. Needs root.
 #
-# The emulated hosts need two QEMUs (tools/lib/qemu.sh):
+# The emulated hosts need two QEMUs (tools/rig/lib/qemu.sh):
 #   - QEMU >= 10 from bookworm-backports, installed system-wide: its powernv9
 #     is POWER9 DD2.2 (PVR 0x004e1202), what real POWER9 hosts are, where
 #     KVM-HV runs hash guests next to radix ones;
 #   - bookworm's own QEMU 7.2, unpacked under build/qemu-dd20/ by
-#     tools/fetch-qemu-dd20.sh: its powernv9 is DD2.0, the one host kind that
+#     tools/rig/fetch-qemu-dd20.sh: its powernv9 is DD2.0, the one host kind that
 #     shows the "cannot mix hash and radix" refusal (QEMU 10 rejects
 #     power9_v2.0 on powernv9).
 set -euo pipefail
