@@ -8,7 +8,7 @@
 #
 # KDIR=<dir>        kernel build tree to build against (DKMS passes this)
 # PPC_MMU_KERNEL=6.1|6.12|7.2
-#                   cross builds: which of Debian's kernels (tools/fetch-kernel.sh;
+#                   cross builds: which of Debian's kernels (tools/rig/fetch-kernel.sh;
 #                   default 6.1, build/kernel/current); the environment works too
 
 ifneq ($(filter ppc64le ppc64,$(shell uname -m)),)
@@ -28,10 +28,10 @@ all modules: $(FETCH_KERNEL)
 	+$(MAKE_KBUILD) modules
 
 $(FETCH_KERNEL):
-	$(CURDIR)/tools/fetch-kernel.sh $(or $(PPC_MMU_KERNEL),6.1)
+	$(CURDIR)/tools/rig/fetch-kernel.sh $(or $(PPC_MMU_KERNEL),6.1)
 
 check: $(FETCH_KERNEL)
-	$(CURDIR)/tools/static-checks.sh
+	$(CURDIR)/tools/stages/static-checks.sh
 
 # Not kbuild's "clean": for an external module it deletes every *.ko below
 # M=, which would include the Debian kvm.ko/kvm-hv.ko fetched into build/.

@@ -5,7 +5,7 @@
 #   checkpatch (from Debian's linux-source-6.1): no error or warning
 #   modinfo: license, description, version, kvm dependency, kvm-hv softdep
 #   dkms.conf agrees with the module about name and version
-#   the uapi doc agrees with the uapi header (tools/check-uapi-doc.pl)
+#   the uapi doc agrees with the uapi header (tools/stages/check-uapi-doc.pl)
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -66,7 +66,7 @@ dk_name=$(sed -n 's/^BUILT_MODULE_NAME\[0\]="\?\([^"]*\)"\?/\1/p' dkms.conf)
 [ "$dk_ver" = "$(mi version)" ] && [ "$dk_name" = "kvm-ppc-mmu" ]
 result $? "dkms.conf names kvm-ppc-mmu version $dk_ver = module version"
 
-"$root/tools/check-uapi-doc.pl" >"$tmp/doc" 2>&1
+"$root/tools/stages/check-uapi-doc.pl" >"$tmp/doc" 2>&1
 result $? "uapi doc: Documentation/kvm-ppc-mmu-api.rst agrees with uapi/linux/kvm_ppc_mmu.h" "$tmp/doc"
 
 echo "static checks: $pass passed, $fail failed"

@@ -2,7 +2,7 @@
 /*
  * Minimal harness for native unit tests of kmod/logic/: each CHECK prints a
  * TAP line; unit_done() prints "<prog>: N passed, N failed" and exits 1 on
- * any failure. Built with ASan/UBSan by tools/unit-tests.sh.
+ * any failure. Built with ASan/UBSan by tools/stages/unit-tests.sh.
  */
 #ifndef PPCMMU_UNIT_H
 #define PPCMMU_UNIT_H

@@ -16,7 +16,7 @@
 #     section is an ioctl of the header.
 # Prints one line per disagreement and exits 1 if there is any.
 #
-# Usage: tools/check-uapi-doc.pl [header] [doc]
+# Usage: tools/stages/check-uapi-doc.pl [header] [doc]
 use strict;
 use warnings;
 
@@ -69,7 +69,7 @@ for my $name (@define_order) {
 	if (defined $v) {
 		$value{$name} = $v;
 	} else {
-		problem("header: cannot read the value of $name ($def); teach tools/check-uapi-doc.pl");
+		problem("header: cannot read the value of $name ($def); teach tools/stages/check-uapi-doc.pl");
 	}
 }
 
