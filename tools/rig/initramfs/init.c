@@ -31,7 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TEST_TIMEOUT_S	240
+#define TEST_TIMEOUT_S	240	/* one selftest program */
+#define RUN_TIMEOUT_S	1200	/* a ppcmmu.run= program: many guest boots in one */
 #define MAX_TESTS	64
 
 static char cmdline[4096];
@@ -74,7 +75,7 @@ static long now_ms(void)
 }
 
 /* Run a program, optionally prefixing its output with "# "; returns its wait status. */
-static int run_program(const char *path, const char *name, bool nest)
+static int run_program(const char *path, const char *name, bool nest, unsigned int timeout_s)
 {
 	char line[1024];
 	int pipefd[2], status = 0;
@@ -89,7 +90,7 @@ static int run_program(const char *path, const char *name, bool nest)
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		alarm(TEST_TIMEOUT_S);	/* survives exec: SIGALRM kills a hung test */
+		alarm(timeout_s);	/* survives exec: SIGALRM kills a hung test */
 		execl(path, name, (char *)NULL);
 		printf("exec %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -174,7 +175,7 @@ int main(void)
 		int st;
 
 		snprintf(path, sizeof(path), "/%.100s", prog);
-		st = run_program(path, prog, false);
+		st = run_program(path, prog, false, RUN_TIMEOUT_S);
 		printf("ppcmmu-init: %s exit=%d signal=%d\n", prog,
 		       WIFEXITED(st) ? WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		goto out;
@@ -200,7 +201,7 @@ int main(void)
 
 		printf("# selftests: ppc-mmu: %s\n", names[i]);
 		snprintf(path, sizeof(path), "/selftests/%.100s", names[i]);
-		st = run_program(path, names[i], true);
+		st = run_program(path, names[i], true, TEST_TIMEOUT_S);
 		printf("# %s took %ld ms\n", names[i], now_ms() - t0);
 		if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4))
 			printf("ok %d selftests: ppc-mmu: %s%s\n", i + 1, names[i],
