@@ -31,6 +31,7 @@
  *    wrapper tail not sleeping: with CONFIG_PREEMPTION a task could be
  *    preempted there, which RCU-tasks covers instead.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/srcu.h>
 #include <linux/kvm_ppc_mmu.h>
@@ -47,6 +48,26 @@ static struct kvmppc_ops *ppcmmu_hv_ops;	/* kvm-hv's struct we patched */
 static struct module *ppcmmu_hv_owner;		/* kvm-hv, pinned */
 
 DEFINE_STATIC_SRCU(ppcmmu_srcu);
+
+/*
+ * For the selftests only: the hooks are published (load) and withdrawn
+ * (unload) in a few instructions, so the races between those steps and
+ * other CPUs' KVM calls cannot be hit on purpose. This stretches them:
+ * at load, a sleep after the first hook is published and before the rest;
+ * at unload, a sleep after the module is marked going and before any hook
+ * is withdrawn. 0 (the default) costs nothing.
+ */
+#define PPCMMU_TEST_DELAY_MAX_MS	10000U
+static unsigned int test_hook_delay_ms;
+module_param(test_hook_delay_ms, uint, 0444);
+MODULE_PARM_DESC(test_hook_delay_ms,
+		 "Testing only: widen the load/unload hook windows by this many ms (max 10000)");
+
+static void ppcmmu_test_delay(void)
+{
+	if (test_hook_delay_ms)
+		msleep(min(test_hook_delay_ms, PPCMMU_TEST_DELAY_MAX_MS));
+}
 
 static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 {
@@ -175,6 +196,7 @@ int ppcmmu_hooks_install(void)
 	 * their next call, which behave exactly like KVM-HV for them.
 	 */
 	WRITE_ONCE(ops->vcpu_run, ppcmmu_vcpu_run);
+	ppcmmu_test_delay();
 	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_arch_vm_ioctl);
 	WRITE_ONCE(ops->destroy_vm, ppcmmu_destroy_vm);
 
@@ -196,6 +218,7 @@ void ppcmmu_hooks_remove(void)
 {
 	struct kvmppc_ops *ops = ppcmmu_hv_ops;
 
+	ppcmmu_test_delay();
 	WRITE_ONCE(ops->vcpu_run, ppcmmu_orig_ops.vcpu_run);
 	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_orig_ops.arch_vm_ioctl);
 	WRITE_ONCE(ops->destroy_vm, ppcmmu_orig_ops.destroy_vm);
