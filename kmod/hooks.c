@@ -53,7 +53,7 @@ DEFINE_STATIC_SRCU(ppcmmu_srcu);
  * For the selftests only: the hooks are published (load) and withdrawn
  * (unload) in a few instructions, so the races between those steps and
  * other CPUs' KVM calls cannot be hit on purpose. This stretches them:
- * at load, a sleep after the first hook is published and before the rest;
+ * at load, a sleep after destroy_vm is published and before the rest;
  * at unload, a sleep after the module is marked going and before any hook
  * is withdrawn. 0 (the default) costs nothing.
  */
@@ -194,11 +194,26 @@ int ppcmmu_hooks_install(void)
 	/*
 	 * VMs that already exist keep running: they reach our wrappers on
 	 * their next call, which behave exactly like KVM-HV for them.
+	 *
+	 * destroy_vm goes first. A VM gets a registry entry and a module
+	 * reference only through vcpu_run or arch_vm_ioctl, and only our
+	 * destroy_vm gives them back: a VM registered through a new hook and
+	 * torn down through KVM-HV's own destroy_vm would keep both forever
+	 * (rmmod then fails with EBUSY for good). Our destroy_vm on a VM that
+	 * never registered finds nothing to release.
+	 *
+	 * Ordering: the CPU that registers a VM has loaded our vcpu_run or
+	 * arch_vm_ioctl; the CPU that later destroys the VM got there through
+	 * KVM's last kvm_put_kvm(), which is ordered after the registering
+	 * CPU's accesses (release on its side, acquire on the final one). The
+	 * smp_wmb() makes the destroy_vm store visible to every CPU that can
+	 * see a later store, so the destroying CPU loads our destroy_vm.
 	 */
-	WRITE_ONCE(ops->vcpu_run, ppcmmu_vcpu_run);
-	ppcmmu_test_delay();
-	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_arch_vm_ioctl);
 	WRITE_ONCE(ops->destroy_vm, ppcmmu_destroy_vm);
+	smp_wmb();	/* destroy_vm before the hooks that register VMs */
+	ppcmmu_test_delay();
+	WRITE_ONCE(ops->vcpu_run, ppcmmu_vcpu_run);
+	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_arch_vm_ioctl);
 
 	pr_info("kvm-ppc-mmu: hooked KVM-HV (%d HV VM(s) already running)\n",
 		module_refcount(owner) - 1);
@@ -218,9 +233,17 @@ void ppcmmu_hooks_remove(void)
 {
 	struct kvmppc_ops *ops = ppcmmu_hv_ops;
 
+	/*
+	 * The reverse of install: the hooks that register VMs first,
+	 * destroy_vm last. The module is already going here, so no VM can
+	 * register any more (try_module_get fails) and, the refcount being
+	 * 0, none is registered; keeping the order anyway means no CPU ever
+	 * sees a registering hook without our destroy_vm.
+	 */
 	ppcmmu_test_delay();
 	WRITE_ONCE(ops->vcpu_run, ppcmmu_orig_ops.vcpu_run);
 	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_orig_ops.arch_vm_ioctl);
+	smp_wmb();	/* pairs as at install */
 	WRITE_ONCE(ops->destroy_vm, ppcmmu_orig_ops.destroy_vm);
 
 	ppcmmu_wait_for_cpus_outside_module();	/* late callers are inside SRCU */
