@@ -82,7 +82,7 @@ static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 	 * VM runs as on plain KVM-HV.
 	 */
 	vm = ppcmmu_vm_pin(vcpu->kvm);
-	if (vm)
+	if (!IS_ERR(vm))
 		r = ppcmmu_vcpu_run_hooked(vm, vcpu);
 	else
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);

@@ -44,8 +44,8 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 
 	/* An opted-in VM depends on the module: pin it for the VM's life. */
 	vm = ppcmmu_vm_pin(kvm);
-	if (!vm)
-		return -ENOMEM;
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
 
 	mutex_lock(&vm->lock);
 	r = ppcmmu_enable_transition(vm->features, req.features, vm->vcpus_ran);
@@ -85,8 +85,8 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 	if (r)
 		return r;	/* refused before the VM is pinned: nothing changed */
 	vm = ppcmmu_vm_pin(kvm);
-	if (!vm)
-		return -ENOMEM;
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
 	return ppcmmu_set_state(vm, &st);
 }
 
@@ -102,8 +102,8 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	if (r)
 		return r;
 	vm = ppcmmu_vm_pin(kvm);
-	if (!vm)
-		return -ENOMEM;
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
 	r = ppcmmu_cas_negotiate(vm, req.vec_addr, &req);
 	if (r)
 		return r;

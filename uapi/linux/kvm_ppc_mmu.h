@@ -31,6 +31,13 @@
  *	EFAULT	the argument pointer is not readable/writable.
  *	EINVAL	unknown flags, non-zero reserved fields.
  *	ENOTTY	unknown number in our type (or module not loaded).
+ *	ENODEV	(calls that make the VM depend on the module: ENABLE,
+ *		SET_STATE, CAS) the module is being unloaded. Nothing changed;
+ *		treat the module as absent, as the next call will show
+ *		(ENOTTY), or retry once it is loaded again. Not EAGAIN: an
+ *		immediate retry cannot succeed, and not ENOMEM: it is no
+ *		shortage a VMM could wait out.
+ *	ENOMEM	the module could not allocate its per-VM state.
  */
 #ifndef _UAPI_LINUX_KVM_PPC_MMU_H
 #define _UAPI_LINUX_KVM_PPC_MMU_H
@@ -255,9 +262,9 @@ struct kvm_ppc_mmu_state {
  *     /chosen/ibm,architecture-vec-5), and always platform_byte24 (this
  *     host's ibm,arch-vec-5-platform-support byte 24: 0x80 either, 0x40
  *     radix only, 0x00 hash only; advertise it before CAS).
- * The ioctl itself fails only for EFAULT/EINVAL (bad argument) or ENOMEM;
- * every verdict on the vector is a status. Nothing about the VM changes
- * unless status is ACCEPTED.
+ * The ioctl itself fails only for EFAULT/EINVAL (bad argument), ENOMEM or
+ * ENODEV (module unloading); every verdict on the vector is a status.
+ * Nothing about the VM changes unless status is ACCEPTED.
  */
 struct kvm_ppc_mmu_cas {
 	__u64 flags;
