@@ -21,7 +21,9 @@
  *    the struct we patched and the originals we call stay valid.
  *  - A VM whose vcpu runs through vcpu_run (which can last indefinitely)
  *    first pins *this* module (vm_registry.c) until its destroy_vm hook, so
- *    rmmod fails with EBUSY while such a VM lives.
+ *    rmmod fails with EBUSY while such a VM lives. A KVM_RUN that arrives
+ *    once the module is going (no pin possible) returns EINTR without
+ *    entering the guest, so unload never waits for a guest.
  *  - Every wrapper runs inside an SRCU read section. On remove the originals
  *    are restored, then: synchronize_rcu() so any CPU that had already
  *    loaded one of our pointers has entered its read section;
@@ -76,16 +78,32 @@ static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 	int r;
 
 	/*
-	 * A run can last as long as the guest likes: pin the module for this
-	 * VM's lifetime first. If that fails (module going away, ENOMEM) the
-	 * SRCU read section alone keeps unload waiting for this call, and the
-	 * VM runs as on plain KVM-HV.
+	 * A run can last as long as the guest likes, and unload waits for
+	 * every call inside the SRCU read section: never enter the guest from
+	 * here without a module reference, or rmmod would sleep (in
+	 * synchronize_srcu, uninterruptibly) for as long as the guest stays
+	 * in the kernel. Normally that is the VM's own pin, taken here for
+	 * the VM's lifetime, which makes rmmod fail with EBUSY instead.
 	 */
 	vm = ppcmmu_vm_pin(vcpu->kvm);
-	if (!IS_ERR(vm))
+	if (!IS_ERR(vm)) {
 		r = ppcmmu_vcpu_run_hooked(vm, vcpu);
-	else
+	} else if (PTR_ERR(vm) == -ENOMEM && try_module_get(THIS_MODULE)) {
+		/* No memory for the VM's entry: pin for this call only. */
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
+		module_put(THIS_MODULE);	/* epilogue: see ppcmmu_hooks_remove */
+	} else {
+		/*
+		 * The module is going, its hooks about to be withdrawn. Come
+		 * back without entering the guest, exactly as KVM-HV does
+		 * when a signal is pending at entry; the hypercall or MMIO the
+		 * VMM completed is already in the vcpu. The VMM re-enters
+		 * (VMMs must handle EINTR from KVM_RUN), soon straight into
+		 * KVM-HV, so rmmod waits for no guest.
+		 */
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		r = -EINTR;
+	}
 
 	srcu_read_unlock(&ppcmmu_srcu, idx);
 	return r;
