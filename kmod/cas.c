@@ -119,7 +119,23 @@ static void ppcmmu_cas_report(struct kvm *kvm, const struct ppcmmu_cas_decision 
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 }
 
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_cas *out)
+/*
+ * The PVR the guest sees: the calling vcpu's, as QEMU matches the CPU's
+ * own (cpu->env.spr[SPR_PVR]), not the host's. For KVM_PPC_MMU_CAS, which
+ * has no vcpu, the VM's first vcpu's, else what KVM-HV gives every new
+ * vcpu (the host's). KVM-HV sets vcpu->arch.pvr from the host's PVR at
+ * vcpu creation and refuses any other in KVM_SET_SREGS, so today they are
+ * equal; a kernel that lets a VMM set a compatible model keeps working.
+ */
+u32 ppcmmu_vm_pvr(struct kvm *kvm, struct kvm_vcpu *vcpu)
+{
+	if (!vcpu)
+		vcpu = kvm_get_vcpu(kvm, 0);
+	return vcpu ? vcpu->arch.pvr : mfspr(SPRN_PVR);
+}
+
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u32 pvr, u64 vec_addr,
+			 struct kvm_ppc_mmu_cas *out)
 {
 	u64 gpa = vec_addr & ~(0xfULL << 60);	/* as QEMU's ppc64_phys_to_real */
 	struct kvm *kvm = vm->kvm;
@@ -142,7 +158,7 @@ int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, u64 vec_addr, struct kvm_ppc_mmu_
 	if (!len)
 		err = PPCMMU_CAS_ERR_NOT_IN_RAM;
 	else
-		err = ppcmmu_cas_parse(buf, len, mfspr(SPRN_PVR), ppcmmu_max_compat_pvr(), vec);
+		err = ppcmmu_cas_parse(buf, len, pvr, ppcmmu_max_compat_pvr(), vec);
 
 	ppcmmu_cas_decide(vec, err, ppcmmu_guest_modes(), &d);
 	if (d.status == PPCMMU_CAS_ACCEPTED)

@@ -104,7 +104,7 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	vm = ppcmmu_vm_pin(kvm);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	r = ppcmmu_cas_negotiate(vm, req.vec_addr, &req);
+	r = ppcmmu_cas_negotiate(vm, ppcmmu_vm_pvr(kvm, NULL), req.vec_addr, &req);
 	if (r)
 		return r;
 	if (copy_to_user(argp, &req, sizeof(req)))
