@@ -290,7 +290,8 @@ int main(void)
 	refs = module_refcnt(PPCMMU_MODNAME);
 	r = loaded ? module_unload(PPCMMU_MODNAME) : 0;
 	ktap_result(r == 0 && refs <= 0,
-		    "all VMs destroyed: refcount %d, the module unloads (r=%d)", refs, r);
+		    "all VMs destroyed: refcount %d (-1: not loaded), the module unloads (r=%d)",
+		    refs, r);
 	settle_memory();
 	slab1 = slab_bytes();
 	free1 = free_bytes();
