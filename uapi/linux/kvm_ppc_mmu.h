@@ -11,6 +11,14 @@
  *	Without the module, KVM-HV answers any ioctl below with ENOTTY; so does
  *	a KVM-PR VM. KVM_PPC_MMU_GET_CAPS succeeding is the detection.
  *
+ * Unloading
+ *	rmmod fails with EBUSY while any VM that opted in, or whose vcpus ran
+ *	while the module was loaded, still exists. A KVM_RUN that starts
+ *	while the module is being unloaded may return EINTR (exit_reason
+ *	KVM_EXIT_INTR) without entering the guest, as KVM-HV does when a
+ *	signal is pending at entry: re-enter, as for any EINTR. This keeps
+ *	rmmod from waiting for a guest that never leaves the kernel.
+ *
  * Ioctl numbering
  *	KVM's own ioctls all use type KVMIO (0xAE) and KVM owns every number
  *	under it, present and future, so nothing of ours may live there. These
