@@ -122,10 +122,26 @@ static void ppcmmu_cas_report(struct kvm *kvm, const struct ppcmmu_cas_decision 
 }
 
 /*
- * Negotiate for @vm the vector at guest address @vec_addr, for vcpu
- * @vcpu_id (the intercepted hypercall) or -1 (KVM_PPC_MMU_CAS).
+ * The PVR the guest sees: the calling vcpu's, as QEMU matches the CPU's
+ * own (cpu->env.spr[SPR_PVR]), not the host's. For KVM_PPC_MMU_CAS, which
+ * has no vcpu, the VM's first vcpu's, else what KVM-HV gives every new
+ * vcpu (the host's). KVM-HV sets vcpu->arch.pvr from the host's PVR at
+ * vcpu creation and refuses any other in KVM_SET_SREGS, so today they are
+ * equal; a kernel that lets a VMM set a compatible model keeps working.
  */
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
+u32 ppcmmu_vm_pvr(struct kvm *kvm, struct kvm_vcpu *vcpu)
+{
+	if (!vcpu)
+		vcpu = kvm_get_vcpu(kvm, 0);
+	return vcpu ? vcpu->arch.pvr : mfspr(SPRN_PVR);
+}
+
+/*
+ * Negotiate for @vm the vector at guest address @vec_addr, for vcpu
+ * @vcpu_id (the intercepted hypercall) or -1 (KVM_PPC_MMU_CAS), matching
+ * the guest's PVR list against @pvr (ppcmmu_vm_pvr()).
+ */
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u32 pvr, u64 vec_addr,
 			 struct kvm_ppc_mmu_cas *out)
 {
 	u64 gpa = vec_addr & ~(0xfULL << 60);	/* as QEMU's ppc64_phys_to_real */
@@ -149,7 +165,7 @@ int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
 	if (!len)
 		err = PPCMMU_CAS_ERR_NOT_IN_RAM;
 	else
-		err = ppcmmu_cas_parse(buf, len, mfspr(SPRN_PVR), ppcmmu_max_compat_pvr(), vec);
+		err = ppcmmu_cas_parse(buf, len, pvr, ppcmmu_max_compat_pvr(), vec);
 
 	ppcmmu_cas_decide(vec, err, ppcmmu_guest_modes(), &d);
 	if (d.status == PPCMMU_CAS_ACCEPTED)

@@ -21,7 +21,9 @@
  *    the struct we patched and the originals we call stay valid.
  *  - A VM whose vcpu runs through vcpu_run (which can last indefinitely)
  *    first pins *this* module (vm_registry.c) until its destroy_vm hook, so
- *    rmmod fails with EBUSY while such a VM lives.
+ *    rmmod fails with EBUSY while such a VM lives. A KVM_RUN that arrives
+ *    once the module is going (no pin possible) returns EINTR without
+ *    entering the guest, so unload never waits for a guest.
  *  - Every wrapper runs inside an SRCU read section. On remove the originals
  *    are restored, then: synchronize_rcu() so any CPU that had already
  *    loaded one of our pointers has entered its read section;
@@ -31,6 +33,7 @@
  *    wrapper tail not sleeping: with CONFIG_PREEMPTION a task could be
  *    preempted there, which RCU-tasks covers instead.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/srcu.h>
 #include <linux/kvm_ppc_mmu.h>
@@ -50,6 +53,26 @@ static struct module *ppcmmu_hv_owner;		/* kvm-hv, pinned */
 
 DEFINE_STATIC_SRCU(ppcmmu_srcu);
 
+/*
+ * For the selftests only: the hooks are published (load) and withdrawn
+ * (unload) in a few instructions, so the races between those steps and
+ * other CPUs' KVM calls cannot be hit on purpose. This stretches them:
+ * at load, a sleep after destroy_vm is published and before the rest;
+ * at unload, a sleep after the module is marked going and before any hook
+ * is withdrawn. 0 (the default) costs nothing.
+ */
+#define PPCMMU_TEST_DELAY_MAX_MS	10000U
+static unsigned int test_hook_delay_ms;
+module_param(test_hook_delay_ms, uint, 0444);
+MODULE_PARM_DESC(test_hook_delay_ms,
+		 "Testing only: widen the load/unload hook windows by this many ms (max 10000)");
+
+static void ppcmmu_test_delay(void)
+{
+	if (test_hook_delay_ms)
+		msleep(min(test_hook_delay_ms, PPCMMU_TEST_DELAY_MAX_MS));
+}
+
 static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 {
 	int idx = srcu_read_lock(&ppcmmu_srcu);
@@ -57,16 +80,32 @@ static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 	int r;
 
 	/*
-	 * A run can last as long as the guest likes: pin the module for this
-	 * VM's lifetime first. If that fails (module going away, ENOMEM) the
-	 * SRCU read section alone keeps unload waiting for this call, and the
-	 * VM runs as on plain KVM-HV.
+	 * A run can last as long as the guest likes, and unload waits for
+	 * every call inside the SRCU read section: never enter the guest from
+	 * here without a module reference, or rmmod would sleep (in
+	 * synchronize_srcu, uninterruptibly) for as long as the guest stays
+	 * in the kernel. Normally that is the VM's own pin, taken here for
+	 * the VM's lifetime, which makes rmmod fail with EBUSY instead.
 	 */
 	vm = ppcmmu_vm_pin(vcpu->kvm);
-	if (vm)
+	if (!IS_ERR(vm)) {
 		r = ppcmmu_vcpu_run_hooked(vm, vcpu);
-	else
+	} else if (PTR_ERR(vm) == -ENOMEM && try_module_get(THIS_MODULE)) {
+		/* No memory for the VM's entry: pin for this call only. */
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
+		module_put(THIS_MODULE);	/* epilogue: see ppcmmu_hooks_remove */
+	} else {
+		/*
+		 * The module is going, its hooks about to be withdrawn. Come
+		 * back without entering the guest, exactly as KVM-HV does
+		 * when a signal is pending at entry; the hypercall or MMIO the
+		 * VMM completed is already in the vcpu. The VMM re-enters
+		 * (VMMs must handle EINTR from KVM_RUN), soon straight into
+		 * KVM-HV, so rmmod waits for no guest.
+		 */
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		r = -EINTR;
+	}
 
 	srcu_read_unlock(&ppcmmu_srcu, idx);
 	return r;
@@ -183,10 +222,26 @@ int ppcmmu_hooks_install(void)
 	/*
 	 * VMs that already exist keep running: they reach our wrappers on
 	 * their next call, which behave exactly like KVM-HV for them.
+	 *
+	 * destroy_vm goes first. A VM gets a registry entry and a module
+	 * reference only through vcpu_run or arch_vm_ioctl, and only our
+	 * destroy_vm gives them back: a VM registered through a new hook and
+	 * torn down through KVM-HV's own destroy_vm would keep both forever
+	 * (rmmod then fails with EBUSY for good). Our destroy_vm on a VM that
+	 * never registered finds nothing to release.
+	 *
+	 * Ordering: the CPU that registers a VM has loaded our vcpu_run or
+	 * arch_vm_ioctl; the CPU that later destroys the VM got there through
+	 * KVM's last kvm_put_kvm(), which is ordered after the registering
+	 * CPU's accesses (release on its side, acquire on the final one). The
+	 * smp_wmb() makes the destroy_vm store visible to every CPU that can
+	 * see a later store, so the destroying CPU loads our destroy_vm.
 	 */
+	WRITE_ONCE(ops->destroy_vm, ppcmmu_destroy_vm);
+	smp_wmb();	/* destroy_vm before the hooks that register VMs */
+	ppcmmu_test_delay();
 	WRITE_ONCE(ops->vcpu_run, ppcmmu_vcpu_run);
 	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_arch_vm_ioctl);
-	WRITE_ONCE(ops->destroy_vm, ppcmmu_destroy_vm);
 
 	pr_info("kvm-ppc-mmu: hooked KVM-HV (%d HV VM(s) already running)\n",
 		module_refcount(owner) - 1);
@@ -206,8 +261,17 @@ void ppcmmu_hooks_remove(void)
 {
 	struct kvmppc_ops *ops = ppcmmu_hv_ops;
 
+	/*
+	 * The reverse of install: the hooks that register VMs first,
+	 * destroy_vm last. The module is already going here, so no VM can
+	 * register any more (try_module_get fails) and, the refcount being
+	 * 0, none is registered; keeping the order anyway means no CPU ever
+	 * sees a registering hook without our destroy_vm.
+	 */
+	ppcmmu_test_delay();
 	WRITE_ONCE(ops->vcpu_run, ppcmmu_orig_ops.vcpu_run);
 	WRITE_ONCE(ops->arch_vm_ioctl, ppcmmu_orig_ops.arch_vm_ioctl);
+	smp_wmb();	/* pairs as at install */
 	WRITE_ONCE(ops->destroy_vm, ppcmmu_orig_ops.destroy_vm);
 
 	ppcmmu_wait_for_cpus_outside_module();	/* late callers are inside SRCU */

@@ -14,12 +14,13 @@
 /*
  * Pin @kvm for an ioctl that makes it the module's (ENABLE, SET_STATE,
  * CAS): from then on it is traced at destroy and has a state file.
+ * Errors as ppcmmu_vm_pin(): ERR_PTR(-ENODEV) while unloading, -ENOMEM.
  */
 static struct ppcmmu_vm *ppcmmu_vm_pin_opted_in(struct kvm *kvm)
 {
 	struct ppcmmu_vm *vm = ppcmmu_vm_pin(kvm);
 
-	if (vm && !READ_ONCE(vm->opted_in)) {
+	if (!IS_ERR(vm) && !READ_ONCE(vm->opted_in)) {
 		WRITE_ONCE(vm->opted_in, true);
 		ppcmmu_debugfs_add(vm);		/* idempotent */
 	}
@@ -65,8 +66,8 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 
 	/* An opted-in VM depends on the module: pin it for the VM's life. */
 	vm = ppcmmu_vm_pin_opted_in(kvm);
-	if (!vm)
-		return -ENOMEM;
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
 
 	mutex_lock(&vm->lock);
 	old = vm->features;
@@ -115,8 +116,8 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 		return r;
 	}
 	vm = ppcmmu_vm_pin_opted_in(kvm);
-	if (!vm)
-		return -ENOMEM;
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
 	return ppcmmu_set_state(vm, &st);
 }
 
@@ -132,9 +133,9 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	if (r)
 		return r;
 	vm = ppcmmu_vm_pin_opted_in(kvm);
-	if (!vm)
-		return -ENOMEM;
-	r = ppcmmu_cas_negotiate(vm, -1, req.vec_addr, &req);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
+	r = ppcmmu_cas_negotiate(vm, -1, ppcmmu_vm_pvr(kvm, NULL), req.vec_addr, &req);
 	if (r)
 		return r;
 	if (copy_to_user(argp, &req, sizeof(req)))

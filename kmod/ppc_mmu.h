@@ -117,7 +117,9 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
 
 /* cas.c */
-int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u64 vec_addr,
+/* The PVR CAS matches: @vcpu's, or for a VM-wide call (NULL) its first vcpu's. */
+u32 ppcmmu_vm_pvr(struct kvm *kvm, struct kvm_vcpu *vcpu);
+int ppcmmu_cas_negotiate(struct ppcmmu_vm *vm, int vcpu_id, u32 pvr, u64 vec_addr,
 			 struct kvm_ppc_mmu_cas *out);
 
 #endif /* PPCMMU_PPC_MMU_H */

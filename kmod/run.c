@@ -66,7 +66,8 @@ static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64
 	case PPCMMU_KVMPPC_H_CAS:
 		/* The VMM builds the device tree: it completes the call. */
 		if ((features & KVM_PPC_MMU_FEAT_CAS) &&
-		    !ppcmmu_cas_negotiate(vm, vcpu->vcpu_id, kvmppc_get_gpr(vcpu, 4), &outcome))
+		    !ppcmmu_cas_negotiate(vm, vcpu->vcpu_id, ppcmmu_vm_pvr(vcpu->kvm, vcpu),
+					  kvmppc_get_gpr(vcpu, 4), &outcome))
 			return PPCMMU_HCALL_TO_VMM;
 		break;
 	}

@@ -47,8 +47,8 @@ struct ppcmmu_vm *ppcmmu_vm_find(struct kvm *kvm)
 
 /*
  * Find or create @kvm's entry, pinning this module for the VM's lifetime.
- * NULL when the module is being unloaded (or on ENOMEM): the caller then
- * passes straight through to KVM-HV and the VM behaves as without us.
+ * ERR_PTR(-ENODEV) when the module is being unloaded (no new pin is
+ * possible), ERR_PTR(-ENOMEM) when the entry cannot be allocated.
  */
 struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 {
@@ -60,14 +60,14 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	vm->kvm = kvm;
 	vm->pid = task_tgid_nr(current);
 	mutex_init(&vm->lock);
 
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(vm);
-		return NULL;
+		return ERR_PTR(-ENODEV);
 	}
 
 	spin_lock(&ppcmmu_vms_lock);

@@ -252,6 +252,74 @@ static void test_hostile_vectors(void)
 		    "vector address with the top 4 bits set: accepted, guest translates");
 }
 
+/* Every PVR pair of a Linux 6.1 vector but its terminator: one exact (raw) PVR. */
+static uint32_t raw_pvr;
+
+static void mangle_raw_pvr(struct guest_vm *vm)
+{
+	uint8_t pair[8] = { 0xff, 0xff, 0xff, 0xff, raw_pvr >> 24, raw_pvr >> 16,
+			    raw_pvr >> 8, raw_pvr };
+	int i;
+
+	for (i = 0; i < CAS_VEC_LINUX61_COUNT / 8 - 1; i++)
+		memcpy(vm->mem + VEC_ADDR + 8 * i, pair, 8);
+}
+
+/*
+ * CAS matches the PVR the guest's vcpu has, as QEMU matches the CPU's own.
+ * What a VMM may set there: KVM-HV gives each vcpu the host's PVR and
+ * refuses any other in KVM_SET_SREGS, a compatible model included (a guest
+ * under KVM-HV reads the real PVR, which cannot be spoofed); a compatible
+ * architecture level is set with KVM_REG_PPC_ARCH_COMPAT, which CAS
+ * reports as compat_pvr. So the vcpu's PVR is the host's here. 5 results.
+ */
+static void test_vcpu_pvr(void)
+{
+	struct kvm_sregs sregs;
+	struct guest_vm vm;
+	struct cas_run cr;
+	uint32_t pvr = 0, other;
+	int r, r_other, r_same;
+
+	r = test_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	r = r ? r : guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	r = r < 0 ? r : ioctl(vm.vcpus[0].fd, KVM_GET_SREGS, &sregs) ? -errno : 0;
+	if (!r)
+		pvr = sregs.pvr;
+	ktap_result(!r && pvr == caps.pvr, "vcpu PVR %#x is the host's %#x (r=%d)", pvr,
+		    caps.pvr, r);
+	/* Another revision of the same processor: what -cpu power9_v2.0 would ask for. */
+	other = (pvr & 0xffff0000) | ((pvr & 0xffff) == 0x1200 ? 0x1202 : 0x1200);
+	sregs.pvr = other;
+	r_other = ioctl(vm.vcpus[0].fd, KVM_SET_SREGS, &sregs) ? -errno : 0;
+	sregs.pvr = pvr;
+	r_same = ioctl(vm.vcpus[0].fd, KVM_SET_SREGS, &sregs) ? -errno : 0;
+	ktap_result(r_other == -EINVAL && r_same == 0,
+		    "KVM-HV refuses a VMM-set PVR %#x (r=%d), takes its own (r=%d)", other,
+		    r_other, r_same);
+	if (!r)
+		guest_vm_destroy(&vm);
+
+	raw_pvr = pvr;
+	run_cas(can_radix ? V61_RADIX : V61_HASH, VEC_ADDR, true, &cr, mangle_raw_pvr);
+	ktap_result(!cr.r && cr.out.status == KVM_PPC_MMU_CAS_ACCEPTED && !cr.out.compat_pvr &&
+		    cr.res.saw_translated,
+		    "vector naming only the vcpu's exact PVR: accepted in raw mode (status %u, compat %#x)",
+		    cr.out.status, cr.out.compat_pvr);
+	raw_pvr = other;
+	run_cas(can_radix ? V61_RADIX : V61_HASH, VEC_ADDR, true, &cr, mangle_raw_pvr);
+	ktap_result(!cr.r && cr.out.status == KVM_PPC_MMU_CAS_MALFORMED &&
+		    cr.out.reason == KVM_PPC_MMU_CAS_ERR_NO_PVR,
+		    "vector naming only another revision %#x: NO_PVR (status %u reason %u)", other,
+		    cr.out.status, cr.out.reason);
+	/* The VMM's way in (no vcpu in the call) matches the same PVR. */
+	raw_pvr = pvr;
+	run_cas(can_radix ? V61_RADIX : V61_HASH, VEC_ADDR, false, &cr, mangle_raw_pvr);
+	ktap_result(!cr.r && cr.out.status == KVM_PPC_MMU_CAS_ACCEPTED && !cr.out.compat_pvr,
+		    "KVM_PPC_MMU_CAS with that vector: accepted in raw mode too (status %u)",
+		    cr.out.status);
+}
+
 /* 6 results */
 static void test_ioctl_arguments(void)
 {
@@ -473,7 +541,7 @@ static void test_restore_refused(void)
 
 int main(void)
 {
-	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 8 + 3 + 1;
+	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 5 + 8 + 3 + 1;
 	int k;
 
 	test_env_begin(planned, "cas", &caps, &forced);
@@ -483,6 +551,7 @@ int main(void)
 	for (k = 0; k < NR_KINDS; k++)
 		test_kind(k);
 	test_hostile_vectors();
+	test_vcpu_pvr();
 	test_migrate(true);
 	test_migrate(false);
 	test_restore_refused();

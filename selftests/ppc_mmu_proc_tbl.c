@@ -285,21 +285,31 @@ struct hostile_case {
 };
 
 #define NR 0x1cULL	/* new radix */
+#define NH 0x18ULL	/* new hash with SLB */
 static const struct hostile_case hostile[] = {
 	{ "reserved flag bit 5", 0x20 | NR, 0x10000, 0, 0, H_PARAMETER, H_PARAMETER },
 	{ "all flag bits", ~0ULL, 0x10000, 0, 0, H_PARAMETER, H_PARAMETER },
 	{ "hash with segment table", 0x1a, 0x10000, 0, 0, H_PARAMETER, H_PARAMETER },
 	{ "type 0b11", 0x1e, 0x10000, 0, 0, H_PARAMETER, H_PARAMETER },
-	{ "radix base not 4K aligned", NR, 0x10800, 0, 0, H_P2, H_PARAMETER },
-	{ "radix base 2^60", NR, 1ULL << 60, 0, 0, H_P2, H_PARAMETER },
-	{ "radix base all ones", NR, ~0ULL, 0, 0, H_P2, H_PARAMETER },
-	{ "radix base not size-aligned", NR, 0x11000, 0, 1, H_P2, H_PARAMETER },
+	/* Bad arguments are refused before the mode is judged, as QEMU does. */
+	{ "radix base not 4K aligned", NR, 0x10800, 0, 0, H_P2, H_P2 },
+	{ "radix base 2^60", NR, 1ULL << 60, 0, 0, H_P2, H_P2 },
+	{ "radix base all ones", NR, ~0ULL, 0, 0, H_P2, H_P2 },
+	{ "radix base not size-aligned", NR, 0x11000, 0, 1, H_P2, H_P2 },
+	/* Valid arguments: RAM is looked at only where radix is possible. */
 	{ "radix base beyond RAM (1 GiB)", NR, 1ULL << 30, 0, 0, H_P2, H_PARAMETER },
 	{ "radix base huge, aligned", NR, 1ULL << 59, 0, 24, H_P2, H_PARAMETER },
 	{ "radix table across the end of RAM", NR, 32ULL << 20, 0, 13, H_P4, H_PARAMETER },
-	{ "radix page size 1", NR, 0x10000, 1, 0, H_P3, H_PARAMETER },
-	{ "radix table size 25", NR, 0x10000, 0, 25, H_P4, H_PARAMETER },
-	{ "radix table size all ones", NR, 0x10000, 0, ~0ULL, H_P4, H_PARAMETER },
+	{ "radix page size 1", NR, 0x10000, 1, 0, H_P3, H_P3 },
+	{ "radix table size 25", NR, 0x10000, 0, 25, H_P4, H_P4 },
+	{ "radix table size all ones", NR, 0x10000, 0, ~0ULL, H_P4, H_P4 },
+	/* New hash with SLB, QEMU's limits: base < 2^38, page size 0..7, size <= 24 */
+	{ "hash base 2^38", NH, 1ULL << 38, 0, 0, H_P2, H_P2 },
+	{ "hash base all ones", NH, ~0ULL, 0, 0, H_P2, H_P2 },
+	{ "hash page size 8", NH, 0, 8, 0, H_P3, H_P3 },
+	{ "hash page size all ones", NH, 0, ~0ULL, 0, H_P3, H_P3 },
+	{ "hash table size 25", NH, 0, 0, 25, H_P4, H_P4 },
+	{ "hash P2 before P3 and P4", NH, 1ULL << 38, 8, 25, H_P2, H_P2 },
 	/* flags name hash; on a hash VM the test flips them to name radix */
 	{ "keep current naming the other mode", 0x00, 0, 0, 0, H_PARAMETER, H_PARAMETER },
 	{ "deregister naming the other mode", 0x10, 0, 0, 0, H_PARAMETER, H_PARAMETER },

@@ -11,6 +11,14 @@
  *	Without the module, KVM-HV answers any ioctl below with ENOTTY; so does
  *	a KVM-PR VM. KVM_PPC_MMU_GET_CAPS succeeding is the detection.
  *
+ * Unloading
+ *	rmmod fails with EBUSY while any VM that opted in, or whose vcpus ran
+ *	while the module was loaded, still exists. A KVM_RUN that starts
+ *	while the module is being unloaded may return EINTR (exit_reason
+ *	KVM_EXIT_INTR) without entering the guest, as KVM-HV does when a
+ *	signal is pending at entry: re-enter, as for any EINTR. This keeps
+ *	rmmod from waiting for a guest that never leaves the kernel.
+ *
  * Ioctl numbering
  *	KVM's own ioctls all use type KVMIO (0xAE) and KVM owns every number
  *	under it, present and future, so nothing of ours may live there. These
@@ -31,6 +39,13 @@
  *	EFAULT	the argument pointer is not readable/writable.
  *	EINVAL	unknown flags, non-zero reserved fields.
  *	ENOTTY	unknown number in our type (or module not loaded).
+ *	ENODEV	(calls that make the VM depend on the module: ENABLE,
+ *		SET_STATE, CAS) the module is being unloaded. Nothing changed;
+ *		treat the module as absent, as the next call will show
+ *		(ENOTTY), or retry once it is loaded again. Not EAGAIN: an
+ *		immediate retry cannot succeed, and not ENOMEM: it is no
+ *		shortage a VMM could wait out.
+ *	ENOMEM	the module could not allocate its per-VM state.
  */
 #ifndef _UAPI_LINUX_KVM_PPC_MMU_H
 #define _UAPI_LINUX_KVM_PPC_MMU_H
@@ -255,9 +270,9 @@ struct kvm_ppc_mmu_state {
  *     /chosen/ibm,architecture-vec-5), and always platform_byte24 (this
  *     host's ibm,arch-vec-5-platform-support byte 24: 0x80 either, 0x40
  *     radix only, 0x00 hash only; advertise it before CAS).
- * The ioctl itself fails only for EFAULT/EINVAL (bad argument) or ENOMEM;
- * every verdict on the vector is a status. Nothing about the VM changes
- * unless status is ACCEPTED.
+ * The ioctl itself fails only for EFAULT/EINVAL (bad argument), ENOMEM or
+ * ENODEV (module unloading); every verdict on the vector is a status.
+ * Nothing about the VM changes unless status is ACCEPTED.
  */
 struct kvm_ppc_mmu_cas {
 	__u64 flags;

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's load and unload racing with VMs on other threads.
+ *
+ * The windows between the steps of publishing and withdrawing the hooks
+ * last a few instructions; the module's test_hook_delay_ms parameter
+ * stretches them (a sleep after the first hook is published at load, and
+ * after the module is marked going, before any hook is withdrawn, at
+ * unload), so each race below is hit every time, not by luck:
+ *  - VMs created, opted in, run and destroyed while the hooks are being
+ *    published must leave no registry entry and no module reference behind;
+ *  - a KVM_RUN that starts while the module is going must not hold rmmod
+ *    for as long as its guest spins, and the guest must keep running;
+ *  - an opt-in refused because the module is going says so (ENODEV);
+ *  - a guest that ran through the module and spins in KVM_RUN makes rmmod
+ *    fail with EBUSY at once, and keeps running.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/guest.h"
+#include "lib/guest_asm.h"
+#include "lib/ktap.h"
+#include "lib/module_ctl.h"
+#include "lib/ppcmmu.h"
+
+#define GUEST_MEM	(16UL << 20)
+#define DELAY_MS	1500
+#define DELAY_PARAM	"test_hook_delay_ms=1500"
+#define COUNTER_ADDR	0x1000	/* the spinning guest's counter ... */
+#define STOP_ADDR	0x1008	/* ... and the flag that ends its loop */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* "live", "coming", "going", or "" when the module is not there. */
+static const char *initstate(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/" PPCMMU_MODNAME "/initstate", "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, len, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+static bool wait_initstate(const char *want, int max_ms)
+{
+	long long end = now_ms() + max_ms;
+	char buf[32];
+
+	while (now_ms() < end) {
+		if (!strcmp(initstate(buf, sizeof(buf)), want))
+			return true;
+		usleep(2000);
+	}
+	return false;
+}
+
+/* Reports once and finishes: enough to go through vcpu_run. */
+static int quick_vm(struct guest_vm *vm)
+{
+	struct gasm a;
+	int r;
+
+	r = guest_vm_create(vm, GUEST_MEM);
+	if (r)
+		return r;
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_emit(&a, PPC_LI(4, 7));
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	gasm_emit(&a, PPC_B_SELF);
+	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	return r < 0 ? r : 0;
+}
+
+static int quick_vm_run(struct guest_vm *vm)
+{
+	struct guest_exit log[4];
+	int r = guest_run_script(vm, 0, log, 4);
+
+	if (r < 0)
+		return r;
+	return (r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7) ? 0 : -EPROTO;
+}
+
+/*
+ * Counts in a GPR, stores the count at COUNTER_ADDR on every turn and
+ * leaves the loop when STOP_ADDR becomes non-zero, then reports DONE with
+ * the count in r4. No exit in between: it stays inside KVM_RUN.
+ */
+static int spinning_vm(struct guest_vm *vm)
+{
+	struct gasm a;
+	int r;
+
+	r = guest_vm_create(vm, GUEST_MEM);
+	if (r)
+		return r;
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_emit(&a, PPC_LI(6, 0));
+	gasm_emit(&a, PPC_LI(7, COUNTER_ADDR));
+	gasm_emit(&a, PPC_ADDI(6, 6, 1));		/* loop: */
+	gasm_emit(&a, PPC_STD(6, 7, 0));
+	gasm_emit(&a, PPC_LD(8, 7, STOP_ADDR - COUNTER_ADDR));
+	gasm_emit(&a, PPC_CMPDI(8, 0));
+	gasm_emit(&a, PPC_BEQ(-16));			/* -> loop */
+	gasm_emit(&a, PPC_MR(4, 6));
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	gasm_emit(&a, PPC_B_SELF);
+	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	return r < 0 ? r : 0;
+}
+
+static volatile uint64_t *guest_u64(struct guest_vm *vm, uint64_t gpa)
+{
+	return (volatile uint64_t *)(vm->mem + gpa);
+}
+
+/* The spinning guest's vcpu thread: KVM_RUN until DONE, retrying EINTR. */
+struct spinner {
+	struct guest_vm *vm;
+	pthread_t thread;
+	int r;			/* 0: DONE seen with r4 == the stored count */
+	int eintr;		/* KVM_RUN returns of EINTR (not our timer) */
+	uint64_t reported;
+};
+
+static void *spinner_main(void *arg)
+{
+	struct spinner *s = arg;
+	struct kvm_run *run = s->vm->vcpus[0].run;
+	int r;
+
+	for (;;) {
+		r = guest_vcpu_run_for(s->vm, 0, 60);
+		if (r == -EINTR) {
+			s->eintr++;
+			continue;
+		}
+		break;
+	}
+	if (!r && run->exit_reason == KVM_EXIT_PAPR_HCALL &&
+	    run->papr_hcall.nr == TEST_HCALL_DONE) {
+		s->reported = run->papr_hcall.args[0];
+		r = s->reported == *guest_u64(s->vm, COUNTER_ADDR) ? 0 : -EPROTO;
+	} else if (!r) {
+		r = -EPROTO;
+	}
+	s->r = r;
+	return NULL;
+}
+
+/* Does the spinning guest's count move? */
+static bool guest_advances(struct guest_vm *vm)
+{
+	uint64_t c1 = *guest_u64(vm, COUNTER_ADDR);
+
+	usleep(300000);
+	return *guest_u64(vm, COUNTER_ADDR) > c1;
+}
+
+/* rmmod (or insmod) on its own thread, timed. */
+struct modop {
+	pthread_t thread;
+	bool load;
+	const char *params;
+	volatile bool done;
+	int r;
+	long long start, end;
+};
+
+static void *modop_main(void *arg)
+{
+	struct modop *m = arg;
+
+	m->start = now_ms();
+	if (m->load)
+		m->r = module_load_file_params(ppcmmu_ko_path(), m->params);
+	else
+		m->r = module_unload(PPCMMU_MODNAME);
+	m->end = now_ms();
+	m->done = true;
+	return NULL;
+}
+
+static bool modop_wait(struct modop *m, int max_ms)
+{
+	long long end = now_ms() + max_ms;
+
+	while (!m->done && now_ms() < end)
+		usleep(5000);
+	return m->done;
+}
+
+/*
+ * VMs created, opted in, run and destroyed while the hooks are being
+ * published. A VM that registered through a new hook (its first run pins
+ * the module, an opt-in does too) and was destroyed through KVM-HV's own
+ * destroy_vm would keep its registry entry and a module reference forever:
+ * rmmod would then fail with EBUSY for good. 4 results.
+ */
+static void test_publish_order(void)
+{
+	struct modop load = { .load = true, .params = DELAY_PARAM };
+	int cycles = 0, bad = 0, enabled = 0, r, refs, max_refs = 0;
+	long long t0;
+	char st[32];
+
+	/*
+	 * Only inside the window: a VM destroyed after it, through the new
+	 * destroy_vm, would clean up a leaked entry whose struct kvm address
+	 * it happens to reuse, hiding the leak.
+	 */
+	t0 = now_ms();
+	pthread_create(&load.thread, NULL, modop_main, &load);
+	if (!wait_initstate("coming", 5000))
+		ktap_info("module never seen coming (state '%s')", initstate(st, sizeof(st)));
+	while (!load.done && now_ms() - t0 < DELAY_MS - 500) {
+		struct guest_vm vm;
+
+		r = quick_vm(&vm);
+		if (!r && !ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL))
+			enabled++;
+		r = r ? r : quick_vm_run(&vm);
+		if (r) {
+			bad++;
+			ktap_info("cycle %d: r=%d", cycles, r);
+		}
+		guest_vm_destroy(&vm);
+		cycles++;
+		refs = module_refcnt(PPCMMU_MODNAME);
+		max_refs = refs > max_refs ? refs : max_refs;
+	}
+	pthread_join(load.thread, NULL);
+	ktap_info("load took %lld ms; most module references seen during it: %d (1 is the loader's own)",
+		  load.end - load.start, max_refs);
+	ktap_result(load.r == 0, "load with the publish window stretched to %d ms (r=%d)",
+		    DELAY_MS, load.r);
+	ktap_result(cycles > 1 && !bad && load.end - t0 > DELAY_MS - 500,
+		    "%d VMs created, run and destroyed during the load, %d opted in, %d misbehaved",
+		    cycles, enabled, bad);
+	refs = module_refcnt(PPCMMU_MODNAME);
+	ktap_result(refs == 0, "no module reference left by them (refcnt %d)", refs);
+	r = module_unload(PPCMMU_MODNAME);
+	ktap_result(r == 0, "and the module unloads (r=%d)", r);
+}
+
+/*
+ * A KVM_RUN that arrives once the module is going (no VM may pin it any
+ * more) must neither run its guest under the module's code, holding rmmod
+ * for as long as the guest stays in the kernel, nor fail the VM: it comes
+ * back as a signal would make it (EINTR), the VMM re-enters, and the guest
+ * runs on plain KVM-HV. An opt-in at that moment fails with ENODEV. The
+ * VMs here are fresh (never pinned), so rmmod itself must succeed.
+ * 6 results.
+ */
+static void test_run_while_going(void)
+{
+	struct modop unload = { .load = false };
+	struct guest_vm spin, other;
+	struct spinner s = { .vm = &spin };
+	struct kvm_ppc_mmu_cas cas = { .vec_addr = 0x2000 };
+	bool going, finished;
+	long long took;
+	int r, rcas;
+
+	r = module_load_file_params(ppcmmu_ko_path(), DELAY_PARAM);
+	r = r ? r : spinning_vm(&spin);
+	r = r ? r : quick_vm(&other);
+	if (!ktap_result(r == 0, "module loaded, two fresh VMs (r=%d)", r)) {
+		ktap_skip_n(5, "setup failed", "KVM_RUN while the module is going");
+		ppcmmu_ensure_unloaded();
+		return;
+	}
+
+	pthread_create(&unload.thread, NULL, modop_main, &unload);
+	going = wait_initstate("going", 5000);
+	r = ppcmmu_enable(other.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);
+	rcas = ioctl(other.vm_fd, KVM_PPC_MMU_CAS, &cas) ? -errno : 0;
+	ktap_result(going && r == -ENODEV && rcas == -ENODEV,
+		    "opt-in and CAS while the module is going fail with ENODEV (going %d, enable %d, cas %d)",
+		    going, r, rcas);
+
+	pthread_create(&s.thread, NULL, spinner_main, &s);
+	finished = modop_wait(&unload, DELAY_MS + 3000);
+	took = (finished ? unload.end : now_ms()) - unload.start;
+	ktap_result(finished && unload.r == 0 && took < DELAY_MS + 2500,
+		    "rmmod returns while a guest that entered KVM_RUN during it spins (%s, r=%d, %lld ms, bound %d ms)",
+		    finished ? "returned" : "still blocked", unload.r, took, DELAY_MS + 2500);
+	ktap_result(finished && !module_is_loaded(PPCMMU_MODNAME),
+		    "the module is gone by then");
+	ktap_result(guest_advances(&spin), "the guest keeps running (count %llu)",
+		    (unsigned long long)*guest_u64(&spin, COUNTER_ADDR));
+
+	*guest_u64(&spin, STOP_ADDR) = 1;
+	pthread_join(s.thread, NULL);
+	ktap_result(s.r == 0, "and finishes with its own count (r=%d, reported %llu, %d EINTR re-entries)",
+		    s.r, (unsigned long long)s.reported, s.eintr);
+	pthread_join(unload.thread, NULL);
+	guest_vm_destroy(&spin);
+	guest_vm_destroy(&other);
+	ppcmmu_ensure_unloaded();
+}
+
+/*
+ * A guest that ran through the module pins it: rmmod fails with EBUSY at
+ * once (it does not wait for the guest), and the guest is not disturbed.
+ * 4 results.
+ */
+static void test_pinned_run_refuses_unload(void)
+{
+	struct guest_vm spin;
+	struct spinner s = { .vm = &spin };
+	long long t0, took;
+	int r;
+
+	r = ppcmmu_ensure_loaded();
+	r = r ? r : spinning_vm(&spin);
+	if (!ktap_result(r == 0, "module loaded, VM created (r=%d)", r)) {
+		ktap_skip_n(3, "setup failed", "unload under a pinned spinning guest");
+		return;
+	}
+	pthread_create(&s.thread, NULL, spinner_main, &s);
+	for (t0 = now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && now_ms() - t0 < 5000;)
+		usleep(5000);
+
+	t0 = now_ms();
+	r = module_unload(PPCMMU_MODNAME);
+	took = now_ms() - t0;
+	ktap_result(r == -EWOULDBLOCK && took < 1000,
+		    "rmmod under a spinning guest that ran through the module: EBUSY at once (r=%d, %lld ms)",
+		    r, took);
+	ktap_result(guest_advances(&spin), "the guest keeps running (count %llu)",
+		    (unsigned long long)*guest_u64(&spin, COUNTER_ADDR));
+	*guest_u64(&spin, STOP_ADDR) = 1;
+	pthread_join(s.thread, NULL);
+	ktap_result(s.r == 0 && s.eintr == 0,
+		    "and finishes with its own count (r=%d, reported %llu, %d EINTR)",
+		    s.r, (unsigned long long)s.reported, s.eintr);
+	guest_vm_destroy(&spin);
+}
+
+int main(void)
+{
+	ktap_start(17);
+	if (!ppcmmu_ko_path()) {
+		ktap_skip_n(17, "PPC_MMU_KO not set", "load/unload races");
+		ktap_finish();
+	}
+	if (ppcmmu_ensure_unloaded())
+		ktap_info("could not unload kvm-ppc-mmu before starting");
+
+	test_publish_order();			/* 4 */
+	test_run_while_going();			/* 6 */
+	test_pinned_run_refuses_unload();	/* 4 */
+
+	ktap_result(ppcmmu_ensure_unloaded() == 0, "module unloads at the end");
+	ktap_result(ppcmmu_ensure_loaded() == 0 && module_refcnt(PPCMMU_MODNAME) == 0,
+		    "module loaded again, no stray references");
+	ktap_result(module_is_loaded(KVM_HV_MODNAME), "kvm-hv still loaded");
+	ktap_finish();
+}
