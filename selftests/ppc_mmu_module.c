@@ -20,26 +20,9 @@
 /* A guest that reports once and finishes: enough to enter vcpu_run. */
 static int start_vm(struct guest_vm *vm, int run_it)
 {
-	struct guest_exit log[4];
-	struct gasm a;
-	int r;
+	int r = guest_vm_create_done(vm, GUEST_MEM);
 
-	r = guest_vm_create(vm, GUEST_MEM);
-	if (r)
-		return r;
-	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
-	gasm_emit(&a, PPC_LI(4, 7));
-	gasm_hcall(&a, TEST_HCALL_DONE);
-	gasm_emit(&a, PPC_B_SELF);
-	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
-	if (r < 0)
-		return r;
-	if (!run_it)
-		return 0;
-	r = guest_run_script(vm, 0, log, 4);
-	if (r < 0)
-		return r;
-	return (r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7) ? 0 : -EPROTO;
+	return r || !run_it ? r : guest_vm_run_done(vm);
 }
 
 static void test_load_unload(void)

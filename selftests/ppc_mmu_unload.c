@@ -72,33 +72,6 @@ static bool wait_initstate(const char *want, int max_ms)
 	return false;
 }
 
-/* Reports once and finishes: enough to go through vcpu_run. */
-static int quick_vm(struct guest_vm *vm)
-{
-	struct gasm a;
-	int r;
-
-	r = guest_vm_create(vm, GUEST_MEM);
-	if (r)
-		return r;
-	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
-	gasm_emit(&a, PPC_LI(4, 7));
-	gasm_hcall(&a, TEST_HCALL_DONE);
-	gasm_emit(&a, PPC_B_SELF);
-	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
-	return r < 0 ? r : 0;
-}
-
-static int quick_vm_run(struct guest_vm *vm)
-{
-	struct guest_exit log[4];
-	int r = guest_run_script(vm, 0, log, 4);
-
-	if (r < 0)
-		return r;
-	return (r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7) ? 0 : -EPROTO;
-}
-
 /*
  * Counts in a GPR, stores the count at COUNTER_ADDR on every turn and
  * leaves the loop when STOP_ADDR becomes non-zero, then reports DONE with
@@ -234,10 +207,10 @@ static void test_publish_order(void)
 	while (!load.done && now_ms() - t0 < DELAY_MS - 500) {
 		struct guest_vm vm;
 
-		r = quick_vm(&vm);
+		r = guest_vm_create_done(&vm, GUEST_MEM);
 		if (!r && !ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL))
 			enabled++;
-		r = r ? r : quick_vm_run(&vm);
+		r = r ? r : guest_vm_run_done(&vm);
 		if (r) {
 			bad++;
 			ktap_info("cycle %d: r=%d", cycles, r);
@@ -282,7 +255,7 @@ static void test_run_while_going(void)
 
 	r = module_load_file_params(ppcmmu_ko_path(), DELAY_PARAM);
 	r = r ? r : spinning_vm(&spin);
-	r = r ? r : quick_vm(&other);
+	r = r ? r : guest_vm_create_done(&other, GUEST_MEM);
 	if (!ktap_result(r == 0, "module loaded, two fresh VMs (r=%d)", r)) {
 		ktap_skip_n(5, "setup failed", "KVM_RUN while the module is going");
 		ppcmmu_ensure_unloaded();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "guest_asm.h"
 
 int guest_vm_create(struct guest_vm *vm, size_t mem_size)
 {
@@ -232,4 +233,30 @@ const char *guest_exit_name(uint32_t reason)
 		snprintf(buf, sizeof(buf), "exit_%u", reason);
 		return buf;
 	}
+}
+
+int guest_vm_create_done(struct guest_vm *vm, size_t mem_size)
+{
+	struct gasm a;
+	int r;
+
+	r = guest_vm_create(vm, mem_size);
+	if (r)
+		return r;
+	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
+	gasm_emit(&a, PPC_LI(4, 7));
+	gasm_hcall(&a, TEST_HCALL_DONE);
+	gasm_emit(&a, PPC_B_SELF);
+	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
+	return r < 0 ? r : 0;
+}
+
+int guest_vm_run_done(struct guest_vm *vm)
+{
+	struct guest_exit log[4];
+	int r = guest_run_script(vm, 0, log, 4);
+
+	if (r < 0)
+		return r;
+	return (r == 1 && log[0].nr == TEST_HCALL_DONE && log[0].args[0] == 7) ? 0 : -EPROTO;
 }

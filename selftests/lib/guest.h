@@ -70,6 +70,13 @@ int guest_run_script(struct guest_vm *vm, int idx, struct guest_exit *log,
 		     int max_exits);
 int guest_get_regs(struct guest_vm *vm, int idx, struct kvm_regs *regs);
 void guest_vm_destroy(struct guest_vm *vm);
+/*
+ * The least that goes through vcpu_run: a VM of @mem_size with one vcpu
+ * whose guest reports TEST_HCALL_DONE with r4 = 7 and stops.
+ * guest_vm_run_done() runs it: 0 if it did exactly that, else -errno.
+ */
+int guest_vm_create_done(struct guest_vm *vm, size_t mem_size);
+int guest_vm_run_done(struct guest_vm *vm);
 const char *guest_exit_name(uint32_t reason);
 
 #endif
