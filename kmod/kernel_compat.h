@@ -35,6 +35,11 @@
  *    its first teardown step, before kvm_arch_destroy_vm() and so before
  *    the module's destroy_vm hook. debugfs.c relies on that order.
  *    ppcmmu_kvm_debugfs_dir() hides the error-pointer convention.
+ *  - 6.12 and 7.2 are built with 4K pages, 6.1 with 64K. Nothing here
+ *    depends on it (HPT orders are in bytes, allocations in PAGE_SHIFT),
+ *    but KVM-HV's VRMA, a hash guest's real-mode window, then reaches only
+ *    4K per HPTE group: RAM/4 with the HPT of RAM/128 this module gives.
+ *    VMMs must describe no larger real mode area (tools/vmm/rma.c, README).
  *
  * kvm-hv internals the module mirrors (hpt.c): kvmppc_allocate_hpt(),
  * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c, and what
