@@ -72,7 +72,7 @@ if [ "$(getconf PAGESIZE)" = 4096 ]; then
 		hpt_page_cap=,cap-hpt-max-page-size=4k
 		mem="-m 1G -object memory-backend-ram,id=ram0,size=256M -object memory-backend-ram,id=ram1,size=768M
 			-numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1"
-		ram_backing="4K pages, NUMA node 0 of 256 MiB (no huge pages)"
+		ram_backing="4K pages, NUMA node 0 of 256 MiB (no huge pages: size ${hp_kb:-none} kB, got $(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo -))"
 	fi
 fi
 say "guest RAM: $ram_backing"
