@@ -242,7 +242,7 @@ static void ppcmmu_mmu_snap(struct kvm *kvm, struct ppcmmu_mmu_snap *s)
  * HPT as @hpt says is put in place first, so KVM-HV keeps it instead of
  * allocating its default; if that cannot be done, or the switch then
  * fails, nothing changes. Returns 0 or -errno (-EBUSY: other vcpus
- * running, or the VM changed meanwhile; -ENOMEM, -EINVAL).
+ * running or entering, or the VM changed meanwhile; -ENOMEM, -EINVAL).
  *
  * The before/after look is for the tracepoints only (a switch, and the HPT
  * KVM-HV frees going radix). It is taken only when they are enabled; a VMM
@@ -257,18 +257,30 @@ int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
 	struct ppcmmu_mmu_snap before, after;
 	struct kvm *kvm = vm->kvm;
 	unsigned long installed = 0;
+	bool gated;
 	int err;
 
+	/*
+	 * A switch waits for no vcpu to be inside KVM-HV (vm->entry_gate).
+	 * Callers hold vm->lock, so no switch of ours can make this stale;
+	 * only the VMM's own KVM_PPC_CONFIGURE_V3_MMU could, as without us.
+	 */
+	gated = !!(cfg->flags & KVM_PPC_MMUV3_RADIX) != kvm_is_radix(kvm);
+	if (gated && !down_write_trylock(&vm->entry_gate))
+		return -EBUSY;
 	if (tracing)
 		ppcmmu_mmu_snap(kvm, &before);
 	if (hpt) {
 		err = ppcmmu_hpt_install(vm, hpt, cause, &installed);
 		if (err)
-			return err;
+			goto out;
 	}
 	err = ppcmmu_orig_ops.configure_mmu(kvm, cfg);
 	if (err && installed)
 		ppcmmu_hpt_drop(vm, installed, cause);
+out:
+	if (gated)
+		up_write(&vm->entry_gate);
 	if (err || !tracing)
 		return err;
 

@@ -43,6 +43,18 @@ struct ppcmmu_vm {
 	u32 id;			/* the module's number for the VM, from 1 */
 	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
+	/*
+	 * Held for read by each vcpu of an opted-in VM for as long as it is
+	 * inside KVM-HV's vcpu_run (run.c); taken for write, never waited
+	 * for (trylock, else -EBUSY), by a radix <-> hash switch of ours
+	 * (ppcmmu_configure_mmu()). KVM-HV's own rule refuses a switch
+	 * while vcpus_running, but a vcpu counted just after the check reads
+	 * the vcore's LPCR before waiting for the switch in kvmhv_setup_mmu()
+	 * and enters the guest with the old mode's LPCR: the host then
+	 * hangs (kvmppc_p9_bad_interrupt). The gate closes that window for
+	 * every switch a guest can ask for.
+	 */
+	struct rw_semaphore entry_gate;
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */

@@ -86,7 +86,13 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 
 	for (;;) {
 		ppcmmu_prepare_entry(vm, features);
+		/* No switch of ours while this vcpu is in KVM-HV: see entry_gate. */
+		if (down_read_killable(&vm->entry_gate)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			return -EINTR;
+		}
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
+		up_read(&vm->entry_gate);
 		/* RESUME_HOST (> 0) is how an exit to the host comes back. */
 		if (r < 0 || run->exit_reason != KVM_EXIT_PAPR_HCALL ||
 		    !vcpu->arch.hcall_needed)

@@ -64,6 +64,7 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 	vm->kvm = kvm;
 	vm->pid = task_tgid_nr(current);
 	mutex_init(&vm->lock);
+	init_rwsem(&vm->entry_gate);
 
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(vm);
