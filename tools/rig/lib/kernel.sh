@@ -22,6 +22,11 @@
 #                               missing or a day old
 
 ppcmmu_kernel_series_list="6.1 6.12 7.2"
+# The archive this rig reaches may serve a suite's InRelease past its
+# Valid-Until (seen: sid's, "expired (invalid since 19d)", on a fresh
+# machine; a cached list hid it elsewhere). Signatures are still checked;
+# only the freshness date is not, for the private suites and the sid chroot.
+ppcmmu_apt_valid_until="-o Acquire::Check-Valid-Until=false"
 ppcmmu_root=${ppcmmu_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 
 ppcmmu_kernel_series() {
@@ -67,7 +72,8 @@ ppcmmu_private_apt() {
 		    -o "Dir::State=$top/state" -o "Dir::State::status=$top/state/status"
 		    -o "Dir::Cache=$top/cache"
 		    -o APT::Architecture=amd64 -o APT::Architectures=amd64,ppc64el
-		    -o APT::Sandbox::User=root -q)
+		    -o APT::Sandbox::User=root -q
+		    $ppcmmu_apt_valid_until)
 	local want s
 	want=$(for s in "${suites[@]}"; do
 		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
