@@ -54,11 +54,12 @@ watch_refcnt() {
 # group) would reach only RAM/4, so QEMU stops at start: "Can't support
 # 64 kiB guest pages with 4 kiB host pages", then "Unable to create 512MiB
 # RMA (VRMA only allows 128MiB". With or without the module, an admin of
-# such a host backs guest RAM with huge pages, as done here (2M on a radix
-# host, 16M on a hash one: 64K or 16M VRMA pages, the whole RAM covered).
-# Failing that (no huge pages to be had): the 4K options, guest pages of
-# 4K and a NUMA node 0 within the VRMA (it must be a multiple of 256 MiB,
-# so the guest gets 1 GiB and a VRMA of 256 MiB).
+# such a host backs guest RAM with huge pages (2M on a radix host, 16M on a
+# hash one: 64K or 16M VRMA pages, the whole RAM covered), tried first here.
+# The emulated hosts have none (QEMU's powernv9 gives the kernel no huge
+# page size: no Hugepagesize in /proc/meminfo), so what runs here is the
+# other way: guest pages of 4K and a NUMA node 0 within the VRMA (it must
+# be a multiple of 256 MiB, so the guest gets 1 GiB and a VRMA of 256 MiB).
 hpt_page_cap= mem="-m 512M" ram_backing="plain, 64K host pages"
 if [ "$(getconf PAGESIZE)" = 4096 ]; then
 	hp_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
