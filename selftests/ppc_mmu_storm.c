@@ -39,7 +39,8 @@
 #include "lib/ppcmmu.h"
 
 #define STORM_SECONDS	10	/* default; PPC_MMU_STORM_SECONDS=N for longer */
-#define TIME_BOUND_S	40	/* the whole program beyond the storm itself */
+#define STORM_EXTRA_S	15	/* at most this much longer, for coverage */
+#define TIME_BOUND_S	40	/* the whole program beyond storm_seconds() */
 #define NR_WORKERS	2
 #define GUEST_MEM	(16UL << 20)
 #define MEM_SLACK	(4LL << 20)	/* slab growth / MemFree drop allowed */
@@ -230,8 +231,14 @@ int main(void)
 		workers[i].seed = 1000 + i;
 		pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);
 	}
+	/*
+	 * The storm lasts storm_seconds(), and on until it has seen both an
+	 * unload and an rmmod refused while a VM was pinned (a slower host
+	 * may take longer to get there), at most STORM_EXTRA_S more.
+	 */
 	t_end = now_ms() + storm_seconds() * 1000LL;
-	while (now_ms() < t_end) {
+	while (now_ms() < t_end ||
+	       ((!unloads || !busy) && now_ms() < t_end + STORM_EXTRA_S * 1000LL)) {
 		usleep(1000 * (rand_r(&seed) % 20));
 		if (!loaded) {
 			__atomic_add_fetch(&gen, 1, __ATOMIC_SEQ_CST);
