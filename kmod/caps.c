@@ -7,6 +7,7 @@
 #include <linux/kvm_ppc_mmu.h>
 
 #include <linux/moduleparam.h>
+#include <linux/sched.h>	/* preempt_model_preemptible() */
 
 #include "ppc_mmu.h"	/* kvm_host.h must precede the book3s headers */
 #include <asm/kvm_book3s_64.h>
@@ -24,6 +25,16 @@ module_param(allow_hash_on_no_mixing_cpu, bool, 0444);
 MODULE_PARM_DESC(allow_hash_on_no_mixing_cpu,
 		 "Offer hash guests on a radix POWER9 < DD2.2 host (emulated test hosts only; taints)");
 
+/*
+ * A preemptible host kernel can hang a CPU under a hash guest (see
+ * logic/host_modes.c), so hash is withheld there unless the admin, knowing
+ * the vcpu threads are free to run on other CPUs, asks for it.
+ */
+static bool allow_hash_on_preemptible_kernel;
+module_param(allow_hash_on_preemptible_kernel, bool, 0444);
+MODULE_PARM_DESC(allow_hash_on_preemptible_kernel,
+		 "Offer hash guests on a preemptible kernel, where KVM-HV can hang a host CPU under one (taints)");
+
 static struct ppcmmu_host_facts ppcmmu_facts;
 static struct ppcmmu_host_modes ppcmmu_modes;
 
@@ -37,6 +48,8 @@ void ppcmmu_host_init(void)
 					ppcmmu_orig_ops.hash_v3_possible();
 	ppcmmu_facts.force_mixing = allow_hash_on_no_mixing_cpu;
 	ppcmmu_facts.pvr = mfspr(SPRN_PVR);
+	ppcmmu_facts.preemptible = preempt_model_preemptible();
+	ppcmmu_facts.force_preemptible = allow_hash_on_preemptible_kernel;
 	ppcmmu_host_modes(&ppcmmu_facts, &ppcmmu_modes);
 
 	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_MIXING_FORCED) {
@@ -45,6 +58,17 @@ void ppcmmu_host_init(void)
 		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
 	} else if (allow_hash_on_no_mixing_cpu) {
 		pr_info("kvm-ppc-mmu: allow_hash_on_no_mixing_cpu has no effect on this host\n");
+	}
+
+	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) {
+		pr_warn("kvm-ppc-mmu: hash guests withheld: this kernel is preemptible and KVM-HV handles a hash guest's HPT hypercalls and faults under raw locks with preemption on, which can hang a host CPU; %s\n",
+			ppcmmu_modes.guest_modes ? "radix guests only" :
+			"no guest mode offered on this hash host");
+	} else if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED) {
+		pr_warn("kvm-ppc-mmu: allow_hash_on_preemptible_kernel: offering hash guests on a preemptible kernel, where one can hang a host CPU\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	} else if (allow_hash_on_preemptible_kernel) {
+		pr_info("kvm-ppc-mmu: allow_hash_on_preemptible_kernel has no effect on this host\n");
 	}
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/kvm_ppc_mmu.h>
 
@@ -22,7 +23,7 @@
 #include "lib/ktap.h"
 #include "lib/module_ctl.h"
 
-#define NR_TESTS 26
+#define NR_TESTS 28
 
 /* "Radix" or "Hash" from the MMU line of /proc/cpuinfo, or NULL. */
 static const char *cpuinfo_mmu(void)
@@ -55,6 +56,31 @@ static int p9_cannot_mix(uint32_t pvr)
 }
 
 /*
+ * Whether this kernel preempts kernel code, from uname -v ("PREEMPT",
+ * "PREEMPTLAZY", "PREEMPT_RT"); with PREEMPT_DYNAMIC the model chosen at
+ * boot, from debugfs ("none voluntary (full) lazy"). The module decides with
+ * preempt_model_preemptible(); this is the independent view.
+ */
+static int kernel_preemptible(void)
+{
+	struct utsname u;
+	char model[128] = "";
+	FILE *f;
+
+	if (uname(&u) || !strstr(u.version, "PREEMPT"))
+		return 0;
+	if (!strstr(u.version, "PREEMPT_DYNAMIC"))
+		return 1;
+	f = fopen("/sys/kernel/debug/sched/preempt", "r");
+	if (!f)
+		return -1;
+	if (!fgets(model, sizeof(model), f))
+		model[0] = 0;
+	fclose(f);
+	return strstr(model, "(full)") || strstr(model, "(lazy)");
+}
+
+/*
  * KVM answers KVM_CAP_PPC_GET_PVINFO with !is_kvmppc_hv_enabled(kvm) for a
  * VM fd: the direct probe that a VM still counts as HV after the module
  * hooked KVM-HV.
@@ -70,15 +96,26 @@ static void check_against_kvm(struct guest_vm *vm, const struct kvm_ppc_mmu_caps
 	int hash = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
 	const char *mmu = cpuinfo_mmu();
 	struct kvm_ppc_rmmu_info rmmu;
-	int both = radix > 0 && hash > 0;
-	int ok, i;
+	int preemptible = kernel_preemptible();
+	int withheld = hash > 0 && preemptible > 0 &&
+		       !(c->host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED);
+	int both, ok, i;
+
+	/* A preemptible kernel: the module withholds what KVM-HV offers. */
+	if (withheld)
+		hash = 0;
+	both = radix > 0 && hash > 0;
 
 	ktap_result(c->abi_version == KVM_PPC_MMU_ABI_VERSION, "abi_version %u", c->abi_version);
 	ktap_result(is_hv_vm(vm->vm_fd), "VM created with module loaded is an HV VM");
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_RADIX) == (radix > 0),
 		    "RADIX matches KVM_CAP_PPC_MMU_RADIX=%d", radix);
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_HASH) == (hash > 0),
-		    "HASH matches KVM_CAP_PPC_MMU_HASH_V3=%d", hash);
+		    "HASH matches KVM_CAP_PPC_MMU_HASH_V3%s", withheld ? ", withheld" : "");
+	ktap_result(preemptible >= 0 &&
+		    !!(c->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) == withheld,
+		    "PREEMPTIBLE set exactly when a preemptible kernel (%d) withholds hash",
+		    preemptible);
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_LEGACY) == (hash > 0),
 		    "LEGACY available exactly where hash is");
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_CAS_SWITCH) == both,
@@ -117,7 +154,14 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 		ktap_skip("PPC_MMU_EXPECT_HOST not set", "modes match the booted host");
 		return;
 	}
-	if (!strcmp(host, "radix"))
+	if (!strcmp(host, "radix") && kernel_preemptible())
+		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_PREEMPTIBLE) &&
+			    c->guest_modes == radix,
+			    "radix host (DD2.2), preemptible kernel: radix guests only, PREEMPTIBLE reported");
+	else if (!strcmp(host, "hash") && kernel_preemptible())
+		ktap_result(c->host_flags == KVM_PPC_MMU_HOST_PREEMPTIBLE && c->guest_modes == 0,
+			    "hash host, preemptible kernel: nothing offered, PREEMPTIBLE reported");
+	else if (!strcmp(host, "radix"))
 		/* POWER9 DD2.2, as real hosts: the guest picks radix or hash at CAS. */
 		ktap_result(c->host_flags == KVM_PPC_MMU_HOST_RADIX &&
 			    c->guest_modes == (radix | hash | KVM_PPC_MMU_GUEST_CAS_SWITCH),
@@ -136,6 +180,43 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 			    "nested host: radix guests only");
 	else
 		ktap_result(0, "unknown PPC_MMU_EXPECT_HOST=%s", host);
+}
+
+/*
+ * allow_hash_on_preemptible_kernel=1 gives back exactly what was withheld,
+ * flagged; anywhere else it changes nothing. Leaves the module loaded
+ * without parameters.
+ */
+static void check_preemptible_override(const struct kvm_ppc_mmu_caps *before)
+{
+	uint64_t hash = KVM_PPC_MMU_GUEST_HASH | KVM_PPC_MMU_GUEST_LEGACY;
+	struct kvm_ppc_mmu_caps c;
+	struct guest_vm vm;
+	int r;
+
+	r = ppcmmu_ensure_unloaded();
+	r = r ? r : module_load_file_params(ppcmmu_ko_path(), "allow_hash_on_preemptible_kernel=1");
+	r = r ? r : guest_vm_create(&vm, 16 << 20);
+	if (!r) {
+		memset(&c, 0, sizeof(c));
+		r = ioctl(vm.vm_fd, KVM_PPC_MMU_GET_CAPS, &c);
+		guest_vm_destroy(&vm);
+	}
+	if (r)
+		ktap_result(0, "reload with allow_hash_on_preemptible_kernel=1 (r=%d)", r);
+	else if (before->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE)
+		ktap_result((c.guest_modes & hash) == hash &&
+			    c.host_flags == ((before->host_flags & ~KVM_PPC_MMU_HOST_PREEMPTIBLE) |
+					     KVM_PPC_MMU_HOST_PREEMPT_FORCED),
+			    "allow_hash_on_preemptible_kernel=1: hash offered, PREEMPTIBLE_FORCED (modes %#llx flags %#llx)",
+			    (unsigned long long)c.guest_modes, (unsigned long long)c.host_flags);
+	else
+		ktap_result(c.guest_modes == before->guest_modes &&
+			    c.host_flags == before->host_flags,
+			    "allow_hash_on_preemptible_kernel=1 changes nothing here (modes %#llx flags %#llx)",
+			    (unsigned long long)c.guest_modes, (unsigned long long)c.host_flags);
+	ppcmmu_ensure_unloaded();
+	ppcmmu_ensure_loaded();
 }
 
 static void check_bad_arguments(int vm_fd)
@@ -199,10 +280,11 @@ int main(void)
 	memset(&caps, 0, sizeof(caps));
 	r = ioctl(vm.vm_fd, KVM_PPC_MMU_GET_CAPS, &caps);
 	ktap_result(r == 0, "KVM_PPC_MMU_GET_CAPS succeeds (errno %d)", r ? errno : 0);
-	check_against_kvm(&vm, &caps);		/* 9 */
+	check_against_kvm(&vm, &caps);		/* 10 */
 	check_expected_host(&caps);		/* 1 */
 	check_bad_arguments(vm.vm_fd);		/* 8 */
 	guest_vm_destroy(&vm);
+	check_preemptible_override(&caps);	/* 1 */
 
 	/* Without the module the same call must say "not here": ENOTTY. */
 	r = ppcmmu_ensure_unloaded();

@@ -30,6 +30,28 @@ bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
 	return false;
 }
 
+/*
+ * Hash guests and a preemptible host kernel. On ISA 3.00 KVM-HV runs every
+ * guest through its POWER9 entry path, which handles a hash guest's HPT
+ * hypercalls (H_ENTER, H_REMOVE, H_PROTECT, H_READ, H_BULK_REMOVE,
+ * H_CLEAR_REF/MOD: kvmppc_pseries_do_hcall) and HPT faults
+ * (kvmppc_hpte_hv_fault) in virtual mode with preemption enabled, under
+ * locks written for real mode: arch_spin_lock() on kvm->mmu_lock's raw lock
+ * and the HPTE/rmap bit locks, none of which disables preemption. Preempted
+ * while holding one, the vcpu thread leaves any other taker on that CPU
+ * spinning with preemption off: the host CPU hangs for good when the vcpu
+ * thread cannot run elsewhere (pinned vcpus, one CPU). Seen on Debian's 7.2
+ * (PREEMPT_LAZY) as a soft lockup of kdamond in kvm_mmu_notifier_test_young
+ * while a hash guest booted. Non-preemptible kernels (6.1, 6.12: voluntary)
+ * cannot be preempted inside those sections. So on a preemptible kernel the
+ * module does not offer hash; KVM-HV itself still runs hash VMs a VMM sets
+ * up without the module.
+ */
+static bool ppcmmu_hash_withheld_for_preemption(const struct ppcmmu_host_facts *facts)
+{
+	return facts->arch_300 && facts->preemptible && !facts->force_preemptible;
+}
+
 void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 		       struct ppcmmu_host_modes *out)
 {
@@ -38,9 +60,16 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 	bool no_mixing = facts->radix_host && !facts->nested && !hash &&
 			 ppcmmu_p9_cannot_mix_hash_radix(facts->pvr);
 	bool forced = no_mixing && facts->force_mixing;
+	bool preempt_withheld, preempt_forced;
 
 	if (forced)
 		hash = true;	/* only ever by explicit admin request */
+	/* Flags name a reason only where hash would otherwise be offered. */
+	preempt_withheld = hash && ppcmmu_hash_withheld_for_preemption(facts);
+	preempt_forced = hash && facts->arch_300 && facts->preemptible &&
+			 facts->force_preemptible;
+	if (preempt_withheld)
+		hash = false;
 
 	out->guest_modes = 0;
 	out->host_flags = 0;
@@ -65,4 +94,8 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 		out->host_flags |= KVM_PPC_MMU_HOST_NO_MIXING;
 	if (forced)
 		out->host_flags |= KVM_PPC_MMU_HOST_MIXING_FORCED;
+	if (preempt_withheld)
+		out->host_flags |= KVM_PPC_MMU_HOST_PREEMPTIBLE;
+	if (preempt_forced)
+		out->host_flags |= KVM_PPC_MMU_HOST_PREEMPT_FORCED;
 }

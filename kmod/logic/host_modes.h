@@ -13,6 +13,8 @@ struct ppcmmu_host_facts {
 	bool hash_v3_possible;	/* KVM-HV's own answer (kvmppc_ops.hash_v3_possible) */
 	bool force_mixing;	/* admin override: offer hash on a no-mixing CPU */
 	u32 pvr;
+	bool preemptible;	/* the kernel preempts kernel code (preempt_model_preemptible) */
+	bool force_preemptible;	/* admin override: offer hash on such a kernel */
 };
 
 struct ppcmmu_host_modes {

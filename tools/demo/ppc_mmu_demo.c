@@ -26,11 +26,13 @@ static void print_caps(const struct kvm_ppc_mmu_caps *c)
 	unsigned int i;
 
 	printf("demo: kvm-ppc-mmu ABI %u on PVR %#x\n", c->abi_version, c->pvr);
-	printf("demo: host: %s MMU%s%s\n",
+	printf("demo: host: %s MMU%s%s%s\n",
 	       c->host_flags & KVM_PPC_MMU_HOST_RADIX ? "radix" : "hash",
 	       c->host_flags & KVM_PPC_MMU_HOST_NESTED ? ", nested hypervisor" : "",
 	       c->host_flags & KVM_PPC_MMU_HOST_NO_MIXING ?
-	       ", POWER9 < DD2.2: cannot mix hash and radix guests" : "");
+	       ", POWER9 < DD2.2: cannot mix hash and radix guests" : "",
+	       c->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE ?
+	       ", preemptible kernel: hash guests withheld" : "");
 	printf("demo: guests this host can run: %s%s%s%s\n",
 	       c->guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       c->guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",

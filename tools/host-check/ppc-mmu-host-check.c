@@ -141,6 +141,8 @@ static const char *why_not(const struct host *h, uint64_t mode)
 		return "nested KVM-HV (the host is itself a guest) runs radix guests only";
 	if (flags & KVM_PPC_MMU_HOST_NO_MIXING)
 		return "POWER9 before DD2.2 cannot run hash and radix threads on one core next to a radix host";
+	if (flags & KVM_PPC_MMU_HOST_PREEMPTIBLE)
+		return "the host kernel is preemptible, where KVM-HV can hang a host CPU under a hash guest (module parameter allow_hash_on_preemptible_kernel=1 overrides)";
 	return "refused by KVM-HV on this host";
 }
 
@@ -190,9 +192,11 @@ static void print_text(const struct host *h)
 	if (h->module)
 		printf(", version %s", h->version);
 	if (h->caps_ok)
-		printf(", ABI %u%s", h->caps.abi_version,
+		printf(", ABI %u%s%s", h->caps.abi_version,
 		       h->caps.host_flags & KVM_PPC_MMU_HOST_MIXING_FORCED ?
-		       ", hash/radix mixing FORCED (test hosts only)" : "");
+		       ", hash/radix mixing FORCED (test hosts only)" : "",
+		       h->caps.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED ?
+		       ", hash FORCED on a preemptible kernel" : "");
 	printf("\nguest modes:\n");
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		const char *why = why_not(h, modes[i].bit);

@@ -25,6 +25,9 @@
 #   dd20 host    (POWER9 DD2.0, no hash next to radix) default -> Radix;
 #                disable_radix -> Radix (platform says radix only);
 #                legacy -> refused; dt-check
+#   preemptible  (7.2) the module withholds hash: the radix host runs
+#   host kernel  default, disable-radix and dt-check as radix, legacy refused,
+#                snapshot; the hash host refuses default and legacy at CAS
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
 #   when the     the host's default mode; on the radix host also hash,
 #   host kernel  same-kernel-hash), and the guest reports that release
@@ -144,9 +147,28 @@ dt_check() {
 		"$id: the cpu node's MMU properties are among them"
 }
 
+# A preemptible host kernel: the module withholds hash (hash-free scenario
+# lists in tools/vmm/scenarios.sh). The radix host then answers as the DD2.0
+# host does; the hash host refuses every guest at CAS.
+preemptible=0
+ppcmmu_kernel_preemptible && preemptible=1
+
 judge() {	# judge <host> <scenario> <section>
 	local host=$1 name=$2 s=$3 id="$1/$2" mmu
 	if [ -z "$s" ]; then check 0 "$id: scenario did not run"; return; fi
+	if [ $preemptible = 1 ]; then
+		case $host/$name in
+		radix/disable-radix)
+			boots "$s" "$id" Radix; no_hpt "$s" "$id"; return ;;
+		radix/legacy|hash/default|hash/legacy)
+			refused "$s" "$id"
+			check "$(has "$s" "(hash withheld: preemptible host kernel)")" \
+				"$id: the refusal says why: hash withheld on a preemptible kernel"
+			return ;;
+		radix/dt-check)
+			boots "$s" "$id" Radix; dt_check "$s" "$id"; return ;;
+		esac
+	fi
 	case $host/$name in
 	radix/default|nested/default|dd20/default)
 		boots "$s" "$id" Radix; no_hpt "$s" "$id"
@@ -201,7 +223,8 @@ for host in "${hosts[@]}"; do
 		echo "# $host/$name: $(grep -m1 "^scenario: $name end" "$log" | sed 's/.* secs=/wall /')s"
 		judge "$host" "$name" "$(section "$name")"
 	done
-	if [ -f "$root/build/guest/vmlinux-host" ] && { [ -z "${VMM_ONLY:-}" ] || [ "$VMM_ONLY" = same-kernel ]; }; then
+	if [ -f "$root/build/guest/vmlinux-host" ] && { [ -z "${VMM_ONLY:-}" ] || [ "$VMM_ONLY" = same-kernel ]; } &&
+	   ! { [ "$host" = hash ] && [ $preemptible = 1 ]; }; then
 		check "$(grep -q '^scenario: same-kernel begin$' "$log" && echo 1 || echo 0)" \
 			"$host: the host's own kernel was booted as a guest (same-kernel)"
 	fi

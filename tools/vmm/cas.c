@@ -44,12 +44,14 @@ static const char *status_name(uint32_t status)
 
 static void describe_host(const struct kvm_ppc_mmu_caps *caps, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s%s",
 		 caps->guest_modes & KVM_PPC_MMU_GUEST_RADIX ? " radix" : "",
 		 caps->guest_modes & KVM_PPC_MMU_GUEST_HASH ? " hash" : "",
 		 caps->guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? " legacy-hash" : "",
 		 caps->host_flags & KVM_PPC_MMU_HOST_NO_MIXING ?
 			" (hash refused: this POWER9 cannot mix radix and hash threads)" : "",
+		 caps->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE ?
+			" (hash withheld: preemptible host kernel)" : "",
 		 caps->host_flags & KVM_PPC_MMU_HOST_NESTED ?
 			" (nested KVM-HV: radix guests only)" : "");
 }

@@ -85,6 +85,20 @@
  * emulated test hosts only; real POWER9 hosts are DD2.2 or later.
  */
 #define KVM_PPC_MMU_HOST_MIXING_FORCED	(1ULL << 3)
+/*
+ * Hash guests are withheld because the host kernel is preemptible
+ * (CONFIG_PREEMPT, _LAZY or _RT): KVM-HV's POWER9 path handles a hash
+ * guest's HPT hypercalls and faults under raw locks with preemption enabled,
+ * and a vcpu thread preempted there can hang a host CPU for good. Set only
+ * where hash would otherwise be offered. KVM-HV itself still runs hash VMs
+ * set up without the module.
+ */
+#define KVM_PPC_MMU_HOST_PREEMPTIBLE	(1ULL << 4)
+/*
+ * The admin loaded the module with allow_hash_on_preemptible_kernel=1: hash
+ * guests are offered on such a kernel anyway (and the kernel is tainted).
+ */
+#define KVM_PPC_MMU_HOST_PREEMPT_FORCED	(1ULL << 5)
 
 #define KVM_PPC_MMU_MAX_AP_ENCODINGS	8
 

@@ -11,13 +11,15 @@
 #define HR	KVM_PPC_MMU_HOST_RADIX
 #define HN	KVM_PPC_MMU_HOST_NESTED
 #define HM	KVM_PPC_MMU_HOST_NO_MIXING
+#define HP	KVM_PPC_MMU_HOST_PREEMPTIBLE
+#define HPF	KVM_PPC_MMU_HOST_PREEMPT_FORCED
 
 static const struct {
 	const char *name;
 	struct ppcmmu_host_facts facts;
 	u64 guest_modes, host_flags;
 } cases[] = {
-	/* arch_300 radix nested hash_v3 force_mixing pvr */
+	/* arch_300 radix nested hash_v3 force_mixing pvr [preemptible force_preemptible] */
 	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0, 0x004e1200 }, R, HR | HM },
 	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0, 0x004e1201 }, R, HR | HM },
 	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0, 0x004e1202 }, R | H | L | S, HR },
@@ -36,6 +38,15 @@ static const struct {
 	{ "force on a hash host changes nothing", { 1, 0, 0, 1, 1, 0x004e1200 }, H | L, 0 },
 	{ "force on a nested host cannot create hash", { 1, 1, 1, 0, 1, 0x004e1200 }, R, HR | HN },
 	{ "force where KVM-HV refuses for another reason: still no hash", { 1, 1, 0, 0, 1, 0x004e1202 }, R, HR },
+	{ "preemptible DD2.2 radix host: radix only, PREEMPTIBLE says why", { 1, 1, 0, 1, 0, 0x004e1202, 1, 0 }, R, HR | HP },
+	{ "preemptible hash host: nothing offered, PREEMPTIBLE says why", { 1, 0, 0, 1, 0, 0x004e1202, 1, 0 }, 0, HP },
+	{ "preemptible DD2.2 radix host, admin forces hash", { 1, 1, 0, 1, 0, 0x004e1202, 1, 1 }, R | H | L | S, HR | HPF },
+	{ "preemptible hash host, admin forces hash", { 1, 0, 0, 1, 0, 0x004e1202, 1, 1 }, H | L, HPF },
+	{ "preemptible DD2.0: NO_MIXING is the reason, no PREEMPTIBLE", { 1, 1, 0, 0, 0, 0x004e1200, 1, 0 }, R, HR | HM },
+	{ "preemptible DD2.0 with both overrides", { 1, 1, 0, 0, 1, 0x004e1200, 1, 1 }, R | H | L | S, HR | HM | KVM_PPC_MMU_HOST_MIXING_FORCED | HPF },
+	{ "preemptible DD2.0, mixing forced only: withheld again", { 1, 1, 0, 0, 1, 0x004e1200, 1, 0 }, R, HR | HM | KVM_PPC_MMU_HOST_MIXING_FORCED | HP },
+	{ "preemptible nested host: radix only anyway, no flag", { 1, 1, 1, 0, 0, 0x004e1202, 1, 0 }, R, HR | HN },
+	{ "force_preemptible on a voluntary kernel changes nothing", { 1, 1, 0, 1, 0, 0x004e1202, 0, 1 }, R | H | L | S, HR },
 };
 
 int main(void)
