@@ -2,8 +2,10 @@
 # Fetch one of Debian's powerpc64le kernels (image, modules, headers, kbuild)
 # into build/kernel/<version>/ and point build/kernel/<series> at it.
 #
-# Usage: tools/rig/fetch-kernel.sh [6.1|6.12|7.2]   (default: $PPC_MMU_KERNEL or 6.1)
+# Usage: tools/rig/fetch-kernel.sh [6.1|6.12|7.2|6.1-debug]   (default: $PPC_MMU_KERNEL or 6.1)
 #
+#   6.1-debug  the debug host kernel, built from linux-source-6.1
+#              (tools/rig/debug-kernel/build.sh)
 #   6.1   bookworm's newest linux-image-6.1.0-N-powerpc64le (system apt);
 #         also build/kernel/current, what everything used before the matrix
 #   6.12  the newest 6.12.*+deb12 (bookworm-backports, system apt): built for
@@ -39,6 +41,8 @@ top=$root/build/kernel
 cross=powerpc64le-linux-gnu-
 
 case $series in
+6.1-debug)	# not Debian's binaries: built here from Debian's source
+	exec bash "$root/tools/rig/debug-kernel/build.sh" ;;
 6.1)	apt_src=system image_re='^linux-image-6\.1\.0-[0-9]+-powerpc64le$' runner=host ;;
 6.12)	apt_src=system image_re='^linux-image-6\.12\.[0-9]+\+deb12-powerpc64le$' runner=host ;;
 7.2)	apt_src=sid image_re='^linux-(image|binary)-7\.2\.[0-9]+\+deb[0-9]+-powerpc64le$' runner=chroot ;;

@@ -26,6 +26,8 @@ guest_kdir=$(PPC_MMU_KERNEL= ppcmmu_kernel_dir)
 powerpc64le-linux-gnu-strip -o "$out/vmlinux" "$guest_kdir/vmlinux"
 "$root/tools/rig/guest/mklegacy.sh" "$out/vmlinux" "$out/vmlinux-legacy" >/dev/null
 rm -f "$out/vmlinux-host"
-if [ "$(ppcmmu_kernel_series)" != 6.1 ]; then
-	powerpc64le-linux-gnu-strip -o "$out/vmlinux-host" "$(ppcmmu_kernel_dir)/vmlinux"
-fi
+# The debug host kernel is a powernv-only build: never a guest.
+case $(ppcmmu_kernel_series) in
+6.1|6.1-debug) ;;
+*) powerpc64le-linux-gnu-strip -o "$out/vmlinux-host" "$(ppcmmu_kernel_dir)/vmlinux" ;;
+esac

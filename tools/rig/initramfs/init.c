@@ -14,6 +14,9 @@
  * Before the selftests it runs the admin's host check twice (tools/host-check/,
  * "host-check: <when> exit=N <json>"): without kvm-ppc-mmu, then with it
  * loaded (and unloaded again, so the selftests start as before).
+ * On a kernel with kmemleak (the debug host kernel, tools/rig/debug-kernel/)
+ * it clears what boot left at the start and, at the end, unloads the module
+ * and reports what is left unreferenced ("kmemleak: ..." lines).
  * tools/stages/run-hosts.sh reads the console and turns it into pass/fail.
  */
 #define _GNU_SOURCE
@@ -52,6 +55,74 @@ static const char *cmdline_value(const char *key)
 	memcpy(val, p, n);
 	val[n] = '\0';
 	return val;
+}
+
+#define KMEMLEAK	"/sys/kernel/debug/kmemleak"
+
+static void kmemleak_cmd(const char *cmd)
+{
+	int fd = open(KMEMLEAK, O_WRONLY);
+
+	if (fd < 0)
+		return;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		printf("ppcmmu-init: kmemleak %s: %s\n", cmd, strerror(errno));
+	close(fd);
+}
+
+/*
+ * kmemleak reports an object only once it is older than 5 s and was seen
+ * unreferenced by a scan; "clear" marks everything reported so far as
+ * known. So: at boot scan and clear (the boot's own leftovers), at the end
+ * wait, scan twice and print what is new.
+ */
+/* Whether the kernel has SYMBOL (a checker's entry point), from kallsyms. */
+static bool kernel_has_symbol(const char *symbol)
+{
+	char line[256], name[128];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %127s", name) == 1 && !strcmp(name, symbol);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static bool kmemleak_begin(void)
+{
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (access(KMEMLEAK, F_OK))
+		return false;
+	/* The debug stage checks these: a checker missing is a failure there. */
+	printf("ppcmmu-init: checkers: lockdep=%d kasan=%d kmemleak=1\n",
+	       !access("/proc/lockdep", F_OK), kernel_has_symbol("kasan_report"));
+	kmemleak_cmd("scan");
+	kmemleak_cmd("clear");
+	printf("ppcmmu-init: kmemleak: boot leftovers cleared\n");
+	return true;
+}
+
+static void kmemleak_end(void)
+{
+	char line[256];
+	int found = 0;
+	FILE *f;
+
+	printf("ppcmmu-init: kmemleak: unload kvm-ppc-mmu -> %d\n",
+	       syscall(SYS_delete_module, "kvm_ppc_mmu", O_NONBLOCK) ? -errno : 0);
+	sleep(6);
+	kmemleak_cmd("scan");
+	kmemleak_cmd("scan");
+	f = fopen(KMEMLEAK, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		found += !strncmp(line, "unreferenced object", 19);
+		printf("kmemleak: %s", line);
+	}
+	if (f)
+		fclose(f);
+	printf("ppcmmu-init: kmemleak: %d unreferenced objects after the run\n", found);
 }
 
 static int load_module(const char *path)
@@ -143,6 +214,7 @@ int main(void)
 	char names[MAX_TESTS][64], path[128];
 	const char *host, *only;
 	int n = 0, i, fd;
+	bool kmemleak;
 	FILE *list;
 
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
@@ -167,6 +239,7 @@ int main(void)
 	setenv("PATH", "/selftests:/", 1);
 
 	printf("ppcmmu-init: host=%s\n", host ? host : "?");
+	kmemleak = kmemleak_begin();
 	printf("ppcmmu-init: load kvm.ko -> %d\n", load_module("/kvm.ko"));
 	printf("ppcmmu-init: load kvm-hv.ko -> %d\n", load_module("/kvm-hv.ko"));
 
@@ -213,6 +286,8 @@ int main(void)
 	}
 	printf("ppcmmu-init: done\n");
 out:
+	if (kmemleak)
+		kmemleak_end();
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

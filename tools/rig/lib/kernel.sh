@@ -4,7 +4,8 @@
 #
 # PPC_MMU_KERNEL=6.1|6.12|7.2 chooses the kernel series (tools/rig/fetch-kernel.sh
 # has what each means); unset means 6.1, reached as build/kernel/current, as
-# before there was a choice.
+# before there was a choice. 6.1-debug is the project's own debug build of
+# Debian's 6.1 source (tools/rig/debug-kernel/), a host kernel only.
 #
 # ppcmmu_kernel_series          the chosen series (6.1 when unset)
 # ppcmmu_kernel_dir             build/kernel/<series> (current for the default)
@@ -15,13 +16,16 @@
 #                               series when PPC_MMU_KERNEL is set, else empty
 # ppcmmu_logs_dir               build/logs, or build/logs/<series> when
 #                               PPC_MMU_KERNEL is set (made if missing)
+# ppcmmu_kernel_preemptible    true when that kernel preempts kernel code
+#                               (CONFIG_PREEMPTION): the module then withholds
+#                               hash guests (kmod/logic/host_modes.c)
 # ppcmmu_private_apt NAME SUITE... -- apt-get|apt-cache ARGS...
 #                               apt with its own sources (deb.debian.org, the
 #                               suites given, amd64 + ppc64el), lists and cache
 #                               under build/apt/NAME; refreshes its lists when
 #                               missing or a day old
 
-ppcmmu_kernel_series_list="6.1 6.12 7.2"
+ppcmmu_kernel_series_list="6.1 6.12 7.2 6.1-debug"
 # The archive this rig reaches may serve a suite's InRelease past its
 # Valid-Until (seen: sid's, "expired (invalid since 19d)", on a fresh
 # machine; a cached list hid it elsewhere). Signatures are still checked;
@@ -47,6 +51,12 @@ ppcmmu_kernel_dir() {
 		bash "$ppcmmu_root/tools/rig/fetch-kernel.sh" "$s" >&2 || return 1
 	fi
 	echo "$d"
+}
+
+ppcmmu_kernel_preemptible() {
+	local d
+	d=$(ppcmmu_kernel_dir) || return 1
+	grep -q '^CONFIG_PREEMPTION=y' "$d/headers/.config"
 }
 
 ppcmmu_kernel_tag() {

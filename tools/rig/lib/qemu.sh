@@ -17,9 +17,12 @@
 # one PPC_MMU_KERNEL names (6.1, 6.12, 7.2; default 6.1, tools/rig/lib/kernel.sh).
 # Returns QEMU's status (124 on timeout).
 
-# What fails a console whatever the tests said: oops, BUG, WARN, panic, lockups
-# (host or guest kernel). One pattern for every script that judges a console.
-kernel_trouble_re='Oops:|BUG:|WARNING: CPU|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
+# What fails a console whatever the tests said: oops, BUG (KASAN's too), WARN,
+# panic, lockups (host or guest kernel), and the debug kernel's reports:
+# lockdep's and RCU's "WARNING: possible/suspicious/..." headers, kmemleak's
+# "unreferenced object" (tools/rig/initramfs/init.c prints them). One
+# pattern for every script that judges a console.
+kernel_trouble_re='Oops:|BUG:|WARNING: CPU|WARNING: (possible|suspicious|inconsistent|bad unlock|lock held|held lock|Nested lock)|unreferenced object 0x|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 source "$ppcmmu_root/tools/rig/lib/kernel.sh"
