@@ -152,7 +152,7 @@ static int setup(struct vmm *vmm)
 	if (boot_prepare(vmm))
 		return -1;
 	printf("vmm: %llu MiB guest, kernel %s, host offers %s%s%s, module features 0x%llx\n",
-	       (unsigned long long)(vmm->ram_size >> 20), vmm->opt.kernel,
+	       (unsigned long long)(vmm->ram.size >> 20), vmm->opt.kernel,
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? "legacy-hash" : "",
@@ -212,7 +212,7 @@ static void run(struct vmm *vmm)
 			vmm->exit_code = VMM_EXIT_ERROR;
 			return;
 		}
-		if (vmm->snapshot_due && !vmm->snapshot_done && !vmm->stop) {
+		if (vmm->con.triggered && !vmm->snapshot_done && !vmm->stop) {
 			vmm->snapshot_done = true;
 			if (snapshot_restore_into_fresh_vm(vmm)) {
 				vmm->exit_code = VMM_EXIT_ERROR;
@@ -230,10 +230,11 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&vmm.opt, &timeout_s, argc, argv);
-	vmm.ram_size = vmm.opt.ram_size;
+	vmm.ram.size = vmm.opt.ram_size;
+	vmm.con.trigger = vmm.opt.snapshot_after;
 	/* The HPT order is the module's rule, the one it sizes hash guests by. */
-	vmm.rma_size = vmm_rma_size(vmm.ram_size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
-				    ppcmmu_hpt_order_for_ram(vmm.ram_size));
+	vmm.rma_size = vmm_rma_size(vmm.ram.size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
+				    ppcmmu_hpt_order_for_ram(vmm.ram.size));
 	sigaction(SIGALRM, &sa, NULL);
 	if (timeout_s)
 		alarm(timeout_s);

@@ -100,7 +100,7 @@ static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
 	uint64_t start = 0, size = vmm->rma_size;
 	char name[32];
 
-	while (start < vmm->ram_size) {
+	while (start < vmm->ram.size) {
 		struct dt_node *mem;
 
 		snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)start);
@@ -108,7 +108,7 @@ static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
 		dt_set_string(mem, "device_type", "memory");
 		dt_set_u64_cells(mem, "reg", start, size);
 		start += size;
-		for (size = 1ULL << 62; size > vmm->ram_size - start; size >>= 1)
+		for (size = 1ULL << 62; size > vmm->ram.size - start; size >>= 1)
 			;
 	}
 }

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vmm.h"
@@ -234,25 +233,23 @@ static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 {
 	struct vm_image *img = calloc(1, sizeof(*img));
-	uint8_t *old_ram = vmm->ram, *new_ram;
+	struct guest_mem new_ram = { .size = vmm->ram.size };
 	int hptes = 0, r = -1;
 
 	if (!img || save_vm(vmm, img))
 		goto out;
-	new_ram = mmap(NULL, vmm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (new_ram == MAP_FAILED) {
+	if (guest_mem_alloc(&new_ram)) {
 		perror("vmm: snapshot: RAM");
 		goto out;
 	}
-	memcpy(new_ram, old_ram, vmm->ram_size);
+	memcpy(new_ram.host, vmm->ram.host, vmm->ram.size);
 	printf("vmm: snapshot: saved %llu MiB of RAM, %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
-	       (unsigned long long)(vmm->ram_size >> 20), img->cpu.nr_regs,
+	       (unsigned long long)(vmm->ram.size >> 20), img->cpu.nr_regs,
 	       img->mmu.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
 	       (unsigned long long)img->mmu.process_table, img->mmu.hpt_order);
 
 	vm_destroy(vmm);		/* the old VM is gone before the new one runs */
-	munmap(old_ram, vmm->ram_size);
+	guest_mem_free(&vmm->ram);
 	vmm->ram = new_ram;
 	if (restore_vm(vmm, img, &hptes))
 		goto out;

@@ -28,7 +28,9 @@
 #include <linux/kvm.h>
 #include <linux/kvm_ppc_mmu.h>
 
+#include "console.h"
 #include "devtree.h"
+#include "guest_mem.h"
 #include "papr.h"		/* kmod/logic: PAPR return codes, checked against the kernel's */
 
 /* VMM exit codes: what the scenario tests check besides the console. */
@@ -70,8 +72,7 @@ struct vmm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
-	uint8_t *ram;
-	uint64_t ram_size;
+	struct guest_mem ram;
 	uint64_t rma_size;		/* real-mode reachable RAM from 0 (rma.c) */
 
 	struct kvm_ppc_mmu_caps caps;
@@ -91,10 +92,8 @@ struct vmm {
 	/* Kernel and initrd placement, for the entry registers */
 	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
 
-	/* Console: the last line seen, to match opt.snapshot_after */
-	char line[256];
-	size_t line_len;
-	bool snapshot_due, snapshot_done;
+	struct console con;		/* its trigger is opt.snapshot_after */
+	bool snapshot_done;
 
 	struct vcpu_image *power_on;	/* the vcpu as created, for reset */
 	int boots;			/* 1 on the first boot */
@@ -103,34 +102,6 @@ struct vmm {
 	bool stop;
 	int exit_code;
 };
-
-/* Guest real address -> host pointer for [gpa, gpa + len), or NULL. */
-static inline void *guest_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	if (gpa > vmm->ram_size || len > vmm->ram_size - gpa)
-		return NULL;
-	return vmm->ram + gpa;
-}
-
-static inline uint32_t be32_get(const void *p)
-{
-	const uint8_t *b = p;
-
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static inline void be32_put(void *p, uint32_t v)
-{
-	uint8_t *b = p;
-
-	b[0] = v >> 24;
-	b[1] = v >> 16;
-	b[2] = v >> 8;
-	b[3] = v;
-}
-
-/* Copies a NUL-terminated guest string of at most size-1 bytes; false if it does not fit. */
-bool guest_read_string(struct vmm *vmm, uint64_t gpa, char *buf, size_t size);
 
 /* kvm_vm.c */
 int vm_create(struct vmm *vmm);
@@ -181,7 +152,6 @@ long icp_hcall(uint64_t nr, uint64_t *args);
 
 /* hcall.c */
 void hcall_exit(struct vmm *vmm);
-void console_write(struct vmm *vmm, const char *buf, size_t len);
 
 /* snapshot.c */
 int snapshot_restore_into_fresh_vm(struct vmm *vmm);
