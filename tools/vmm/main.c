@@ -30,12 +30,8 @@
 
 #include "vmm.h"
 #include "hpt_order.h"
+#include "rma.h"
 
-#define MSR_SF		(1ULL << 63)
-#define MSR_ME		(1ULL << 12)
-#define MSR_LE		(1ULL << 0)
-#define FW_AREA_SIZE	(1ULL << 20)	/* Open Firmware stack and stub, top of RAM */
-#define INITRD_ALIGN	(1ULL << 24)
 #define VMM_EXIT_TIMEOUT 5
 
 static volatile sig_atomic_t timed_out;
@@ -108,37 +104,6 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
-}
-
-int boot_prepare(struct vmm *vmm)
-{
-	/* Open Firmware runs with translation off: inside the RMA (rma.c). */
-	uint64_t fw_base = vmm->rma_size - FW_AREA_SIZE;
-	uint32_t ih;
-
-	if (load_kernel(vmm, vmm->opt.kernel))
-		return -1;
-	if (vmm->opt.initrd &&
-	    load_initrd(vmm, vmm->opt.initrd, (vmm->kernel_end + INITRD_ALIGN - 1) & ~(INITRD_ALIGN - 1)))
-		return -1;
-	if (vmm->kernel_end > fw_base ||
-	    (vmm->opt.initrd && vmm->initrd_start + vmm->initrd_size > fw_base)) {
-		fprintf(stderr, "vmm: the kernel and initrd do not fit in the %llu MiB real mode area\n",
-			(unsigned long long)(vmm->rma_size >> 20));
-		return -1;
-	}
-	platform_build_tree(vmm);
-	if (vmm->opt.dt_check)
-		platform_add_fidelity_node(vmm);
-	of_client_init(vmm, fw_base, FW_AREA_SIZE);
-	ih = of_open_node(vmm, vmm->vty_node);
-	dt_set_u32(vmm->chosen, "stdout", ih);
-	dt_set_u32(vmm->chosen, "stdin", ih);
-	vmm->boots++;
-	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
-	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
-			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
-			      vmm->of_entry);
 }
 
 static int setup(struct vmm *vmm)

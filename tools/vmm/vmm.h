@@ -119,8 +119,6 @@ int load_kernel(struct vmm *vmm, const char *path);
 int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
 /* platform.c */
-uint64_t vmm_rma_size(uint64_t ram_bytes, unsigned int page_shift, unsigned int hpt_order);
-unsigned int vmm_vrma_page_shift(unsigned long host_page_bytes);
 int platform_build_tree(struct vmm *vmm);
 void platform_add_fidelity_node(struct vmm *vmm);
 void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
@@ -132,7 +130,6 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa);
 uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
 
 /* cas.c */
-uint8_t cas_platform_byte24(const struct kvm_ppc_mmu_caps *caps);
 int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
 
 /* rtas.c */
@@ -160,7 +157,7 @@ struct vcpu_image *vcpu_image_alloc(void);
 int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img);
 int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img);
 
-/* main.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
+/* boot.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
 int boot_prepare(struct vmm *vmm);
 
 /* reset.c */
