@@ -2,19 +2,27 @@
 /*
  * ppc-mmu-vmm: the reference VMM. It boots an unmodified Linux pseries guest
  * under KVM-HV with the guest's MMU work (CAS, H_REGISTER_PROC_TBL, HPT
- * sizing) done by the kvm-ppc-mmu module. One file per concern:
- *   main.c       options, the run loop
- *   kvm_vm.c     VM, RAM, vcpu, ONE_REG, opting in to the module
+ * sizing) done by the kvm-ppc-mmu module. One file per concern, and files
+ * depend one way: each uses only files on lines above it, so the VMM reads
+ * top to bottom (tools/stages/vmm-layers.sh fails on any loop).
+ *   guest_mem.c  guest real address -> host pointer, RAM itself (own header)
+ *   console.c    the guest's console and hvterm hypercalls (own header)
+ *   devtree.c    the device tree the guest's Open Firmware walks (own header)
+ *   rma.c        how much RAM real mode reaches (own header)
+ *   vmm.h        struct vmm, this map, the prototypes below
+ *   kvm_vm.c     VM, vcpu, ONE_REG, opting in to the module
  *   loader.c     kernel ELF and initramfs into guest RAM
- *   devtree.c    the device tree the guest's Open Firmware walks
- *   platform.c   what goes in it: cpus, memory, /chosen, /rtas, the console
- *   of_client.c  the Open Firmware client interface prom_init calls
- *   cas.c        ibm,client-architecture-support through the module
  *   rtas.c       the few RTAS calls Linux needs
  *   icp.c        an interrupt presentation controller with nothing to present
- *   hcall.c      hypercalls KVM-HV passes up: console, H_SET_MODE, ...
- *   snapshot.c   save the VM and restore it into a fresh one
+ *   platform.c   what goes in the tree: cpus, memory, /chosen, /rtas, the vty
+ *   snapshot.c   every register of a vcpu; the VM saved, restored afresh
+ *                (the HPT through selftests/lib/htab_stream.c)
+ *   cas.c        ibm,client-architecture-support through the module
+ *   of_client.c  the Open Firmware client interface prom_init calls
+ *   hcall.c      hypercalls KVM-HV passes up, each to the file that owns it
+ *   boot.c       power-on: kernel, tree, Open Firmware, entry registers
  *   reset.c      system-reboot: the same VM back to power-on, MMU included
+ *   main.c       options, the run loop
  * Everything the guest hands us (addresses, lengths, strings) is checked
  * against guest RAM before use: a bad guest can only break itself.
  */
@@ -118,20 +126,6 @@ void vm_destroy(struct vmm *vmm);
 int load_kernel(struct vmm *vmm, const char *path);
 int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
-/* platform.c */
-int platform_build_tree(struct vmm *vmm);
-void platform_add_fidelity_node(struct vmm *vmm);
-void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
-void platform_hide_radix(struct vmm *vmm);
-
-/* of_client.c */
-void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
-long of_client_call(struct vmm *vmm, uint64_t args_gpa);
-uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
-
-/* cas.c */
-int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
-
 /* rtas.c */
 extern const uint32_t rtas_blob[5];
 long rtas_call(struct vmm *vmm, uint64_t args_gpa);
@@ -147,8 +141,11 @@ void rtas_add_tokens(struct vmm *vmm, struct dt_node *rtas);
 void icp_add_node(struct vmm *vmm);
 long icp_hcall(uint64_t nr, uint64_t *args);
 
-/* hcall.c */
-void hcall_exit(struct vmm *vmm);
+/* platform.c */
+int platform_build_tree(struct vmm *vmm);
+void platform_add_fidelity_node(struct vmm *vmm);
+void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
+void platform_hide_radix(struct vmm *vmm);
 
 /* snapshot.c */
 int snapshot_restore_into_fresh_vm(struct vmm *vmm);
@@ -156,6 +153,17 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm);
 struct vcpu_image *vcpu_image_alloc(void);
 int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img);
 int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img);
+
+/* cas.c */
+int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
+
+/* of_client.c */
+void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
+long of_client_call(struct vmm *vmm, uint64_t args_gpa);
+uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
+
+/* hcall.c */
+void hcall_exit(struct vmm *vmm);
 
 /* boot.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
 int boot_prepare(struct vmm *vmm);
