@@ -19,6 +19,7 @@
 #include "lib/cas_vectors.h"
 #include "lib/guest.h"
 #include "lib/guest_asm.h"
+#include "lib/htab_stream.h"
 #include "lib/ktap.h"
 #include "lib/mmu_guest.h"
 #include "lib/module_ctl.h"
@@ -373,59 +374,17 @@ static void test_ioctl_arguments(void)
 	guest_vm_destroy(&vm);
 }
 
-/* VRMA HPTEs: 1 TB segment, VSID 0x1ffffff (kvm-hv's is_vrma_hpte()). */
-static bool is_vrma_hpte(uint64_t v)
-{
-	return (v & ~0xffffffULL) == 0x4001ffffff000000ULL;
-}
-
 /*
- * Copy VM @a's HPT into VM @b through KVM's HTAB fd, one record per valid
- * guest HPTE. VRMA entries are left out: KVM rebuilds the VRMA on the
- * destination's first entry, and on this rig kvm_htab_write() refuses
- * (EINVAL) the VRMA entries kvm_htab_read() hands out. Returns the number of
+ * Copy VM @a's HPT into VM @b through KVM's HTAB fd (lib/htab_stream.c:
+ * one record per guest HPTE, VRMA entries left out). Returns the number of
  * HPTEs copied or -errno.
  */
 static int copy_htab(struct guest_vm *a, struct guest_vm *b)
 {
-	struct kvm_get_htab_fd rd = { .flags = 0 }, wr = { .flags = KVM_GET_HTAB_WRITE };
 	static uint8_t buf[8 << 20];
-	struct kvm_get_htab_header *h, one;
-	uint8_t rec[sizeof(one) + 16];
-	size_t used = 0, off;
-	int fa, fb, r = 0, copied = 0;
-	unsigned int j;
-	ssize_t n = 0;
+	ssize_t len = htab_stream_read(a->vm_fd, buf, sizeof(buf));
 
-	fa = ioctl(a->vm_fd, KVM_PPC_GET_HTAB_FD, &rd);
-	if (fa < 0)
-		return -errno;
-	fb = ioctl(b->vm_fd, KVM_PPC_GET_HTAB_FD, &wr);
-	if (fb < 0)
-		r = -errno;
-	while (!r && (n = read(fa, buf + used, sizeof(buf) - used)) > 0)
-		used += n;
-	if (!r && n < 0)
-		r = -errno;
-	for (off = 0; !r && off + sizeof(*h) <= used; off += sizeof(*h) + 16 * h->n_valid) {
-		h = (struct kvm_get_htab_header *)(buf + off);
-		for (j = 0; !r && j < h->n_valid; j++) {
-			uint8_t *hpte = buf + off + sizeof(*h) + 16 * j;
-
-			if (is_vrma_hpte(__builtin_bswap64(*(uint64_t *)hpte)))
-				continue;
-			one = (struct kvm_get_htab_header){ .index = h->index + j, .n_valid = 1 };
-			memcpy(rec, &one, sizeof(one));
-			memcpy(rec + sizeof(one), hpte, 16);
-			if (write(fb, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
-				r = -errno ? -errno : -EIO;
-			copied++;
-		}
-	}
-	close(fa);
-	if (fb >= 0)
-		close(fb);
-	return r ? r : copied;
+	return len < 0 ? len : htab_stream_write(b->vm_fd, buf, len);
 }
 
 /*

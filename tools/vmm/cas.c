@@ -20,16 +20,6 @@
 #define OV5_MMU_BYTE	24
 #define OV5_GTSE_BYTE	26
 
-uint8_t cas_platform_byte24(const struct kvm_ppc_mmu_caps *caps)
-{
-	bool radix = caps->guest_modes & KVM_PPC_MMU_GUEST_RADIX;
-	bool hash = caps->guest_modes & KVM_PPC_MMU_GUEST_HASH;
-
-	if (radix && hash)
-		return 0x80;	/* either */
-	return radix ? 0x40 : 0x00;
-}
-
 static const char *status_name(uint32_t status)
 {
 	switch (status) {

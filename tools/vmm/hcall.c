@@ -2,12 +2,13 @@
 /*
  * Hypercalls KVM-HV passes up to the VMM (KVM_EXIT_PAPR_HCALL). KVM-HV and
  * kvm-ppc-mmu answer the MMU ones (H_ENTER..., H_REGISTER_PROC_TBL) in the
- * kernel; what arrives here is the console, H_SET_MODE, RTAS, and the Open
- * Firmware client interface. On return KVM puts .ret in r3 and .args[] in
- * r4..r12, so outputs go back through args.
+ * kernel; what arrives here is dispatched to the file that owns it: the
+ * console (console.c), RTAS (rtas.c), the Open Firmware client interface
+ * (of_client.c), the ICP (icp.c); only H_SET_MODE is answered here. On
+ * return KVM puts .ret in r3 and .args[] in r4..r12, so outputs go back
+ * through args.
  */
 #include <stdio.h>
-#include <unistd.h>
 
 #include "vmm.h"
 
@@ -19,62 +20,6 @@
 
 #define H_SET_MODE_RESOURCE_LE	4
 #define LPCR_ILE		(1ULL << 25)
-
-/*
- * Console output goes to stdout as it comes. Complete lines are also
- * watched for the snapshot trigger, and for a guest kernel panic: a panicked
- * guest never powers off, so the VMM stops it rather than wait for a timeout.
- */
-static void console_line(struct vmm *vmm, const char *line)
-{
-	if (vmm->opt.snapshot_after && !vmm->snapshot_done &&
-	    strstr(line, vmm->opt.snapshot_after))
-		vmm->snapshot_due = true;
-	if (strstr(line, "Kernel panic - not syncing")) {
-		printf("\nvmm: the guest kernel panicked; stopping it\n");
-		vmm->stop = true;
-		vmm->exit_code = VMM_EXIT_GUEST_DIED;
-	}
-}
-
-void console_write(struct vmm *vmm, const char *buf, size_t len)
-{
-	size_t i;
-
-	fwrite(buf, 1, len, stdout);
-	fflush(stdout);
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '\n' || vmm->line_len == sizeof(vmm->line) - 1) {
-			vmm->line[vmm->line_len] = '\0';
-			console_line(vmm, vmm->line);
-			vmm->line_len = 0;
-		} else if (buf[i] != '\r') {
-			vmm->line[vmm->line_len++] = buf[i];
-		}
-	}
-}
-
-/* H_PUT_TERM_CHAR: r4 terminal, r5 length (<= 16), r6-r7 the bytes, first byte highest. */
-static long put_term_char(struct vmm *vmm, uint64_t *args)
-{
-	uint64_t len = args[1];
-	char buf[16];
-	unsigned int i;
-
-	if (len > 16)
-		return PPCMMU_H_PARAMETER;
-	for (i = 0; i < len; i++)
-		buf[i] = args[2 + i / 8] >> (56 - 8 * (i % 8));
-	console_write(vmm, buf, len);
-	return PPCMMU_H_SUCCESS;
-}
-
-static long get_term_char(uint64_t *args)
-{
-	args[0] = 0;	/* no input: the console is output-only */
-	args[1] = args[2] = 0;
-	return PPCMMU_H_SUCCESS;
-}
 
 /* Only the interrupt endianness is the VMM's (LPCR[ILE]); Linux LE needs it. */
 static long set_mode(struct vmm *vmm, uint64_t *args)
@@ -102,10 +47,10 @@ void hcall_exit(struct vmm *vmm)
 
 	switch (nr) {
 	case H_PUT_TERM_CHAR:
-		ret = put_term_char(vmm, args);
+		ret = console_put_term_char(&vmm->con, args);
 		break;
 	case H_GET_TERM_CHAR:
-		ret = get_term_char(args);
+		ret = console_get_term_char(args);
 		break;
 	case H_SET_MODE:
 		ret = set_mode(vmm, args);
@@ -136,4 +81,9 @@ void hcall_exit(struct vmm *vmm)
 		break;
 	}
 	vmm->run->papr_hcall.ret = ret;
+	/* A panicked guest never powers off: stop it rather than wait for a timeout. */
+	if (vmm->con.panicked) {
+		vmm->stop = true;
+		vmm->exit_code = VMM_EXIT_GUEST_DIED;
+	}
 }

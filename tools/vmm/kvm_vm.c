@@ -26,17 +26,12 @@ int vm_create(struct vmm *vmm)
 		perror("vmm: KVM_CREATE_VM (is kvm-hv loaded?)");
 		return -1;
 	}
-	if (!vmm->ram) {
-		vmm->ram = mmap(NULL, vmm->ram_size, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (vmm->ram == MAP_FAILED) {
-			vmm->ram = NULL;
-			perror("vmm: guest RAM");
-			return -1;
-		}
+	if (!vmm->ram.host && guest_mem_alloc(&vmm->ram)) {
+		perror("vmm: guest RAM");
+		return -1;
 	}
-	region.memory_size = vmm->ram_size;
-	region.userspace_addr = (uintptr_t)vmm->ram;
+	region.memory_size = vmm->ram.size;
+	region.userspace_addr = (uintptr_t)vmm->ram.host;
 	if (ioctl(vmm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
 		perror("vmm: KVM_SET_USER_MEMORY_REGION");
 		return -1;

@@ -63,7 +63,7 @@ int load_kernel(struct vmm *vmm, const char *path)
 
 		if (ph->p_type != PT_LOAD)
 			continue;
-		dst = guest_ptr(vmm, ph->p_paddr, ph->p_memsz);
+		dst = guest_ptr(&vmm->ram, ph->p_paddr, ph->p_memsz);
 		if (!dst || ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
 		    ph->p_filesz > size - ph->p_offset) {
 			fprintf(stderr, "vmm: %s: segment %zu does not fit guest RAM\n", path, i);
@@ -90,7 +90,7 @@ int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa)
 
 	if (!img)
 		return -1;
-	dst = guest_ptr(vmm, gpa, size);
+	dst = guest_ptr(&vmm->ram, gpa, size);
 	if (!dst) {
 		fprintf(stderr, "vmm: %s (%zu bytes) does not fit guest RAM at 0x%llx\n",
 			path, size, (unsigned long long)gpa);

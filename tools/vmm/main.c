@@ -30,12 +30,8 @@
 
 #include "vmm.h"
 #include "hpt_order.h"
+#include "rma.h"
 
-#define MSR_SF		(1ULL << 63)
-#define MSR_ME		(1ULL << 12)
-#define MSR_LE		(1ULL << 0)
-#define FW_AREA_SIZE	(1ULL << 20)	/* Open Firmware stack and stub, top of RAM */
-#define INITRD_ALIGN	(1ULL << 24)
 #define VMM_EXIT_TIMEOUT 5
 
 static volatile sig_atomic_t timed_out;
@@ -110,37 +106,6 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 	opt->ram_size = (uint64_t)mib << 20;
 }
 
-int boot_prepare(struct vmm *vmm)
-{
-	/* Open Firmware runs with translation off: inside the RMA (rma.c). */
-	uint64_t fw_base = vmm->rma_size - FW_AREA_SIZE;
-	uint32_t ih;
-
-	if (load_kernel(vmm, vmm->opt.kernel))
-		return -1;
-	if (vmm->opt.initrd &&
-	    load_initrd(vmm, vmm->opt.initrd, (vmm->kernel_end + INITRD_ALIGN - 1) & ~(INITRD_ALIGN - 1)))
-		return -1;
-	if (vmm->kernel_end > fw_base ||
-	    (vmm->opt.initrd && vmm->initrd_start + vmm->initrd_size > fw_base)) {
-		fprintf(stderr, "vmm: the kernel and initrd do not fit in the %llu MiB real mode area\n",
-			(unsigned long long)(vmm->rma_size >> 20));
-		return -1;
-	}
-	platform_build_tree(vmm);
-	if (vmm->opt.dt_check)
-		platform_add_fidelity_node(vmm);
-	of_client_init(vmm, fw_base, FW_AREA_SIZE);
-	ih = of_open_node(vmm, vmm->vty_node);
-	dt_set_u32(vmm->chosen, "stdout", ih);
-	dt_set_u32(vmm->chosen, "stdin", ih);
-	vmm->boots++;
-	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
-	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
-			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
-			      vmm->of_entry);
-}
-
 static int setup(struct vmm *vmm)
 {
 	if (vm_create(vmm) || vm_opt_in(vmm) || vcpu_create(vmm))
@@ -152,7 +117,7 @@ static int setup(struct vmm *vmm)
 	if (boot_prepare(vmm))
 		return -1;
 	printf("vmm: %llu MiB guest, kernel %s, host offers %s%s%s, module features 0x%llx\n",
-	       (unsigned long long)(vmm->ram_size >> 20), vmm->opt.kernel,
+	       (unsigned long long)(vmm->ram.size >> 20), vmm->opt.kernel,
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? "legacy-hash" : "",
@@ -212,7 +177,7 @@ static void run(struct vmm *vmm)
 			vmm->exit_code = VMM_EXIT_ERROR;
 			return;
 		}
-		if (vmm->snapshot_due && !vmm->snapshot_done && !vmm->stop) {
+		if (vmm->con.triggered && !vmm->snapshot_done && !vmm->stop) {
 			vmm->snapshot_done = true;
 			if (snapshot_restore_into_fresh_vm(vmm)) {
 				vmm->exit_code = VMM_EXIT_ERROR;
@@ -230,10 +195,11 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&vmm.opt, &timeout_s, argc, argv);
-	vmm.ram_size = vmm.opt.ram_size;
+	vmm.ram.size = vmm.opt.ram_size;
+	vmm.con.trigger = vmm.opt.snapshot_after;
 	/* The HPT order is the module's rule, the one it sizes hash guests by. */
-	vmm.rma_size = vmm_rma_size(vmm.ram_size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
-				    ppcmmu_hpt_order_for_ram(vmm.ram_size));
+	vmm.rma_size = vmm_rma_size(vmm.ram.size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
+				    ppcmmu_hpt_order_for_ram(vmm.ram.size));
 	sigaction(SIGALRM, &sa, NULL);
 	if (timeout_s)
 		alarm(timeout_s);

@@ -75,7 +75,7 @@ static bool copy_out(struct vmm *vmm, uint32_t gpa, const void *src, uint32_t le
 		     uint32_t buflen)
 {
 	uint32_t n = len < buflen ? len : buflen;
-	void *dst = guest_ptr(vmm, gpa, n);
+	void *dst = guest_ptr(&vmm->ram, gpa, n);
 
 	if (!dst)
 		return false;
@@ -102,19 +102,19 @@ static uint32_t of_claim_range(struct vmm *vmm, uint64_t virt, uint64_t size, ui
 {
 	uint64_t end, addr;
 
-	if (!size || size > vmm->ram_size || vmm->nr_claims >= VMM_MAX_CLAIMS)
+	if (!size || size > vmm->ram.size || vmm->nr_claims >= VMM_MAX_CLAIMS)
 		return PROM_ERROR;
 	if (align & (align - 1))
 		return PROM_ERROR;
 	if (!align) {
 		addr = virt;
-		if (addr > vmm->ram_size - size || claim_overlaps(vmm, addr, size, &end))
+		if (addr > vmm->ram.size - size || claim_overlaps(vmm, addr, size, &end))
 			return PROM_ERROR;
 	} else {	/* first fit, as OF's "claim" with an alignment allocates */
 		addr = 0;
-		while (addr <= vmm->ram_size - size && claim_overlaps(vmm, addr, size, &end))
+		while (addr <= vmm->ram.size - size && claim_overlaps(vmm, addr, size, &end))
 			addr = (end + align - 1) & ~(align - 1);
-		if (addr > vmm->ram_size - size)
+		if (addr > vmm->ram.size - size)
 			return PROM_ERROR;
 	}
 	if (addr + size > 0x100000000ULL)	/* the interface is 32-bit */
@@ -130,7 +130,7 @@ static uint32_t svc_finddevice(struct of_call *c)
 	char path[256];
 	struct dt_node *n;
 
-	if (!guest_read_string(c->vmm, c->in[0], path, sizeof(path)))
+	if (!guest_read_string(&c->vmm->ram, c->in[0], path, sizeof(path)))
 		return PROM_ERROR;
 	n = dt_find_path(c->vmm->dt, path);
 	return n ? n->phandle : PROM_ERROR;
@@ -142,7 +142,7 @@ static struct dt_prop *prop_of(struct of_call *c)
 	struct dt_node *n = node_of(c->vmm, c->in[0]);
 	char name[OF_PROP_NAME_MAX + 1];
 
-	if (!n || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
+	if (!n || !guest_read_string(&c->vmm->ram, c->in[1], name, sizeof(name)))
 		return NULL;
 	return dt_get_prop(n, name);
 }
@@ -170,9 +170,9 @@ static uint32_t svc_setprop(struct of_call *c)
 	char name[OF_PROP_NAME_MAX + 1];
 	void *val;
 
-	if (!n || len > OF_PROP_MAX || !guest_read_string(c->vmm, c->in[1], name, sizeof(name)))
+	if (!n || len > OF_PROP_MAX || !guest_read_string(&c->vmm->ram, c->in[1], name, sizeof(name)))
 		return PROM_ERROR;
-	val = guest_ptr(c->vmm, c->in[2], len);
+	val = guest_ptr(&c->vmm->ram, c->in[2], len);
 	if (!val && len)
 		return PROM_ERROR;
 	dt_set_prop(n, name, val, len);
@@ -198,7 +198,7 @@ static uint32_t svc_nextprop(struct of_call *c)
 
 	if (!n)
 		return PROM_ERROR;
-	if (c->in[1] && !guest_read_string(c->vmm, c->in[1], prev, sizeof(prev)))
+	if (c->in[1] && !guest_read_string(&c->vmm->ram, c->in[1], prev, sizeof(prev)))
 		return PROM_ERROR;
 	p = dt_next_prop(n, prev);
 	if (!p)
@@ -271,7 +271,7 @@ static uint32_t svc_canon(struct of_call *c)
 	char path[256];
 	size_t len;
 
-	if (!guest_read_string(c->vmm, c->in[0], path, sizeof(path)))
+	if (!guest_read_string(&c->vmm->ram, c->in[0], path, sizeof(path)))
 		return PROM_ERROR;
 	len = strlen(path);
 	if (!copy_out(c->vmm, c->in[1], path, len + 1, c->in[2]))
@@ -283,7 +283,7 @@ static uint32_t svc_open(struct of_call *c)
 {
 	char path[256];
 
-	if (!guest_read_string(c->vmm, c->in[0], path, sizeof(path)))
+	if (!guest_read_string(&c->vmm->ram, c->in[0], path, sizeof(path)))
 		return 0;
 	return of_open_node(c->vmm, dt_find_path(c->vmm->dt, path));
 }
@@ -297,11 +297,11 @@ static uint32_t svc_close(struct of_call *c)
 static uint32_t svc_write(struct of_call *c)
 {
 	uint32_t len = c->in[2];
-	const char *buf = guest_ptr(c->vmm, c->in[1], len);
+	const char *buf = guest_ptr(&c->vmm->ram, c->in[1], len);
 
 	if (!buf || !node_of_instance(c->vmm, c->in[0]))
 		return PROM_ERROR;
-	console_write(c->vmm, buf, len);
+	console_write(&c->vmm->con, buf, len);
 	return len;
 }
 
@@ -368,7 +368,7 @@ static uint32_t svc_call_method(struct of_call *c)
 	struct dt_node *n = node_of_instance(vmm, c->in[1]);
 	char method[64];
 
-	if (c->nargs < 2 || !n || !guest_read_string(vmm, c->in[0], method, sizeof(method)))
+	if (c->nargs < 2 || !n || !guest_read_string(&vmm->ram, c->in[0], method, sizeof(method)))
 		return PROM_ERROR;
 	if (!strcmp(method, "ibm,client-architecture-support") && c->nargs >= 3 && c->nret >= 2) {
 		uint32_t ret;
@@ -380,7 +380,7 @@ static uint32_t svc_call_method(struct of_call *c)
 	}
 	if (!strcmp(method, "instantiate-rtas") && n == vmm->rtas_node &&
 	    c->nargs >= 3 && c->nret >= 2) {
-		void *dst = guest_ptr(vmm, c->in[2], sizeof(rtas_blob));
+		void *dst = guest_ptr(&vmm->ram, c->in[2], sizeof(rtas_blob));
 		unsigned int i;
 
 		if (!dst)
@@ -428,7 +428,7 @@ static const struct of_service services[] = {
 
 long of_client_call(struct vmm *vmm, uint64_t args_gpa)
 {
-	uint8_t *blk = guest_ptr(vmm, args_gpa & 0xffffffffULL, 12 + 4 * OF_MAX_ARGS);
+	uint8_t *blk = guest_ptr(&vmm->ram, args_gpa & 0xffffffffULL, 12 + 4 * OF_MAX_ARGS);
 	uint32_t in[OF_MAX_ARGS], out[OF_MAX_ARGS] = { 0 };
 	struct of_call call = { .vmm = vmm, .in = in, .out = out };
 	unsigned int i, n;
@@ -443,7 +443,7 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa)
 	for (i = 0; i < call.nargs; i++)
 		in[i] = be32_get(blk + 12 + 4 * i);
 	out[0] = PROM_ERROR;
-	if (guest_read_string(vmm, be32_get(blk), service, sizeof(service))) {
+	if (guest_read_string(&vmm->ram, be32_get(blk), service, sizeof(service))) {
 		for (n = 0; n < ARRAY_SIZE(services); n++) {
 			const struct of_service *s = &services[n];
 
@@ -470,7 +470,7 @@ long of_client_call(struct vmm *vmm, uint64_t args_gpa)
  */
 void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size)
 {
-	uint8_t *stub = guest_ptr(vmm, fw_base + OF_STACK_SIZE, sizeof(of_stub));
+	uint8_t *stub = guest_ptr(&vmm->ram, fw_base + OF_STACK_SIZE, sizeof(of_stub));
 	unsigned int i;
 
 	for (i = 0; i < sizeof(of_stub) / 4; i++)
@@ -480,21 +480,4 @@ void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size)
 	if (vmm->initrd_size)
 		of_claim_range(vmm, vmm->initrd_start, vmm->initrd_size, 0);
 	of_claim_range(vmm, fw_base, fw_size, 0);
-}
-
-bool guest_read_string(struct vmm *vmm, uint64_t gpa, char *buf, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		const char *p = guest_ptr(vmm, gpa + i, 1);
-
-		if (!p)
-			return false;
-		buf[i] = *p;
-		if (!*p)
-			return true;
-	}
-	buf[size - 1] = '\0';
-	return false;
 }

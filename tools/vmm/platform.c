@@ -100,7 +100,7 @@ static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
 	uint64_t start = 0, size = vmm->rma_size;
 	char name[32];
 
-	while (start < vmm->ram_size) {
+	while (start < vmm->ram.size) {
 		struct dt_node *mem;
 
 		snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)start);
@@ -108,7 +108,7 @@ static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
 		dt_set_string(mem, "device_type", "memory");
 		dt_set_u64_cells(mem, "reg", start, size);
 		start += size;
-		for (size = 1ULL << 62; size > vmm->ram_size - start; size >>= 1)
+		for (size = 1ULL << 62; size > vmm->ram.size - start; size >>= 1)
 			;
 	}
 }
@@ -196,10 +196,21 @@ void platform_add_fidelity_node(struct vmm *vmm)
 	}
 }
 
+/* OV5 byte 24 of ibm,arch-vec-5-platform-support: the MMUs a guest may ask for at CAS. */
+static uint8_t cas_mmu_byte24(const struct kvm_ppc_mmu_caps *caps)
+{
+	bool radix = caps->guest_modes & KVM_PPC_MMU_GUEST_RADIX;
+	bool hash = caps->guest_modes & KVM_PPC_MMU_GUEST_HASH;
+
+	if (radix && hash)
+		return 0x80;	/* either */
+	return radix ? 0x40 : 0x00;
+}
+
 int platform_build_tree(struct vmm *vmm)
 {
 	struct dt_node *root = dt_new_root(), *cpus, *vdev;
-	uint8_t platform[] = { 24, cas_platform_byte24(&vmm->caps), 26, 0x40 };
+	uint8_t platform[] = { 24, cas_mmu_byte24(&vmm->caps), 26, 0x40 };
 
 	vmm->dt = root;
 	dt_set_u32(root, "#address-cells", 2);

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include "vmm.h"
 
@@ -97,7 +96,7 @@ int vm_reset(struct vmm *vmm)
 {
 	vmm->reboot_due = false;
 	printf("vmm: reset: the guest asked for a reboot; boot %d follows\n", vmm->boots + 1);
-	if (madvise(vmm->ram, vmm->ram_size, MADV_DONTNEED)) {
+	if (guest_mem_clear(&vmm->ram)) {
 		perror("vmm: reset: clearing RAM");
 		return -1;
 	}
@@ -111,7 +110,7 @@ int vm_reset(struct vmm *vmm)
 	vmm->dt = NULL;
 	vmm->nr_claims = 0;
 	vmm->nr_instances = 0;
-	vmm->line_len = 0;
+	vmm->con.line_len = 0;
 	if (vmm->opt.reboot_cmdline)
 		vmm->opt.cmdline = vmm->opt.reboot_cmdline;
 	if (boot_prepare(vmm) || entry_survives_pending_hcall(vmm)) {

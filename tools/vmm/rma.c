@@ -17,7 +17,7 @@
  * described by a second memory node. A radix guest has no VRMA; the tree
  * is built before CAS picks the mode, so the bound applies to every guest.
  */
-#include "vmm.h"
+#include "rma.h"
 
 uint64_t vmm_rma_size(uint64_t ram_bytes, unsigned int page_shift, unsigned int hpt_order)
 {

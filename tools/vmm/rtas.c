@@ -64,7 +64,7 @@ static void get_time_of_day(uint32_t *ret, unsigned int nret)
 
 long rtas_call(struct vmm *vmm, uint64_t args_gpa)
 {
-	uint8_t *blk = guest_ptr(vmm, args_gpa & 0xffffffffULL, 12 + 4 * RTAS_MAX_ARGS);
+	uint8_t *blk = guest_ptr(&vmm->ram, args_gpa & 0xffffffffULL, 12 + 4 * RTAS_MAX_ARGS);
 	uint32_t token, nargs, nret, in[RTAS_MAX_ARGS], ret[RTAS_MAX_ARGS] = { 0 };
 	char msg[256];
 	unsigned int i;
@@ -92,7 +92,7 @@ long rtas_call(struct vmm *vmm, uint64_t args_gpa)
 		get_time_of_day(ret, nret);
 		break;
 	case TOKEN_OS_TERM:
-		if (nargs < 1 || !guest_read_string(vmm, in[0], msg, sizeof(msg)))
+		if (nargs < 1 || !guest_read_string(&vmm->ram, in[0], msg, sizeof(msg)))
 			snprintf(msg, sizeof(msg), "(unreadable message)");
 		printf("vmm: the guest terminated (ibm,os-term): %s\n", msg);
 		vmm->stop = true;

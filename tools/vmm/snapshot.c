@@ -5,8 +5,9 @@
  * vcpu registers (KVM_GET_REGS/SREGS and every ONE_REG KVM-HV answers), the
  * MMU state through kvm-ppc-mmu (GET_STATE -> SET_STATE: radix process table
  * or hash HPT order), and for hash guests the HPT contents through KVM's
- * HTAB fd. The old VM is destroyed before the new one runs, so nothing of it
- * can keep the guest alive by accident.
+ * HTAB fd (selftests/lib/htab_stream.c, shared with the selftests). The
+ * old VM is destroyed before the new one runs, so nothing of it can keep
+ * the guest alive by accident.
  *
  * It runs between two KVM_RUNs, right after a hypercall exit: the new vcpu
  * gets that hypercall's results in r3..r12 directly, as KVM-HV would have
@@ -16,10 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vmm.h"
+#include "lib/htab_stream.h"	/* selftests/lib: shared with the selftests */
 
 #define ONE_REG(sz, n)	(KVM_REG_PPC | KVM_REG_SIZE_##sz | (n))
 
@@ -88,22 +89,21 @@ static int save_reg(struct vmm *vmm, struct vcpu_image *img, uint64_t id)
 
 static int save_htab(struct vmm *vmm, struct vm_image *img)
 {
-	struct kvm_get_htab_fd rd = { .flags = 0 };
-	size_t cap = (size_t)2 << img->mmu.hpt_order;	/* HPTEs plus record headers */
-	ssize_t n = 0;
-	int fd;
+	size_t cap = htab_stream_max_bytes(img->mmu.hpt_order);
+	ssize_t n;
 
 	img->htab = malloc(cap);
-	fd = ioctl(vmm->vm_fd, KVM_PPC_GET_HTAB_FD, &rd);
-	if (!img->htab || fd < 0) {
-		perror("vmm: snapshot: HTAB fd");
+	if (!img->htab) {
+		perror("vmm: snapshot: HTAB");
 		return -1;
 	}
-	while (img->htab_len < cap && (n = read(fd, img->htab + img->htab_len,
-						cap - img->htab_len)) > 0)
-		img->htab_len += n;
-	close(fd);
-	return n < 0 ? -1 : 0;
+	n = htab_stream_read(vmm->vm_fd, img->htab, cap);
+	if (n < 0) {
+		fprintf(stderr, "vmm: snapshot: HTAB read: %s\n", strerror(-n));
+		return -1;
+	}
+	img->htab_len = n;
+	return 0;
 }
 
 struct vcpu_image *vcpu_image_alloc(void)
@@ -169,53 +169,6 @@ static int save_vm(struct vmm *vmm, struct vm_image *img)
 	return 0;
 }
 
-/* VRMA HPTEs (1T segment, VSID 0x1ffffff): KVM-HV rebuilds them and refuses them on write. */
-static bool is_vrma_hpte(const uint8_t *hpte)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | hpte[i];
-	return (v & ~0xffffffULL) == 0x4001ffffff000000ULL;
-}
-
-/* KVM's HTAB write takes one record per write(); send one HPTE per record. */
-static int restore_htab(struct vmm *vmm, const struct vm_image *img, int *copied)
-{
-	struct kvm_get_htab_fd wr = { .flags = KVM_GET_HTAB_WRITE };
-	const struct kvm_get_htab_header *h;
-	uint8_t rec[sizeof(*h) + 16];
-	size_t off;
-	unsigned int j;
-	int fd = ioctl(vmm->vm_fd, KVM_PPC_GET_HTAB_FD, &wr);
-
-	if (fd < 0)
-		return -1;
-	for (off = 0; off + sizeof(*h) <= img->htab_len; off += sizeof(*h) + 16 * h->n_valid) {
-		h = (const struct kvm_get_htab_header *)(img->htab + off);
-		if (off + sizeof(*h) + 16 * h->n_valid > img->htab_len)
-			break;
-		for (j = 0; j < h->n_valid; j++) {
-			const uint8_t *hpte = img->htab + off + sizeof(*h) + 16 * j;
-			struct kvm_get_htab_header one = { .index = h->index + j, .n_valid = 1 };
-
-			if (is_vrma_hpte(hpte))
-				continue;
-			memcpy(rec, &one, sizeof(one));
-			memcpy(rec + sizeof(one), hpte, 16);
-			if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec)) {
-				perror("vmm: snapshot: HTAB write");
-				close(fd);
-				return -1;
-			}
-			(*copied)++;
-		}
-	}
-	close(fd);
-	return 0;
-}
-
 static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 {
 	if (vm_create(vmm) || vm_opt_in(vmm))
@@ -226,33 +179,36 @@ static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 	}
 	if (vcpu_create(vmm) || vcpu_image_load(vmm, &img->cpu))
 		return -1;
-	if (img->htab && restore_htab(vmm, img, hptes))
-		return -1;
+	if (img->htab) {
+		*hptes = htab_stream_write(vmm->vm_fd, img->htab, img->htab_len);
+		if (*hptes < 0) {
+			fprintf(stderr, "vmm: snapshot: HTAB write: %s\n", strerror(-*hptes));
+			return -1;
+		}
+	}
 	return 0;
 }
 
 int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 {
 	struct vm_image *img = calloc(1, sizeof(*img));
-	uint8_t *old_ram = vmm->ram, *new_ram;
+	struct guest_mem new_ram = { .size = vmm->ram.size };
 	int hptes = 0, r = -1;
 
 	if (!img || save_vm(vmm, img))
 		goto out;
-	new_ram = mmap(NULL, vmm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (new_ram == MAP_FAILED) {
+	if (guest_mem_alloc(&new_ram)) {
 		perror("vmm: snapshot: RAM");
 		goto out;
 	}
-	memcpy(new_ram, old_ram, vmm->ram_size);
+	memcpy(new_ram.host, vmm->ram.host, vmm->ram.size);
 	printf("vmm: snapshot: saved %llu MiB of RAM, %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
-	       (unsigned long long)(vmm->ram_size >> 20), img->cpu.nr_regs,
+	       (unsigned long long)(vmm->ram.size >> 20), img->cpu.nr_regs,
 	       img->mmu.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
 	       (unsigned long long)img->mmu.process_table, img->mmu.hpt_order);
 
 	vm_destroy(vmm);		/* the old VM is gone before the new one runs */
-	munmap(old_ram, vmm->ram_size);
+	guest_mem_free(&vmm->ram);
 	vmm->ram = new_ram;
 	if (restore_vm(vmm, img, &hptes))
 		goto out;

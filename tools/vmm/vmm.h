@@ -2,19 +2,27 @@
 /*
  * ppc-mmu-vmm: the reference VMM. It boots an unmodified Linux pseries guest
  * under KVM-HV with the guest's MMU work (CAS, H_REGISTER_PROC_TBL, HPT
- * sizing) done by the kvm-ppc-mmu module. One file per concern:
- *   main.c       options, the run loop
- *   kvm_vm.c     VM, RAM, vcpu, ONE_REG, opting in to the module
+ * sizing) done by the kvm-ppc-mmu module. One file per concern, and files
+ * depend one way: each uses only files on lines above it, so the VMM reads
+ * top to bottom (tools/stages/vmm-layers.sh fails on any loop).
+ *   guest_mem.c  guest real address -> host pointer, RAM itself (own header)
+ *   console.c    the guest's console and hvterm hypercalls (own header)
+ *   devtree.c    the device tree the guest's Open Firmware walks (own header)
+ *   rma.c        how much RAM real mode reaches (own header)
+ *   vmm.h        struct vmm, this map, the prototypes below
+ *   kvm_vm.c     VM, vcpu, ONE_REG, opting in to the module
  *   loader.c     kernel ELF and initramfs into guest RAM
- *   devtree.c    the device tree the guest's Open Firmware walks
- *   platform.c   what goes in it: cpus, memory, /chosen, /rtas, the console
- *   of_client.c  the Open Firmware client interface prom_init calls
- *   cas.c        ibm,client-architecture-support through the module
  *   rtas.c       the few RTAS calls Linux needs
  *   icp.c        an interrupt presentation controller with nothing to present
- *   hcall.c      hypercalls KVM-HV passes up: console, H_SET_MODE, ...
- *   snapshot.c   save the VM and restore it into a fresh one
+ *   platform.c   what goes in the tree: cpus, memory, /chosen, /rtas, the vty
+ *   snapshot.c   every register of a vcpu; the VM saved, restored afresh
+ *                (the HPT through selftests/lib/htab_stream.c)
+ *   cas.c        ibm,client-architecture-support through the module
+ *   of_client.c  the Open Firmware client interface prom_init calls
+ *   hcall.c      hypercalls KVM-HV passes up, each to the file that owns it
+ *   boot.c       power-on: kernel, tree, Open Firmware, entry registers
  *   reset.c      system-reboot: the same VM back to power-on, MMU included
+ *   main.c       options, the run loop
  * Everything the guest hands us (addresses, lengths, strings) is checked
  * against guest RAM before use: a bad guest can only break itself.
  */
@@ -28,7 +36,9 @@
 #include <linux/kvm.h>
 #include <linux/kvm_ppc_mmu.h>
 
+#include "console.h"
 #include "devtree.h"
+#include "guest_mem.h"
 #include "papr.h"		/* kmod/logic: PAPR return codes, checked against the kernel's */
 
 /* VMM exit codes: what the scenario tests check besides the console. */
@@ -70,8 +80,7 @@ struct vmm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
-	uint8_t *ram;
-	uint64_t ram_size;
+	struct guest_mem ram;
 	uint64_t rma_size;		/* real-mode reachable RAM from 0 (rma.c) */
 
 	struct kvm_ppc_mmu_caps caps;
@@ -91,10 +100,8 @@ struct vmm {
 	/* Kernel and initrd placement, for the entry registers */
 	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
 
-	/* Console: the last line seen, to match opt.snapshot_after */
-	char line[256];
-	size_t line_len;
-	bool snapshot_due, snapshot_done;
+	struct console con;		/* its trigger is opt.snapshot_after */
+	bool snapshot_done;
 
 	struct vcpu_image *power_on;	/* the vcpu as created, for reset */
 	int boots;			/* 1 on the first boot */
@@ -103,34 +110,6 @@ struct vmm {
 	bool stop;
 	int exit_code;
 };
-
-/* Guest real address -> host pointer for [gpa, gpa + len), or NULL. */
-static inline void *guest_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	if (gpa > vmm->ram_size || len > vmm->ram_size - gpa)
-		return NULL;
-	return vmm->ram + gpa;
-}
-
-static inline uint32_t be32_get(const void *p)
-{
-	const uint8_t *b = p;
-
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static inline void be32_put(void *p, uint32_t v)
-{
-	uint8_t *b = p;
-
-	b[0] = v >> 24;
-	b[1] = v >> 16;
-	b[2] = v >> 8;
-	b[3] = v;
-}
-
-/* Copies a NUL-terminated guest string of at most size-1 bytes; false if it does not fit. */
-bool guest_read_string(struct vmm *vmm, uint64_t gpa, char *buf, size_t size);
 
 /* kvm_vm.c */
 int vm_create(struct vmm *vmm);
@@ -147,23 +126,6 @@ void vm_destroy(struct vmm *vmm);
 int load_kernel(struct vmm *vmm, const char *path);
 int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
-/* platform.c */
-uint64_t vmm_rma_size(uint64_t ram_bytes, unsigned int page_shift, unsigned int hpt_order);
-unsigned int vmm_vrma_page_shift(unsigned long host_page_bytes);
-int platform_build_tree(struct vmm *vmm);
-void platform_add_fidelity_node(struct vmm *vmm);
-void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
-void platform_hide_radix(struct vmm *vmm);
-
-/* of_client.c */
-void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
-long of_client_call(struct vmm *vmm, uint64_t args_gpa);
-uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
-
-/* cas.c */
-uint8_t cas_platform_byte24(const struct kvm_ppc_mmu_caps *caps);
-int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
-
 /* rtas.c */
 extern const uint32_t rtas_blob[5];
 long rtas_call(struct vmm *vmm, uint64_t args_gpa);
@@ -179,9 +141,11 @@ void rtas_add_tokens(struct vmm *vmm, struct dt_node *rtas);
 void icp_add_node(struct vmm *vmm);
 long icp_hcall(uint64_t nr, uint64_t *args);
 
-/* hcall.c */
-void hcall_exit(struct vmm *vmm);
-void console_write(struct vmm *vmm, const char *buf, size_t len);
+/* platform.c */
+int platform_build_tree(struct vmm *vmm);
+void platform_add_fidelity_node(struct vmm *vmm);
+void platform_set_hpt_order(struct vmm *vmm, uint32_t order);
+void platform_hide_radix(struct vmm *vmm);
 
 /* snapshot.c */
 int snapshot_restore_into_fresh_vm(struct vmm *vmm);
@@ -190,7 +154,18 @@ struct vcpu_image *vcpu_image_alloc(void);
 int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img);
 int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img);
 
-/* main.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
+/* cas.c */
+int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
+
+/* of_client.c */
+void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
+long of_client_call(struct vmm *vmm, uint64_t args_gpa);
+uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
+
+/* hcall.c */
+void hcall_exit(struct vmm *vmm);
+
+/* boot.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
 int boot_prepare(struct vmm *vmm);
 
 /* reset.c */

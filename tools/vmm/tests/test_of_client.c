@@ -29,9 +29,9 @@ int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 	return 0;
 }
 
-void console_write(struct vmm *vmm, const char *buf, size_t len)
+void console_write(struct console *con, const char *buf, size_t len)
 {
-	(void)vmm;
+	(void)con;
 	(void)buf;
 	console_bytes += len;
 }
@@ -41,14 +41,14 @@ static uint32_t outs[10];
 
 static uint32_t put_str(uint32_t gpa, const char *s)
 {
-	memcpy(vmm.ram + gpa, s, strlen(s) + 1);
+	memcpy(vmm.ram.host + gpa, s, strlen(s) + 1);
 	return gpa;
 }
 
 /* Calls service with the block at blk; returns the hcall status, outputs in outs[]. */
 static long call_at(uint32_t blk, uint32_t service, unsigned int nargs, unsigned int nret, ...)
 {
-	uint8_t *b = vmm.ram + blk;
+	uint8_t *b = vmm.ram.host + blk;
 	unsigned int i;
 	va_list ap;
 	long r;
@@ -94,18 +94,18 @@ static void test_paths(void)
 	CALL("finddevice", 1, 1, put_str(STR + 0x100, "/nope"));
 	CHECK(outs[0] == PROM_ERROR, "finddevice of a missing node is an error");
 	/* A path running into the end of RAM, no NUL. */
-	memset(vmm.ram + RAM_SIZE - 8, 'a', 8);
+	memset(vmm.ram.host + RAM_SIZE - 8, 'a', 8);
 	CALL("finddevice", 1, 1, RAM_SIZE - 8);
 	CHECK(outs[0] == PROM_ERROR, "unterminated path at the end of RAM is refused");
 	CALL("finddevice", 1, 1, 0xfffffff0u);
 	CHECK(outs[0] == PROM_ERROR, "path pointer outside RAM is refused");
 
-	memset(vmm.ram + BUF, 0x5a, 64);
+	memset(vmm.ram.host + BUF, 0x5a, 64);
 	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 5);
-	CHECK(outs[0] == strlen("/cpus/PowerPC,POWER9@0") && vmm.ram[BUF + 5] == 0x5a,
+	CHECK(outs[0] == strlen("/cpus/PowerPC,POWER9@0") && vmm.ram.host[BUF + 5] == 0x5a,
 	      "package-to-path: full length returned, only the buffer written");
 	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 64);
-	memcpy(path, vmm.ram + BUF, sizeof(path));
+	memcpy(path, vmm.ram.host + BUF, sizeof(path));
 	path[63] = 0;
 	CHECK(!strcmp(path, "/cpus/PowerPC,POWER9@0"), "package-to-path gives %s", path);
 	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, RAM_SIZE - 2, 64);
@@ -121,9 +121,9 @@ static void test_props(void)
 	uint32_t ph = vmm.cpu_node->phandle;
 	int names = 0;
 
-	memset(vmm.ram + BUF, 0x5a, 16);
+	memset(vmm.ram.host + BUF, 0x5a, 16);
 	CALL("getprop", 4, 1, ph, put_str(STR + 0x100, "device_type"), BUF, 2);
-	CHECK(outs[0] == 4 && vmm.ram[BUF + 2] == 0x5a,
+	CHECK(outs[0] == 4 && vmm.ram.host[BUF + 2] == 0x5a,
 	      "getprop: property length returned, only buflen bytes copied");
 	CALL("getprop", 4, 1, ph, put_str(STR + 0x100, "device_type"), RAM_SIZE - 1, 4);
 	CHECK(outs[0] == PROM_ERROR, "getprop into a buffer past RAM is refused");
@@ -135,12 +135,12 @@ static void test_props(void)
 	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "tail"), RAM_SIZE - 2, 4);
 	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.cpu_node, "tail"),
 	      "setprop from a value running past RAM is refused");
-	memcpy(vmm.ram + BUF, "abcd", 4);
+	memcpy(vmm.ram.host + BUF, "abcd", 4);
 	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "linux,test"), BUF, 4);
 	CHECK(outs[0] == 4 && !memcmp(dt_get_prop(vmm.cpu_node, "linux,test")->val, "abcd", 4),
 	      "setprop stores the guest's value");
 
-	vmm.ram[STR + 0x200] = 0;	/* "" = first property */
+	vmm.ram.host[STR + 0x200] = 0;	/* "" = first property */
 	for (;;) {
 		CALL("nextprop", 3, 1, ph, STR + 0x200, STR + 0x200);
 		if (outs[0] != 1)
@@ -165,26 +165,26 @@ static int prom_walk_node(uint32_t ph, struct dt_node *node)
 	uint32_t prev = STR + 0x400, name = STR + 0x500;
 	int seen = 0;
 
-	vmm.ram[prev] = 0;
+	vmm.ram.host[prev] = 0;
 	for (;;) {
 		struct dt_prop *p;
 		uint32_t len;
 
-		memset(vmm.ram + name, 0x5a, PROM_MAX_PROPERTY_NAME + 8);
+		memset(vmm.ram.host + name, 0x5a, PROM_MAX_PROPERTY_NAME + 8);
 		CALL("nextprop", 3, 1, ph, prev, name);
 		if (outs[0] != 1)
 			break;
-		if (vmm.ram[name + PROM_MAX_PROPERTY_NAME] != 0x5a)
+		if (vmm.ram.host[name + PROM_MAX_PROPERTY_NAME] != 0x5a)
 			return -1;	/* wrote past prom_init's buffer */
-		p = dt_get_prop(node, (char *)vmm.ram + name);
+		p = dt_get_prop(node, (char *)vmm.ram.host + name);
 		CALL("getproplen", 2, 1, ph, name);
 		len = outs[0];
 		if (!p || len != p->len || len > 0x10000)
 			return -1;
 		CALL("getprop", 4, 1, ph, name, BUF, len);
-		if (outs[0] != len || memcmp(vmm.ram + BUF, p->val, len))
+		if (outs[0] != len || memcmp(vmm.ram.host + BUF, p->val, len))
 			return -1;
-		memmove(vmm.ram + prev, vmm.ram + name, PROM_MAX_PROPERTY_NAME);
+		memmove(vmm.ram.host + prev, vmm.ram.host + name, PROM_MAX_PROPERTY_NAME);
 		seen++;
 	}
 	return outs[0] == 0 ? seen : -1;
@@ -228,9 +228,9 @@ static void test_prom_init_walk(void)
 /* A block header with counts the guest made up; no arguments follow. */
 static long raw_block(uint32_t nargs, uint32_t nret)
 {
-	be32_put(vmm.ram + BLK, put_str(STR, "peer"));
-	be32_put(vmm.ram + BLK + 4, nargs);
-	be32_put(vmm.ram + BLK + 8, nret);
+	be32_put(vmm.ram.host + BLK, put_str(STR, "peer"));
+	be32_put(vmm.ram.host + BLK + 4, nargs);
+	be32_put(vmm.ram.host + BLK + 8, nret);
 	return of_client_call(&vmm, BLK);
 }
 
@@ -275,7 +275,7 @@ static void test_methods(void)
 	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), ih, RAM_SIZE - 4);
 	CHECK(outs[0] == PROM_ERROR, "instantiate-rtas at the end of RAM is refused");
 	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), ih, 0x40000);
-	CHECK(outs[0] == 0 && outs[1] == 0x40000 && be32_get(vmm.ram + 0x40000 + 12) == 0x44000022,
+	CHECK(outs[0] == 0 && outs[1] == 0x40000 && be32_get(vmm.ram.host + 0x40000 + 12) == 0x44000022,
 	      "instantiate-rtas writes the big-endian blob and returns its entry");
 	CALL("call-method", 3, 2, put_str(STR + 0x100, "instantiate-rtas"), root, 0x40000);
 	CHECK(outs[0] == PROM_ERROR, "instantiate-rtas on another node is refused");
@@ -292,10 +292,10 @@ static void test_methods(void)
 
 static long rtas_at(uint32_t blk, uint32_t token, uint32_t nargs, uint32_t nret, uint32_t arg0)
 {
-	be32_put(vmm.ram + blk, token);
-	be32_put(vmm.ram + blk + 4, nargs);
-	be32_put(vmm.ram + blk + 8, nret);
-	be32_put(vmm.ram + blk + 12, arg0);
+	be32_put(vmm.ram.host + blk, token);
+	be32_put(vmm.ram.host + blk + 4, nargs);
+	be32_put(vmm.ram.host + blk + 8, nret);
+	be32_put(vmm.ram.host + blk + 12, arg0);
 	return rtas_call(&vmm, blk);
 }
 
@@ -307,11 +307,11 @@ static void test_rtas(void)
 	CHECK(rtas_at(BLK, tod, 17, 1, 0) == -4, "RTAS nargs 17: H_PARAMETER");
 	CHECK(rtas_at(BLK, tod, 8, 9, 0) == -4, "RTAS nargs + nret 17: H_PARAMETER");
 	CHECK(rtas_call(&vmm, RAM_SIZE - 8) == -4, "RTAS block past RAM: H_PARAMETER");
-	CHECK(rtas_at(BLK, tod, 0, 8, 0) == 0 && be32_get(vmm.ram + BLK + 12) == 0 &&
-	      be32_get(vmm.ram + BLK + 16) >= 2024, "get-time-of-day answers a date");
-	CHECK(rtas_at(BLK, tod, 0, 2, 0) == 0 && be32_get(vmm.ram + BLK + 12) == (uint32_t)-3,
+	CHECK(rtas_at(BLK, tod, 0, 8, 0) == 0 && be32_get(vmm.ram.host + BLK + 12) == 0 &&
+	      be32_get(vmm.ram.host + BLK + 16) >= 2024, "get-time-of-day answers a date");
+	CHECK(rtas_at(BLK, tod, 0, 2, 0) == 0 && be32_get(vmm.ram.host + BLK + 12) == (uint32_t)-3,
 	      "get-time-of-day with too few returns: parameter error");
-	CHECK(rtas_at(BLK, 0x1234, 0, 1, 0) == 0 && be32_get(vmm.ram + BLK + 12) == (uint32_t)-3,
+	CHECK(rtas_at(BLK, 0x1234, 0, 1, 0) == 0 && be32_get(vmm.ram.host + BLK + 12) == (uint32_t)-3,
 	      "unknown token: -3");
 	CHECK(rtas_at(BLK, term, 1, 1, 0xfffffff0u) == 0 && vmm.stop &&
 	      vmm.exit_code == VMM_EXIT_GUEST_DIED, "os-term with a wild message pointer stops cleanly");
@@ -319,8 +319,8 @@ static void test_rtas(void)
 
 int main(void)
 {
-	vmm.ram_size = RAM_SIZE;
-	vmm.ram = calloc(1, RAM_SIZE);
+	vmm.ram.size = RAM_SIZE;
+	vmm.ram.host = calloc(1, RAM_SIZE);
 	vmm.kernel_end = 0x20000;
 	build_tree();
 	of_client_init(&vmm, RAM_SIZE - 0x20000, 0x20000);
@@ -332,6 +332,6 @@ int main(void)
 	test_methods();
 	test_rtas();
 	dt_free(vmm.dt);
-	free(vmm.ram);
+	free(vmm.ram.host);
 	return unit_done("test_of_client");
 }

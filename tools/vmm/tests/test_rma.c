@@ -4,7 +4,7 @@
  * KVM-HV's VRMA maps for the HPT the module sizes from RAM (RAM/128): all
  * of RAM on 64K-page hosts, a quarter of it on 4K-page hosts.
  */
-#include "../vmm.h"
+#include "../rma.h"
 #include "hpt_order.h"
 #include "unit.h"
 
