@@ -27,6 +27,10 @@
  *    gives every module, on every kernel.
  *  - 7.2 is preemptible: the unload path waits with synchronize_rcu_tasks()
  *    there (hooks.c), which needs CONFIG_TASKS_RCU (7.2's config has it).
+ *    And KVM-HV's hash-guest paths can hang a CPU on a preemptible kernel,
+ *    so the module withholds hash there; decided at run time from
+ *    preempt_model_preemptible() (caps.c, logic/host_modes.c), which all
+ *    three kernels have, so it is no build difference.
  *  - kvm->debugfs_dentry (the VM's directory under debugfs kvm/, named
  *    "<pid>-<fd>") is alike in all three (kvm_main.c): ERR_PTR(-ENOENT)
  *    from kvm_create_vm() until kvm_create_vm_debugfs() succeeds, so it
