@@ -44,8 +44,22 @@
 #define VEC_ADDR	0x400000ULL
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
 #define BUSY_MIN_ANSWERS	5
-#define RACE_ROUNDS	300
-#define RESTORE_ROUNDS	300
+/*
+ * Rounds of each race: a fifth of them on a KASAN kernel (the debug host
+ * kernel), where each takes about fourteen times as long; that run is for
+ * the checkers, the full count runs on every Debian kernel.
+ */
+#define RACE_ROUNDS	race_rounds(300)
+#define RESTORE_ROUNDS	race_rounds(300)
+
+static int race_rounds(int n)
+{
+	static int kasan = -1;
+
+	if (kasan < 0)
+		kasan = kernel_has_kasan();
+	return kasan ? n / 5 : n;
+}
 
 static struct kvm_ppc_mmu_caps caps;
 static bool can_radix, can_hash, forced;

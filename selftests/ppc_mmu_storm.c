@@ -241,8 +241,11 @@ int main(void)
 	       ((!unloads || !busy) && now_ms() < t_end + STORM_EXTRA_S * 1000LL)) {
 		usleep(1000 * (rand_r(&seed) % 20));
 		if (!loaded) {
+			long long t_load = now_ms();
+
 			__atomic_add_fetch(&gen, 1, __ATOMIC_SEQ_CST);
 			r = module_load_file(ppcmmu_ko_path());
+			t_load = now_ms() - t_load;
 			if (!r)
 				loaded = true;
 			__atomic_add_fetch(&gen, 1, __ATOMIC_SEQ_CST);
@@ -251,7 +254,12 @@ int main(void)
 				ktap_info("load %d failed (r=%d)", loads, r);
 			}
 			loads++;
-			usleep(1000 * (10 + rand_r(&seed) % 50));	/* let VMs use it */
+			/*
+			 * Let VMs use it; a slow host (a debug kernel, where
+			 * a load takes seconds) gets as long again as the
+			 * load took, or no VM would be pinned by the rmmod.
+			 */
+			usleep(1000 * (10 + rand_r(&seed) % 50 + t_load));
 			continue;
 		}
 		pthread_rwlock_wrlock(&steps);

@@ -59,3 +59,16 @@ long long free_bytes(void)
 	fclose(f);
 	return free + pcp * sysconf(_SC_PAGESIZE);
 }
+
+bool kernel_has_kasan(void)
+{
+	char line[256], name[128];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %127s", name) == 1 && !strcmp(name, "kasan_report");
+	if (f)
+		fclose(f);
+	return found;
+}

@@ -3,6 +3,7 @@
 #ifndef PPCMMU_SELFTEST_PPCMMU_H
 #define PPCMMU_SELFTEST_PPCMMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm_ppc_mmu.h>
 
@@ -17,5 +18,11 @@ long long meminfo_bytes(const char *field);
  * releases, small allocations) park there. -1 on error.
  */
 long long free_bytes(void);
+/*
+ * Whether the running kernel has KASAN: its quarantine keeps freed memory
+ * back for a while, so free-memory checks mean nothing there (kmemleak is
+ * the leak check on the debug kernel, tools/rig/initramfs/init.c).
+ */
+bool kernel_has_kasan(void);
 
 #endif

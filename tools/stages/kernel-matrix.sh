@@ -5,7 +5,8 @@
 #   module          the module built against it
 #   static checks   sparse (C=2), W=1, checkpatch, modinfo
 #   dkms            add/build/install/remove against its headers
-#   emulated hosts  the selftests in the four hosts (radix, hash, nested, dd20)
+#   emulated hosts  the selftests in the hosts radix, hash, nested (and dd20
+#                   on 6.1)
 #   kselftest runner
 #   vmm scenarios   the reference VMM's real-guest scenarios; on 6.12 and 7.2
 #                   also the host's own kernel booted as the guest
@@ -30,6 +31,11 @@ summary=()
 matrix_pass=0 matrix_fail=0
 for k in "${series[@]}"; do
 	export PPC_MMU_KERNEL=$k
+	# The DD2.0 host (bookworm's QEMU 7.2) on 6.1 only: what it checks,
+	# hash refused next to radix, is KVM-HV's hash_v3_possible() rule,
+	# the same in every series, and each host costs a few minutes.
+	hosts=(radix hash nested)
+	[ "$k" = 6.1 ] && hosts+=(dd20)
 	t0=$(date +%s) total_pass=0 total_fail=0
 	ppcmmu_stage "$k: fetch" bash -c 'tools/rig/fetch-kernel.sh "$PPC_MMU_KERNEL" && echo "fetch: 1 passed, 0 failed"'
 	release=$(cat "build/kernel/$k/release" 2>/dev/null || echo "$k")
@@ -39,9 +45,9 @@ for k in "${series[@]}"; do
 	if [ "$total_fail" -eq 0 ]; then
 		ppcmmu_stage "$release: static checks" tools/stages/static-checks.sh
 		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
-		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh radix hash nested dd20
+		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh "${hosts[@]}"
 		ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
-		ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh
+		ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh "${hosts[@]}"
 		ppcmmu_stage "$release: transparency" tools/stages/transparency.sh
 	fi
 	summary+=("kernel $release: $total_pass passed, $total_fail failed ($(( $(date +%s) - t0 ))s)")
