@@ -11,11 +11,18 @@
 #                   emulated hosts, the kselftest runner, the reference VMM's
 #                   real-guest scenarios, the transparency check with
 #                   Debian's unmodified QEMU; one line per kernel
+#   debug kernel    the radix and hash hosts' selftests and the VMM
+#                   scenarios on the project's debug build of Debian's 6.1
+#                   (lockdep, PROVE_RCU, KASAN, kmemleak, ...;
+#                   tools/stages/debug-kernel.sh). Its kernel builds in the
+#                   background, niced, while the matrix runs: the emulated
+#                   hosts keep one core busy, the build takes the other.
 # Layout: tools/ holds the two entry points (this and demo.sh), tools/stages/
 # one script per test stage, tools/rig/ what builds and boots the emulated
 # hosts, and the programs (vmm/, host-check/, demo/, bench/).
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
 # Env:   PPC_MMU_KERNELS="6.1 6.12"   the kernels of the matrix (default all three)
+#        PPC_MMU_DEBUG_KERNEL=0        leave out the debug kernel stage
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,11 +42,23 @@ timed_stage() {	# timed_stage NAME COMMAND...: ppcmmu_stage, and note its wall t
 
 build() { make -s -C selftests && echo "build: 1 passed, 0 failed"; }
 
+debug_build=
+if [ "${PPC_MMU_DEBUG_KERNEL:-1}" != 0 ]; then
+	mkdir -p build/logs
+	nice -n 19 bash tools/rig/fetch-kernel.sh 6.1-debug >build/logs/debug-kernel-build.log 2>&1 &
+	debug_build=$!
+fi
+
 timed_stage build build
 timed_stage "unit tests" tools/stages/unit-tests.sh
 timed_stage fuzz tools/stages/fuzz.sh
 # shellcheck disable=SC2086
 timed_stage "kernel matrix" tools/stages/kernel-matrix.sh ${PPC_MMU_KERNELS:-6.1 6.12 7.2}
+if [ -n "$debug_build" ]; then
+	# The stage builds it itself (and says why) if the background build failed.
+	wait "$debug_build" || echo "# background debug kernel build failed: build/logs/debug-kernel-build.log"
+	timed_stage "debug kernel" tools/stages/debug-kernel.sh
+fi
 
 echo "=== total ($(( $(date +%s) - start ))s: ${timings[*]})"
 echo "$total_pass passed, $total_fail failed"

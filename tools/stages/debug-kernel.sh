@@ -20,6 +20,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 source tools/rig/lib/stage.sh
+source tools/rig/lib/kernel.sh
 export PPC_MMU_KERNEL=6.1-debug
 logs=$(ppcmmu_logs_dir)
 
