@@ -10,6 +10,7 @@
 #     tools/rig/fetch-qemu-dd20.sh: its powernv9 is DD2.0, the one host kind that
 #     shows the "cannot mix hash and radix" refusal (QEMU 10 rejects
 #     power9_v2.0 on powernv9).
+# bc, flex and bison build the debug host kernel (tools/rig/debug-kernel/).
 set -euo pipefail
 
 qemu_min=1:10.0
@@ -17,7 +18,7 @@ backports_list=/etc/apt/sources.list.d/ppc-mmu-bookworm-backports.sources
 
 pkgs=(make gcc clang libclang-rt-14-dev gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
       sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap
-      dwarves)
+      dwarves bc flex bison)
 
 missing=()
 for p in "${pkgs[@]}"; do
