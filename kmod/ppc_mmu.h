@@ -124,6 +124,8 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 
 /* state.c */
+/* Partition-table doubleword 1 of @kvm; under kvm->arch.mmu_setup_lock. */
+u64 ppcmmu_process_table_locked(struct kvm *kvm);
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 /* @st must have passed ppcmmu_check_set_state() */
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);
