@@ -83,7 +83,8 @@
  *                  PATB_GR), which SET_STATE then refused (radix host).
  */
 static const unsigned long long regression_seeds[] = { 1795664126445ULL };
-#define NR_REGRESSION	((int)(sizeof(regression_seeds) / sizeof(regression_seeds[0])))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_REGRESSION	((int)ARRAY_SIZE(regression_seeds))
 
 enum cat { C_MODULE, C_KVM, C_HCALL, C_STATE, C_GUEST, NR_CAT };
 static const char *const cat_name[NR_CAT] = {
@@ -157,6 +158,8 @@ struct fuzz_vm {
 	bool helper_quit;
 	/* statistics */
 	unsigned long steps, vms, hcalls, ioctls, concurrent, busy;
+	unsigned long reg_ok, reg_refused, cas_ok, cas_refused, switches;
+	int seen_mode;		/* last mode GET_STATE gave, -1 none yet */
 };
 
 static struct fuzz_vm fvms[NR_VMS];
@@ -303,6 +306,9 @@ static bool state_read(struct fuzz_vm *f, bool solo, struct kvm_ppc_mmu_state *s
 	if (!expect(f, C_MODULE, "GET_STATE", e, E(0)))
 		return false;
 	radix = st->mode == KVM_PPC_MMU_MODE_RADIX;
+	if (f->seen_mode >= 0 && f->seen_mode != (int)st->mode)
+		f->switches++;
+	f->seen_mode = st->mode;
 	ok = check(f, C_STATE, st->features == m->features, "features %#llx, set %#llx",
 		   (unsigned long long)st->features, (unsigned long long)m->features);
 	ok &= check(f, C_STATE, radix || st->mode == KVM_PPC_MMU_MODE_HASH, "mode %u", st->mode);
@@ -515,6 +521,11 @@ static void check_cas(struct fuzz_vm *f, enum cat c, const struct hc *h,
 	uint8_t mmu = h->b24 & 0xc0;
 	int want = -1;		/* status expected, -1: any of the documented */
 	int want_mode = -1;
+
+	if (accepted)
+		f->cas_ok++;
+	else
+		f->cas_refused++;
 
 	check(f, c, o->platform_byte24 == plat, "CAS platform_byte24 %#x, caps say %#x",
 	      o->platform_byte24, plat);
@@ -743,6 +754,10 @@ static void check_hcall(struct fuzz_vm *f, const struct hc *h, const struct hc_o
 			   "H_REGISTER_PROC_TBL with features %#llx: to VMM %d",
 			   (unsigned long long)m->features, o->to_vmm) || o->to_vmm)
 			return;
+		if (o->rc == H_SUCCESS)
+			f->reg_ok++;
+		else
+			f->reg_refused++;
 		if (!solo) {
 			if ((long long)o->rc == 9900)
 				f->busy++;
@@ -1391,6 +1406,7 @@ static bool vm_create(struct fuzz_vm *f)
 	memset(&f->m, 0, sizeof(f->m));
 	model_forget_mmu(&f->m);
 	memset(f->primed, 0, sizeof(f->primed));
+	f->seen_mode = -1;
 	r = guest_vm_create(&f->vm, VM_MEM);
 	f->exists = !r;
 	for (i = 0; !r && i < NR_VCPUS; i++) {
@@ -1556,6 +1572,7 @@ int main(void)
 {
 	unsigned long long seed, first, one;
 	unsigned long steps = 0, vms = 0, hcalls = 0, ioctls = 0, conc = 0, busy = 0;
+	unsigned long reg_ok = 0, reg_no = 0, cas_ok = 0, cas_no = 0, switches = 0;
 	long seconds = env_long("PPC_MMU_FUZZ_SECONDS", FUZZ_SECONDS, 7 * 24 * 3600);
 	long long t0 = now_ms();
 	int seeds = 0, i, c, regr_fail = 0;
@@ -1607,6 +1624,11 @@ int main(void)
 		ioctls += fvms[i].ioctls;
 		conc += fvms[i].concurrent;
 		busy += fvms[i].busy;
+		reg_ok += fvms[i].reg_ok;
+		reg_no += fvms[i].reg_refused;
+		cas_ok += fvms[i].cas_ok;
+		cas_no += fvms[i].cas_refused;
+		switches += fvms[i].switches;
 	}
 
 	ktap_result(!regr_fail, "regression seeds: %d of %d fail", regr_fail, NR_REGRESSION);
@@ -1619,6 +1641,8 @@ int main(void)
 	}
 	ktap_info("fuzz summary: %lu iterations, %lu VMs created, %d seeds (%llu..%llu), %lld ms; %lu hypercalls, %lu ioctls, %lu concurrent steps, %lu busy answers",
 		  steps, vms, seeds, first, seed - 1, now_ms() - t0, hcalls, ioctls, conc, busy);
+	ktap_info("outcomes: registrations %lu accepted, %lu refused; CAS %lu accepted, %lu refused; %lu mode switches seen",
+		  reg_ok, reg_no, cas_ok, cas_no, switches);
 	ktap_result(steps > 0 && vms > 0, "fuzz: %lu iterations, %lu VMs, %d seeds, %lld ms",
 		    steps, vms, seeds, now_ms() - t0);
 	test_env_restore(forced);
