@@ -44,8 +44,8 @@ struct ppcmmu_vm {
 	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	/*
-	 * Held for read by each vcpu of an opted-in VM for as long as it is
-	 * inside KVM-HV's vcpu_run (run.c); taken for write, never waited
+	 * Held for read by each vcpu of the VM (opted in or not) for as long
+	 * as it is inside KVM-HV's vcpu_run (run.c); taken for write, never waited
 	 * for (trylock, else -EBUSY), by a radix <-> hash switch of ours
 	 * (ppcmmu_configure_mmu()). KVM-HV's own rule refuses a switch
 	 * while vcpus_running, but a vcpu counted just after the check reads

@@ -220,6 +220,27 @@ static bool check(struct fuzz_vm *f, enum cat c, bool ok, const char *fmt, ...)
 	return ok;
 }
 
+static bool trace_steps;	/* PPC_MMU_FUZZ_TRACE=1: say each step first */
+/*
+ * PPC_MMU_FUZZ_KVM_RACES=1: also call KVM_PPC_CONFIGURE_V3_MMU while the
+ * other vcpu runs. Off by default: that switch is KVM-HV's alone (no hook
+ * of ours on the way) and it hard-locks the emulated radix host within a
+ * few seconds: kvmhv_configure_mmu() checks vcpus_running once, and a vcpu
+ * entering just then runs the guest with the old mode's LPCR (the window
+ * the module's entry_gate closes for its own switches, kmod/ppc_mmu.h).
+ */
+static bool kvm_races;
+
+static void trace(struct fuzz_vm *f, const char *what, unsigned int d)
+{
+	if (!trace_steps)
+		return;
+	pthread_mutex_lock(&report_lock);	/* ktap_info() prints in pieces */
+	ktap_info("trace seed %llu step %d vm %d: %s %u (features %#llx)", f->seed, f->step,
+		  f->idx, what, d, (unsigned long long)f->m.features);
+	pthread_mutex_unlock(&report_lock);
+}
+
 /* errno sets as bit masks: E(0) is success */
 static uint32_t E(int e)
 {
@@ -1421,6 +1442,17 @@ static bool vm_create(struct fuzz_vm *f)
 	f->have_vm = true;
 	f->vms++;
 	state_read(f, true, &st);
+	/*
+	 * Most VMs opt in before their first run, as a VMM does: features
+	 * are frozen once a vcpu ran, and the hypercalls are the module's
+	 * only with them.
+	 */
+	if (chance(f, 75)) {
+		st.features = chance(f, 60) ? KVM_PPC_MMU_FEAT_ALL : rnd(f) & KVM_PPC_MMU_FEAT_ALL;
+		r = ppcmmu_enable(f->vm.vm_fd, st.features);
+		if (expect(f, C_MODULE, "ENABLE at creation", -r, E(0)))
+			f->m.features = st.features;
+	}
 	return true;
 }
 
@@ -1438,6 +1470,7 @@ static void step_concurrent(struct fuzz_vm *f)
 	if (what < 5)
 		gen_hcall(f, 0, &h0);
 	f->concurrent++;
+	trace(f, "concurrent", what);
 	sem_post(&f->go);
 	switch (what) {
 	case 0 ... 4:
@@ -1453,7 +1486,11 @@ static void step_concurrent(struct fuzz_vm *f)
 		step_set_state(f, false);
 		break;
 	default:
-		step_configure(f, false);
+		/* KVM-HV's own switch under a running vcpu: see kvm_races */
+		if (kvm_races)
+			step_configure(f, false);
+		else
+			state_read(f, false, &(struct kvm_ppc_mmu_state){ 0 });
 		break;
 	}
 	sem_wait(&f->done);
@@ -1487,6 +1524,7 @@ static void fuzz_step(struct fuzz_vm *f)
 		if (!vm_create(f))
 			return;
 	}
+	trace(f, "step", d);
 	if (d < 5)
 		step_caps(f);
 	else if (d < 11)
@@ -1577,6 +1615,9 @@ int main(void)
 	long long t0 = now_ms();
 	int seeds = 0, i, c, regr_fail = 0;
 	bool forced, single = getenv("PPC_MMU_FUZZ_SEED");
+
+	trace_steps = env_long("PPC_MMU_FUZZ_TRACE", 0, 1);
+	kvm_races = env_long("PPC_MMU_FUZZ_KVM_RACES", 0, 1);
 
 	test_env_begin(NR_CAT + 2, "ioctl/hypercall fuzzer", &caps, &forced);
 	if (single)

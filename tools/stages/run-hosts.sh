@@ -4,7 +4,8 @@
 #
 # Usage: tools/stages/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
-#        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_STORM_SECONDS=<s>
+#        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_FUZZ_TRACE=1,
+#        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>
 #                                  passed to the programs in the host (on the
 #                                  kernel command line, which hands VAR=value
 #                                  to /init's environment); the seconds also
@@ -29,7 +30,8 @@ hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 passed=()
-for var in PPC_MMU_FUZZ_SECONDS PPC_MMU_FUZZ_SEED PPC_MMU_STORM_SECONDS; do
+for var in PPC_MMU_FUZZ_SECONDS PPC_MMU_FUZZ_SEED PPC_MMU_FUZZ_TRACE PPC_MMU_FUZZ_KVM_RACES \
+	   PPC_MMU_STORM_SECONDS; do
 	[ -n "${!var:-}" ] && passed+=("$var=${!var}")
 done
 timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0}))
