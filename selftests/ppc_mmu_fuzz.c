@@ -30,7 +30,8 @@
  * (KVM-HV 6.1's kvmppc_alloc_reset_hpt() then takes "order == current
  * order" and memsets a NULL table), and reading the HTAB fd while another
  * thread may switch the VM (kvm_htab_read() walks the HPT without
- * mmu_setup_lock). Both are KVM-HV's, outside this module.
+ * mmu_setup_lock). Both are KVM-HV's, outside this module; so are the
+ * races that PPC_MMU_FUZZ_KVM_RACES=1 turns on (see kvm_races).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -222,16 +223,19 @@ static bool check(struct fuzz_vm *f, enum cat c, bool ok, const char *fmt, ...)
 
 static bool trace_steps;	/* PPC_MMU_FUZZ_TRACE=1: say each step first */
 /*
- * PPC_MMU_FUZZ_KVM_RACES=1: also call KVM_PPC_CONFIGURE_V3_MMU while the
- * other vcpu runs. Off by default: that switch is KVM-HV's alone (no hook
- * of ours on the way) and it hard-locks the emulated radix host within a
- * few seconds: kvmhv_configure_mmu() checks vcpus_running once, and a vcpu
- * entering just then runs the guest with the old mode's LPCR (the window
- * the module's entry_gate closes for its own switches, kmod/ppc_mmu.h).
+ * PPC_MMU_FUZZ_KVM_RACES=1: also drive two races of KVM-HV's own, off by
+ * default because no code of ours is on their path and they take the
+ * host down:
+ *  - KVM_PPC_CONFIGURE_V3_MMU while the other vcpu runs: the emulated
+ *    radix host hard-locked within seconds. kvmhv_configure_mmu() checks
+ *    vcpus_running once, and a vcpu entering just then runs the guest with
+ *    the old mode's LPCR (the window the module's entry_gate closes for
+ *    its own switches, kmod/ppc_mmu.h);
+ *  - KVM_PPC_ALLOCATE_HTAB replacing an HPT (step_allocate_htab()).
  */
 static bool kvm_races;
 
-static void trace(struct fuzz_vm *f, const char *what, unsigned int d)
+static void trace_step(struct fuzz_vm *f, const char *what, unsigned int d)
 {
 	if (!trace_steps)
 		return;
@@ -1284,6 +1288,21 @@ static void step_allocate_htab(struct fuzz_vm *f, bool solo)
 		order = 18 + pick(f, 5);
 		break;
 	}
+	/*
+	 * Replacing an HPT (another order, or an invalid one, which frees the
+	 * old table before failing): kvmppc_alloc_reset_hpt() frees it before
+	 * it resets the reverse maps, outside kvm->mmu_lock, so an MMU
+	 * notifier for the VM's RAM in between (another thread's munmap that
+	 * splits a huge page spanning it) walks them into the freed table:
+	 * kvm_hv oopsed in kvmppc_unmap_hpte() on the hash host. KVM-HV's
+	 * alone: only with kvm_races. Resetting the table of the same order,
+	 * or allocating where there is none, stays.
+	 */
+	if (!kvm_races && !nested && f->m.hpt != 0 && order != (uint32_t)f->m.hpt) {
+		if (f->m.hpt < 0)
+			return;
+		order = f->m.hpt;
+	}
 	if (nested)
 		allowed = E(EOPNOTSUPP);
 	else if (order < 18 || order > 46)
@@ -1470,7 +1489,7 @@ static void step_concurrent(struct fuzz_vm *f)
 	if (what < 5)
 		gen_hcall(f, 0, &h0);
 	f->concurrent++;
-	trace(f, "concurrent", what);
+	trace_step(f, "concurrent", what);
 	sem_post(&f->go);
 	switch (what) {
 	case 0 ... 4:
@@ -1524,7 +1543,7 @@ static void fuzz_step(struct fuzz_vm *f)
 		if (!vm_create(f))
 			return;
 	}
-	trace(f, "step", d);
+	trace_step(f, "step", d);
 	if (d < 5)
 		step_caps(f);
 	else if (d < 11)
@@ -1580,6 +1599,72 @@ static void *vm_main(void *arg)
 	sem_post(&f->go);
 	pthread_join(f->helper, NULL);
 	return NULL;
+}
+
+/*
+ * Regression for the second bug the fuzzer found (kmod/run.c): the vcpus
+ * of a VM that never opted in did not take the entry gate, so SET_STATE
+ * switching the VM while one of them entered hard-locked the host. Not a
+ * seed (it depends on timing): one vcpu enters and leaves the guest as
+ * fast as it can while SET_STATE flips the VM between the reset states of
+ * both modes, for RACE_SECONDS. Every answer must be 0 or EBUSY, and the
+ * host must live.
+ */
+#define RACE_SECONDS	3
+
+static struct fuzz_vm race_vm;
+static bool race_stop;
+
+static void *race_runner(void *arg)
+{
+	struct hc h = { .nr = H_SET_DABR };	/* answered by KVM-HV itself */
+	struct hc_out o;
+
+	while (!__atomic_load_n(&race_stop, __ATOMIC_RELAXED)) {
+		vcpu_hcall(&race_vm, 1, &h, &o);
+		if (!check(&race_vm, C_GUEST, !o.r, "race: %s", o.why))
+			break;
+	}
+	return NULL;
+}
+
+static bool race_switch_regression(void)
+{
+	struct kvm_ppc_mmu_state st = { 0 };
+	struct fuzz_vm *f = &race_vm;
+	unsigned long fails = cats[C_MODULE].fails + cats[C_GUEST].fails;
+	long long end;
+	pthread_t t;
+	int e, i;
+
+	if (!(caps.guest_modes & KVM_PPC_MMU_GUEST_CAS_SWITCH))
+		return true;	/* one mode only: nothing to switch */
+	f->idx = NR_VMS;
+	f->rng = 1;
+	memset(&f->m, 0, sizeof(f->m));
+	model_forget_mmu(&f->m);
+	e = guest_vm_create(&f->vm, VM_MEM);
+	f->exists = !e;
+	for (i = 0; !e && i < NR_VCPUS; i++)
+		e = guest_vcpu_add(&f->vm, GUEST_CODE_ADDR, GUEST_MSR_REAL) < 0;
+	if (!check(f, C_GUEST, !e, "race: VM creation failed")) {
+		vm_destroy(f);
+		return false;
+	}
+	write_guest(&f->vm);
+	pthread_create(&t, NULL, race_runner, NULL);
+	end = now_ms() + RACE_SECONDS * 1000LL;
+	for (i = 0; now_ms() < end; i++) {
+		st.mode = i & 1 ? KVM_PPC_MMU_MODE_RADIX : KVM_PPC_MMU_MODE_HASH;
+		st.process_table = i & 1 ? PATB_GR : 0;
+		e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st);
+		expect(f, C_MODULE, "race: SET_STATE", e, E(0) | E(EBUSY));
+	}
+	__atomic_store_n(&race_stop, true, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	vm_destroy(f);
+	ktap_info("race: %d SET_STATE flips under a running vcpu", i);
+	return fails == cats[C_MODULE].fails + cats[C_GUEST].fails;
 }
 
 static long env_long(const char *name, long def, long max)
@@ -1649,6 +1734,7 @@ int main(void)
 	deadline_ms = now_ms() + 3600 * 1000LL;
 	for (i = 0; i < NR_REGRESSION; i++)
 		regr_fail += !run_seed(regression_seeds[i]);
+	regr_fail += !race_switch_regression();
 
 	deadline_ms = now_ms() + (single ? 3600 : seconds) * 1000LL;
 	do {
@@ -1672,7 +1758,8 @@ int main(void)
 		switches += fvms[i].switches;
 	}
 
-	ktap_result(!regr_fail, "regression seeds: %d of %d fail", regr_fail, NR_REGRESSION);
+	ktap_result(!regr_fail, "regressions: %d of %d seeds and the switch race fail", regr_fail,
+		    NR_REGRESSION);
 	for (c = 0; c < NR_CAT; c++) {
 		if (cats[c].fails)
 			ktap_result(false, "%s: %lu of %lu checks failed, first: %s", cat_name[c],
