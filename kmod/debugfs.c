@@ -89,7 +89,7 @@ static int ppcmmu_state_show(struct seq_file *m, void *unused)
 	mutex_lock(&kvm->arch.mmu_setup_lock);
 	mmu.radix = kvm_is_radix(kvm);
 	mmu.gtse = kvm->arch.lpcr & LPCR_GTSE;
-	mmu.process_table = kvm->arch.process_table;
+	mmu.process_table = ppcmmu_process_table_locked(kvm);
 	mmu.hpt_order = kvm->arch.hpt.virt ? kvm->arch.hpt.order : 0;
 	mmu.hpt_cma = kvm->arch.hpt.cma;
 	mmu.hpt_ours = kvm->arch.hpt.virt && kvm->arch.hpt.virt == vm->hpt_virt;

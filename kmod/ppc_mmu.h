@@ -44,8 +44,8 @@ struct ppcmmu_vm {
 	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	/*
-	 * Held for read by each vcpu of an opted-in VM for as long as it is
-	 * inside KVM-HV's vcpu_run (run.c); taken for write, never waited
+	 * Held for read by each vcpu of the VM (opted in or not) for as long
+	 * as it is inside KVM-HV's vcpu_run (run.c); taken for write, never waited
 	 * for (trylock, else -EBUSY), by a radix <-> hash switch of ours
 	 * (ppcmmu_configure_mmu()). KVM-HV's own rule refuses a switch
 	 * while vcpus_running, but a vcpu counted just after the check reads
@@ -124,6 +124,8 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);
 
 /* state.c */
+/* Partition-table doubleword 1 of @kvm; under kvm->arch.mmu_setup_lock. */
+u64 ppcmmu_process_table_locked(struct kvm *kvm);
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st);
 /* @st must have passed ppcmmu_check_set_state() */
 int ppcmmu_set_state(struct ppcmmu_vm *vm, const struct kvm_ppc_mmu_state *st);

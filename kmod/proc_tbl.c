@@ -93,7 +93,7 @@ static bool ppcmmu_plan_in_force(struct kvm *kvm, const struct ppcmmu_proc_tbl_p
 
 	mutex_lock(&kvm->arch.mmu_setup_lock);
 	same = plan->radix == kvm_is_radix(kvm) &&
-	       plan->process_table == kvm->arch.process_table &&
+	       plan->process_table == ppcmmu_process_table_locked(kvm) &&
 	       plan->gtse == !!(kvm->arch.lpcr & LPCR_GTSE);
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 	return same;
@@ -145,7 +145,7 @@ long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 
 	mutex_lock(&kvm->arch.mmu_setup_lock);
 	now.radix = kvm_is_radix(kvm);
-	now.process_table = kvm->arch.process_table;
+	now.process_table = ppcmmu_process_table_locked(kvm);
 	mutex_unlock(&kvm->arch.mmu_setup_lock);
 
 	hret = ppcmmu_proc_tbl_decide(&args, &now, ppcmmu_guest_modes(), &plan);

@@ -74,6 +74,28 @@ static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64
 	return PPCMMU_HCALL_NOT_OURS;
 }
 
+/*
+ * KVM-HV's vcpu_run, with no switch of ours while this vcpu is inside it
+ * (see entry_gate). Every VM's vcpus take the gate, also those of a VM that
+ * never opted in: KVM_PPC_MMU_SET_STATE and KVM_PPC_MMU_CAS switch any VM,
+ * and a vcpu that skipped the gate could enter the guest with the old
+ * mode's LPCR while one of them switches (ppc_mmu_fuzz hard-locked the
+ * emulated radix host that way: SET_STATE on a VM without features while
+ * its other vcpu entered). Uncontended, the gate changes nothing else.
+ */
+static int ppcmmu_orig_run_gated(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	if (down_read_killable(&vm->entry_gate)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	r = ppcmmu_orig_ops.vcpu_run(vcpu);
+	up_read(&vm->entry_gate);
+	return r;
+}
+
 int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 {
 	u64 features = ppcmmu_vm_start_running(vm);
@@ -81,18 +103,12 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	long hret;
 	int r;
 
-	if (!features)		/* not opted in: exactly KVM-HV */
-		return ppcmmu_orig_ops.vcpu_run(vcpu);
+	if (!features)		/* not opted in: KVM-HV's answers only */
+		return ppcmmu_orig_run_gated(vm, vcpu);
 
 	for (;;) {
 		ppcmmu_prepare_entry(vm, features);
-		/* No switch of ours while this vcpu is in KVM-HV: see entry_gate. */
-		if (down_read_killable(&vm->entry_gate)) {
-			run->exit_reason = KVM_EXIT_INTR;
-			return -EINTR;
-		}
-		r = ppcmmu_orig_ops.vcpu_run(vcpu);
-		up_read(&vm->entry_gate);
+		r = ppcmmu_orig_run_gated(vm, vcpu);
 		/* RESUME_HOST (> 0) is how an exit to the host comes back. */
 		if (r < 0 || run->exit_reason != KVM_EXIT_PAPR_HCALL ||
 		    !vcpu->arch.hcall_needed)

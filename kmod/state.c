@@ -11,6 +11,21 @@
 #include "logic/uapi_checks.h"
 #include "trace.h"
 
+/*
+ * The partition-table doubleword 1 KVM-HV builds for @kvm
+ * (kvmppc_setup_partition_table(): PATB_GR | process_table for radix).
+ * kvm->arch.process_table alone lacks PATB_GR on a radix VM nobody has
+ * configured yet (a fresh VM on a radix host): reported as it was, such a
+ * state came back from KVM_PPC_MMU_SET_STATE as EINVAL (radix without
+ * PATB_GR), and the guest's "keep current table" was refused by
+ * configure_mmu (H_PARAMETER). Found by selftests/ppc_mmu_fuzz.c.
+ */
+u64 ppcmmu_process_table_locked(struct kvm *kvm)
+{
+	lockdep_assert_held(&kvm->arch.mmu_setup_lock);
+	return kvm->arch.process_table | (kvm_is_radix(kvm) ? PATB_GR : 0);
+}
+
 void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 {
 	struct ppcmmu_vm *vm = ppcmmu_vm_find(kvm);
@@ -24,7 +39,7 @@ void ppcmmu_fill_state(struct kvm *kvm, struct kvm_ppc_mmu_state *st)
 	mutex_lock(&kvm->arch.mmu_setup_lock);
 	st->mode = kvm_is_radix(kvm) ? KVM_PPC_MMU_MODE_RADIX : KVM_PPC_MMU_MODE_HASH;
 	st->hpt_order = kvm->arch.hpt.virt ? kvm->arch.hpt.order : 0;
-	st->process_table = kvm->arch.process_table;
+	st->process_table = ppcmmu_process_table_locked(kvm);
 	if (kvm->arch.lpcr & LPCR_GTSE)
 		st->state_flags |= KVM_PPC_MMU_STATE_GTSE;
 	mutex_unlock(&kvm->arch.mmu_setup_lock);

@@ -4,6 +4,12 @@
 #
 # Usage: tools/stages/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
+#        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_FUZZ_TRACE=1,
+#        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>
+#                                  passed to the programs in the host (on the
+#                                  kernel command line, which hands VAR=value
+#                                  to /init's environment); the seconds also
+#                                  lengthen the host's and the program's limit
 #        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
 #        PPC_MMU_KERNEL=6.1|6.12|7.2 host kernel (default 6.1; logs then go
 #                                  to build/logs/<series>/; the module must be
@@ -23,6 +29,12 @@ logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash nested dd20)
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
+passed=()
+for var in PPC_MMU_FUZZ_SECONDS PPC_MMU_FUZZ_SEED PPC_MMU_FUZZ_TRACE PPC_MMU_FUZZ_KVM_RACES \
+	   PPC_MMU_STORM_SECONDS; do
+	[ -n "${!var:-}" ] && passed+=("$var=${!var}")
+done
+timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0}))
 
 initrd=$root/build/initramfs.cpio
 "$root/tools/rig/mkinitramfs.sh" "$initrd" || exit 1
@@ -76,7 +88,8 @@ total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
 for host in "${hosts[@]}"; do
 	log=$logs/$host.log
 	start=$(date +%s)
-	run_host "$host" "$initrd" "$log" "$timeout_s" "${PPC_MMU_ONLY:+ppcmmu.only=$PPC_MMU_ONLY}"
+	run_host "$host" "$initrd" "$log" "$timeout_s" \
+		"${PPC_MMU_ONLY:+ppcmmu.only=$PPC_MMU_ONLY} ${passed[*]}"
 	rc=$?
 	[ $rc -eq 2 ] && exit 2
 	secs=$(( $(date +%s) - start ))

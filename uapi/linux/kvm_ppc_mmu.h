@@ -196,7 +196,8 @@ struct kvm_ppc_mmu_enable {
  *      hpt_order log2 of the HPT's size in bytes, 0 when there is none
  *      process_table  partition-table doubleword 1 as registered: for a
  *                radix guest PATB_GR (bit 63) | table base | size field
- *                (table is 2^(12+size) bytes); 0 for hash with SLB
+ *                (table is 2^(12+size) bytes), PATB_GR alone before a
+ *                table is registered; 0 for hash with SLB
  *      state_flags    KVM_PPC_MMU_STATE_*
  */
 struct kvm_ppc_mmu_state {

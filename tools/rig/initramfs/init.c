@@ -11,6 +11,9 @@
  *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
  *   ppcmmu.only=NAME			run just that selftest
  *   ppcmmu.run=NAME			run /NAME (demo, bench) instead of the selftests
+ *   PPC_MMU_FUZZ_SECONDS=N, PPC_MMU_STORM_SECONDS=N	(the kernel puts them in
+ *					our environment) longer runs: each selftest's
+ *					time limit grows by N
  * Before the selftests it runs the admin's host check twice (tools/host-check/,
  * "host-check: <when> exit=N <json>"): without kvm-ppc-mmu, then with it
  * loaded (and unloaded again, so the selftests start as before).
@@ -135,6 +138,21 @@ static int load_module(const char *path)
 	r = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+/* TEST_TIMEOUT_S, plus the longer fuzz or storm asked for on the command line. */
+static unsigned int test_timeout_s(void)
+{
+	static const char *const vars[] = { "PPC_MMU_FUZZ_SECONDS", "PPC_MMU_STORM_SECONDS" };
+	unsigned int t = TEST_TIMEOUT_S, i;
+	const char *v;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		v = getenv(vars[i]);
+		if (v && atol(v) > 0 && atol(v) < 7L * 24 * 3600)
+			t += atol(v);
+	}
+	return t;
 }
 
 static long now_ms(void)
@@ -274,7 +292,7 @@ int main(void)
 
 		printf("# selftests: ppc-mmu: %s\n", names[i]);
 		snprintf(path, sizeof(path), "/selftests/%.100s", names[i]);
-		st = run_program(path, names[i], true, TEST_TIMEOUT_S);
+		st = run_program(path, names[i], true, test_timeout_s());
 		printf("# %s took %ld ms\n", names[i], now_ms() - t0);
 		if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4))
 			printf("ok %d selftests: ppc-mmu: %s%s\n", i + 1, names[i],
