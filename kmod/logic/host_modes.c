@@ -47,9 +47,9 @@ bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
  * module does not offer hash; KVM-HV itself still runs hash VMs a VMM sets
  * up without the module.
  */
-static bool ppcmmu_hash_withheld_for_preemption(const struct ppcmmu_host_facts *facts)
+static bool ppcmmu_hash_at_risk_of_preemption(const struct ppcmmu_host_facts *facts)
 {
-	return facts->arch_300 && facts->preemptible && !facts->force_preemptible;
+	return facts->arch_300 && facts->preemptible;
 }
 
 void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
@@ -60,14 +60,14 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 	bool no_mixing = facts->radix_host && !facts->nested && !hash &&
 			 ppcmmu_p9_cannot_mix_hash_radix(facts->pvr);
 	bool forced = no_mixing && facts->force_mixing;
-	bool preempt_withheld, preempt_forced;
+	bool at_risk, preempt_withheld, preempt_forced;
 
 	if (forced)
 		hash = true;	/* only ever by explicit admin request */
 	/* Flags name a reason only where hash would otherwise be offered. */
-	preempt_withheld = hash && ppcmmu_hash_withheld_for_preemption(facts);
-	preempt_forced = hash && facts->arch_300 && facts->preemptible &&
-			 facts->force_preemptible;
+	at_risk = hash && ppcmmu_hash_at_risk_of_preemption(facts);
+	preempt_withheld = at_risk && !facts->force_preemptible;
+	preempt_forced = at_risk && facts->force_preemptible;
 	if (preempt_withheld)
 		hash = false;
 

@@ -39,31 +39,27 @@ hash_on_radix="$args disable_radix"
 preemptible=
 uname -v | grep -q PREEMPT && preemptible=1
 echo "vmm-scenarios: preemptible kernel: ${preemptible:-no}"
+# A scenario that boots a guest in hash, which a preemptible host skips.
+hash_scenario() {
+	[ -z "$preemptible" ] && scenario "$@"
+}
+
 case $host${preemptible:+-preemptible} in
-radix-preemptible)
-	scenario default --kernel /guest/vmlinux $guest --append "$args"
-	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
-	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
-	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
-		--snapshot-after "guest: tick 1"
-	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1" \
-		--dt-check
-	;;
 hash-preemptible)
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
 	;;
-radix)	# POWER9 DD2.2, as real hosts: the guest picks its MMU at CAS
+radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU at CAS
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
 	scenario snapshot --kernel /guest/vmlinux $guest --append "$args" \
 		--snapshot-after "guest: tick 1"
-	scenario hash-snapshot --kernel /guest/vmlinux $guest --append "$hash_on_radix" \
+	hash_scenario hash-snapshot --kernel /guest/vmlinux $guest --append "$hash_on_radix" \
 		--snapshot-after "guest: tick 1"
-	scenario reboot-to-hash --kernel /guest/vmlinux $guest --append "$args guest.reboot=1" \
+	hash_scenario reboot-to-hash --kernel /guest/vmlinux $guest --append "$args guest.reboot=1" \
 		--reboot-append "$hash_on_radix"
-	scenario reboot-to-radix --kernel /guest/vmlinux $guest \
+	hash_scenario reboot-to-radix --kernel /guest/vmlinux $guest \
 		--append "$hash_on_radix guest.reboot=1" --reboot-append "$args"
 	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1" \
 		--dt-check
@@ -96,8 +92,9 @@ esac
 if [ -f /guest/vmlinux-host ]; then
 	case $host${preemptible:+-preemptible} in
 	hash-preemptible) ;;
-	radix)	scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args"
-		scenario same-kernel-hash --kernel /guest/vmlinux-host $guest --append "$hash_on_radix" ;;
+	radix|radix-preemptible)
+		scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args"
+		hash_scenario same-kernel-hash --kernel /guest/vmlinux-host $guest --append "$hash_on_radix" ;;
 	*)	scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args" ;;
 	esac
 fi
