@@ -21,7 +21,7 @@ trap 'rm -rf "$stage"' EXIT
 "$root/tools/rig/guest/mkguest.sh"
 mkdir -p "$stage"/{dev,proc,sys,bin,guest}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/initramfs/init.c"
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests" \
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests" \
 	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c "$root/kmod/logic/hpt_order.c" \
 	"$root/selftests/lib/htab_stream.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" \

@@ -68,13 +68,27 @@ has() { grep -qF -- "$2" <<<"$1" && echo 1 || echo 0; }
 hasnt() { grep -qF -- "$2" <<<"$1" && echo 0 || echo 1; }
 exit_is() { grep -qE "^scenario: .* end exit=$2 " <<<"$1" && echo 1 || echo 0; }
 
-# The guest booted to userspace in MMU mode $3 and powered off cleanly.
+# How many vcpus the VMM gave the guest of section $1 (its first line).
+vcpus_of() { sed -n 's/^vmm: [0-9]* MiB guest, \([0-9]*\) vcpus,.*/\1/p' <<<"$1" | head -1; }
+
+# SMP: Linux brought up every vcpu (RTAS start-cpu, KVM's XICS for the
+# IPIs), and a process pinned to each cpu ran there (tools/rig/guest/init.c).
+all_cpus_work() {
+	local s=$1 id=$2 cpus=$3	# (not "n": check() counts in the global n)
+	check "$([ -n "$cpus" ] && has "$s" "guest: cpus online: $cpus" || echo 0)" \
+		"$id: the guest brought up all ${cpus:-?} vcpus (cpus online: ${cpus:-?})"
+	check "$([ -n "$cpus" ] && has "$s" "guest: work ran on cpus: $(seq -s ' ' 0 $((cpus - 1)))" || echo 0)" \
+		"$id: work ran on every cpu, each pinned process never seen elsewhere"
+}
+
+# The guest booted to userspace in MMU mode $3 on $vcpus vcpus and powered off cleanly.
 boots() {
 	local s=$1 id=$2 mmu=$3 mode
 	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
 	check "$(has "$s" "vmm: CAS: the module chose $mode")" "$id: CAS through the module chose $mode"
 	check "$(has "$s" "guest: userspace reached")" "$id: the guest reached userspace"
 	check "$(has "$s" "guest: MMU : $mmu")" "$id: the guest's /proc/cpuinfo says MMU : $mmu"
+	all_cpus_work "$s" "$id" "$vcpus"
 	check "$(has "$s" "guest: tick 3")" "$id: the guest kept running (tick 3)"
 	check "$(exit_is "$s" 0)" "$id: the guest powered off, VMM exit 0"
 }
@@ -91,8 +105,11 @@ snapshot() {
 	local s=$1 id=$2 after
 	after=$(sed -n '/vmm: snapshot: restored into a fresh VM/,$p' <<<"$s")
 	check "$(has "$s" "vmm: snapshot: restored into a fresh VM")" "$id: saved after tick 1 and restored into a fresh VM"
+	check "$(has "$s" "vmm: snapshot: saved 512 MiB of RAM, $vcpus vcpus")" "$id: all $vcpus vcpus were saved"
 	check "$(( $(has "$after" "guest: tick 2") & $(has "$after" "guest: tick 3") ))" \
 		"$id: the guest printed ticks 2 and 3 from the fresh VM"
+	check "$(has "$after" "guest: work ran on cpus: $(seq -s ' ' 0 $((vcpus - 1)))")" \
+		"$id: the per-cpu work running across the snapshot finished on every cpu in the fresh VM"
 }
 
 # The HPT the module sized from RAM (512 MiB / 128 = 2^22) is the one the
@@ -154,8 +171,9 @@ preemptible=0
 ppcmmu_kernel_preemptible && preemptible=1
 
 judge() {	# judge <host> <scenario> <section>
-	local host=$1 name=$2 s=$3 id="$1/$2" mmu
+	local host=$1 name=$2 s=$3 id="$1/$2" mmu vcpus
 	if [ -z "$s" ]; then check 0 "$id: scenario did not run"; return; fi
+	vcpus=$(vcpus_of "$s")
 	if [ $preemptible = 1 ]; then
 		case $host/$name in
 		radix/disable-radix)

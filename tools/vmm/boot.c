@@ -2,8 +2,9 @@
 /*
  * Power-on, for the first boot (main.c) and after a reboot (reset.c): the
  * kernel and initrd in guest RAM, the device tree, Open Firmware's client
- * interface with the console as stdout, and the vcpu's entry registers as
- * Linux expects them from Open Firmware.
+ * interface with the console as stdout, and vcpu 0's entry registers as
+ * Linux expects them from Open Firmware. The other vcpus stay stopped until
+ * the guest starts them (RTAS start-cpu).
  */
 #include <stdio.h>
 
@@ -20,6 +21,7 @@ int boot_prepare(struct vmm *vmm)
 	/* Open Firmware runs with translation off: inside the RMA (rma.c). */
 	uint64_t fw_base = vmm->rma_size - FW_AREA_SIZE;
 	uint32_t ih;
+	int i;
 
 	if (load_kernel(vmm, vmm->opt.kernel))
 		return -1;
@@ -40,8 +42,10 @@ int boot_prepare(struct vmm *vmm)
 	dt_set_u32(vmm->chosen, "stdout", ih);
 	dt_set_u32(vmm->chosen, "stdin", ih);
 	vmm->boots++;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		vmm->vcpu[i].started = i == 0;
 	/* Linux's entry convention with Open Firmware: r3/r4 initrd, r5 client interface. */
-	return vcpu_set_entry(vmm, vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
+	return vcpu_set_entry(&vmm->vcpu[0], vmm->kernel_entry, MSR_SF | MSR_ME | MSR_LE,
 			      fw_base + 0x10000 - 256, vmm->initrd_start, vmm->initrd_size,
 			      vmm->of_entry);
 }

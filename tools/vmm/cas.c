@@ -10,6 +10,8 @@
  *   KVM_REG_PPC_ARCH_COMPAT          the logical PVR, if the guest needs one
  * A request this host cannot meet stops the VM with an explanation, as QEMU
  * does; booting the guest in a mode it did not ask for would be worse.
+ * The other vcpus are paused meanwhile: the module switches the MMU only
+ * while no other vcpu is in KVM_RUN, and their registers change here too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,7 +60,7 @@ static void explain_refusal(struct vmm *vmm, const struct kvm_ppc_mmu_cas *c)
 	fprintf(stdout, "vmm: stopping the VM, as QEMU does: the guest cannot run as it asked\n");
 }
 
-int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
+static int negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 {
 	struct kvm_ppc_mmu_cas c = { .vec_addr = vec_gpa };
 	uint8_t vec5[OV5_GTSE_BYTE + 1] = { 0 };
@@ -69,8 +71,7 @@ int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 	}
 	if (c.status != KVM_PPC_MMU_CAS_ACCEPTED) {
 		explain_refusal(vmm, &c);
-		vmm->stop = true;
-		vmm->exit_code = VMM_EXIT_CAS_REFUSED;
+		vmm_stop(vmm, VMM_EXIT_CAS_REFUSED);
 		*ret = (uint32_t)c.hcall_ret;
 		return 0;
 	}
@@ -92,11 +93,24 @@ int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 	}
 	if (c.compat_pvr) {
 		uint32_t compat = c.compat_pvr;
+		int i;
 
-		if (one_reg_set(vmm->vcpu_fd, KVM_REG_PPC_ARCH_COMPAT, &compat))
+		if (one_reg_set_all(vmm, KVM_REG_PPC_ARCH_COMPAT, &compat))
 			fprintf(stderr, "vmm: ARCH_COMPAT 0x%x: %s\n", compat, strerror(errno));
-		dt_set_u32(vmm->cpu_node, "cpu-version", compat);
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			dt_set_u32(vmm->vcpu[i].node, "cpu-version", compat);
 	}
 	*ret = 0;
 	return 0;
+}
+
+int cas_negotiate(struct vcpu *caller, uint64_t vec_gpa, uint32_t *ret)
+{
+	int r;
+
+	if (vcpus_pause_others(caller))
+		return -1;
+	r = negotiate(caller->vmm, vec_gpa, ret);
+	vcpus_resume_others(caller);
+	return r;
 }

@@ -4,7 +4,8 @@
  * kvm-ppc-mmu answer the MMU ones (H_ENTER..., H_REGISTER_PROC_TBL) in the
  * kernel; what arrives here is dispatched to the file that owns it: the
  * console (console.c), RTAS (rtas.c), the Open Firmware client interface
- * (of_client.c), the ICP (icp.c); only H_SET_MODE is answered here. On
+ * (of_client.c); only H_SET_MODE is answered here. The interrupt
+ * controller's hypercalls never come here: KVM's XICS answers them (xics.c). On
  * return KVM puts .ret in r3 and .args[] in r4..r12, so outputs go back
  * through args.
  */
@@ -21,10 +22,15 @@
 #define H_SET_MODE_RESOURCE_LE	4
 #define LPCR_ILE		(1ULL << 25)
 
-/* Only the interrupt endianness is the VMM's (LPCR[ILE]); Linux LE needs it. */
-static long set_mode(struct vmm *vmm, uint64_t *args)
+/*
+ * Only the interrupt endianness is the VMM's (LPCR[ILE]); Linux LE needs it.
+ * It is partition-wide: every vcpu's LPCR, so the others are paused (one
+ * inside KVM_RUN cannot have its registers set).
+ */
+static long set_mode(struct vcpu *caller, uint64_t *args)
 {
 	uint64_t mflags = args[0], resource = args[1];
+	int r;
 
 	if (resource != H_SET_MODE_RESOURCE_LE)
 		return PPCMMU_H_P2;
@@ -32,14 +38,17 @@ static long set_mode(struct vmm *vmm, uint64_t *args)
 		return PPCMMU_H_P3;
 	if (mflags > 1)
 		return PPCMMU_H_UNSUPPORTED_FLAG;
-	if (lpcr_update(vmm, LPCR_ILE, mflags ? LPCR_ILE : 0))
-		return PPCMMU_H_HARDWARE;
-	return PPCMMU_H_SUCCESS;
+	if (vcpus_pause_others(caller))
+		return PPCMMU_H_HARDWARE;	/* the VM is stopping: nobody reads it */
+	r = lpcr_update(caller->vmm, LPCR_ILE, mflags ? LPCR_ILE : 0);
+	vcpus_resume_others(caller);
+	return r ? PPCMMU_H_HARDWARE : PPCMMU_H_SUCCESS;
 }
 
-void hcall_exit(struct vmm *vmm)
+void hcall_exit(struct vcpu *vcpu)
 {
-	uint64_t nr = vmm->run->papr_hcall.nr, *args = vmm->run->papr_hcall.args;
+	struct vmm *vmm = vcpu->vmm;
+	uint64_t nr = vcpu->run->papr_hcall.nr, *args = vcpu->run->papr_hcall.args;
 	static uint64_t reported[16];
 	static int nr_reported;
 	long ret;
@@ -53,21 +62,13 @@ void hcall_exit(struct vmm *vmm)
 		ret = console_get_term_char(args);
 		break;
 	case H_SET_MODE:
-		ret = set_mode(vmm, args);
+		ret = set_mode(vcpu, args);
 		break;
 	case H_RTAS:
-		ret = rtas_call(vmm, args[0]);
+		ret = rtas_call(vcpu, args[0]);
 		break;
 	case KVMPPC_H_VOF_CLIENT:
-		ret = of_client_call(vmm, args[0]);
-		break;
-	case H_EOI:
-	case H_IPI:
-	case H_IPOLL:
-	case H_XIRR:
-	case H_CPPR:
-	case H_XIRR_X:
-		ret = icp_hcall(nr, args);
+		ret = of_client_call(vcpu, args[0]);
 		break;
 	default:
 		ret = PPCMMU_H_FUNCTION;
@@ -80,10 +81,8 @@ void hcall_exit(struct vmm *vmm)
 		}
 		break;
 	}
-	vmm->run->papr_hcall.ret = ret;
+	vcpu->run->papr_hcall.ret = ret;
 	/* A panicked guest never powers off: stop it rather than wait for a timeout. */
-	if (vmm->con.panicked) {
-		vmm->stop = true;
-		vmm->exit_code = VMM_EXIT_GUEST_DIED;
-	}
+	if (vmm->con.panicked)
+		vmm_stop(vmm, VMM_EXIT_GUEST_DIED);
 }

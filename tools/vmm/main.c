@@ -3,13 +3,16 @@
  * ppc-mmu-vmm - the kvm-ppc-mmu reference VMM (see vmm.h for the map).
  *
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
- *               [--mem MiB] [--snapshot-after TEXT] [--reboot-append "args"]
- *               [--dt-check] [--timeout S] [--verbose]
+ *               [--mem MiB] [--smp N] [--snapshot-after TEXT]
+ *               [--reboot-append "args"] [--dt-check] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
  * Open Firmware client interface (r5), negotiates its MMU through
  * ibm,client-architecture-support (answered by the module), registers its
- * process table (answered by the module, in the kernel) and runs. With
+ * process table (answered by the module, in the kernel) and runs. It has
+ * --smp vcpus (default 4), one thread each (cpus.c), with KVM's in-kernel
+ * interrupt controller (xics.c); vcpu 0 boots, the guest starts the others
+ * with RTAS start-cpu. With
  * --snapshot-after, the first console line containing TEXT makes the VMM
  * save the whole VM (RAM, vcpu, MMU state through the module) and continue
  * it in a freshly created VM. A guest that asks for a reboot (RTAS
@@ -21,7 +24,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -34,19 +36,11 @@
 
 #define VMM_EXIT_TIMEOUT 5
 
-static volatile sig_atomic_t timed_out;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	timed_out = 1;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
-			"       [--mem MiB] [--snapshot-after TEXT] [--reboot-append ARGS]\n"
-			"       [--dt-check] [--timeout SECONDS] [--verbose]\n");
+			"       [--mem MiB] [--smp VCPUS] [--snapshot-after TEXT]\n"
+			"       [--reboot-append ARGS] [--dt-check] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
 
@@ -57,6 +51,7 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "smp", required_argument, NULL, 'c' },
 		{ "snapshot-after", required_argument, NULL, 's' },
 		{ "reboot-append", required_argument, NULL, 'r' },
 		{ "dt-check", no_argument, NULL, 'd' },
@@ -64,7 +59,7 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long mib = 512;
+	unsigned long mib = 512, vcpus = VMM_DEFAULT_VCPUS;
 	int c;
 
 	opt->cmdline = "";
@@ -81,6 +76,9 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			break;
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
+			break;
+		case 'c':
+			vcpus = strtoul(optarg, NULL, 0);
 			break;
 		case 's':
 			opt->snapshot_after = optarg;
@@ -101,23 +99,29 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			usage();
 		}
 	}
-	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024)
+	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024 ||
+	    vcpus < 1 || vcpus > VMM_MAX_VCPUS)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
+	opt->nr_vcpus = vcpus;
 }
 
 static int setup(struct vmm *vmm)
 {
-	if (vm_create(vmm) || vm_opt_in(vmm) || vcpu_create(vmm))
+	int i;
+
+	if (vm_create(vmm) || vm_opt_in(vmm) || vcpus_create(vmm))
 		return -1;
-	/* The vcpu as KVM created it: what a reset goes back to. */
-	vmm->power_on = vcpu_image_alloc();
-	if (!vmm->power_on || vcpu_image_save(vmm, vmm->power_on))
-		return -1;
+	/* Each vcpu as KVM created it: what a reset goes back to. */
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpu[i].power_on = vcpu_image_alloc();
+		if (!vmm->vcpu[i].power_on || vcpu_image_save(&vmm->vcpu[i], vmm->vcpu[i].power_on))
+			return -1;
+	}
 	if (boot_prepare(vmm))
 		return -1;
-	printf("vmm: %llu MiB guest, kernel %s, host offers %s%s%s, module features 0x%llx\n",
-	       (unsigned long long)(vmm->ram.size >> 20), vmm->opt.kernel,
+	printf("vmm: %llu MiB guest, %d vcpus, kernel %s, host offers %s%s%s, module features 0x%llx\n",
+	       (unsigned long long)(vmm->ram.size >> 20), vmm->nr_vcpus, vmm->opt.kernel,
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",
 	       vmm->caps.guest_modes & KVM_PPC_MMU_GUEST_LEGACY ? "legacy-hash" : "",
@@ -125,73 +129,63 @@ static int setup(struct vmm *vmm)
 	return 0;
 }
 
-static void report_unexpected_exit(struct vmm *vmm)
+/* Where each vcpu of a guest that hangs is stuck: for a fault loop, on what. */
+static void report_timeout(struct vmm *vmm)
 {
-	struct kvm_regs regs = { 0 };
+	int i;
 
-	ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
-	printf("vmm: unexpected exit reason %u at pc 0x%llx msr 0x%llx\n", vmm->run->exit_reason,
-	       (unsigned long long)regs.pc, (unsigned long long)regs.msr);
-	vmm->stop = true;
-	vmm->exit_code = VMM_EXIT_GUEST_DIED;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vmm->vcpu[i];
+		struct kvm_regs regs = { 0 };
+		uint64_t dar = 0;
+		uint32_t dsisr = 0;
+
+		if (!vcpu->started)
+			continue;
+		ioctl(vcpu->fd, KVM_GET_REGS, &regs);
+		one_reg_get(vcpu->fd, KVM_REG_PPC_DAR, &dar);
+		one_reg_get(vcpu->fd, KVM_REG_PPC_DSISR, &dsisr);
+		printf("vmm: timed out; vcpu %d was at pc 0x%llx lr 0x%llx msr 0x%llx (srr0 0x%llx srr1 0x%llx dar 0x%llx dsisr 0x%llx)\n",
+		       i, (unsigned long long)regs.pc, (unsigned long long)regs.lr,
+		       (unsigned long long)regs.msr, (unsigned long long)regs.srr0,
+		       (unsigned long long)regs.srr1, (unsigned long long)dar,
+		       (unsigned long long)dsisr);
+	}
 }
 
-static void run(struct vmm *vmm)
+/* The vcpu threads run the guest; this one waits for the end or the timeout. */
+static void run(struct vmm *vmm, unsigned int timeout_s)
 {
-	while (!vmm->stop) {
-		if (ioctl(vmm->vcpu_fd, KVM_RUN, 0)) {
-			if (errno == EINTR && !timed_out)
-				continue;
-			if (timed_out) {
-				struct kvm_regs regs = { 0 };
-				uint64_t dar = 0;
-				uint32_t dsisr = 0;
+	struct timespec deadline;
+	bool timed_out = false;
 
-				/* Where a guest that hangs is stuck: for a fault loop, on what. */
-				ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs);
-				one_reg_get(vmm->vcpu_fd, KVM_REG_PPC_DAR, &dar);
-				one_reg_get(vmm->vcpu_fd, KVM_REG_PPC_DSISR, &dsisr);
-				printf("vmm: timed out; the vcpu was at pc 0x%llx lr 0x%llx msr 0x%llx (srr0 0x%llx srr1 0x%llx dar 0x%llx dsisr 0x%llx)\n",
-				       (unsigned long long)regs.pc, (unsigned long long)regs.lr,
-				       (unsigned long long)regs.msr, (unsigned long long)regs.srr0,
-				       (unsigned long long)regs.srr1, (unsigned long long)dar,
-				       (unsigned long long)dsisr);
-				vmm->exit_code = VMM_EXIT_TIMEOUT;
-			} else {
-				perror("vmm: KVM_RUN");
-				vmm->exit_code = VMM_EXIT_ERROR;
-			}
-			return;
-		}
-		switch (vmm->run->exit_reason) {
-		case KVM_EXIT_PAPR_HCALL:
-			hcall_exit(vmm);
-			break;
-		case KVM_EXIT_INTR:
-			break;
-		default:
-			report_unexpected_exit(vmm);
-			break;
-		}
-		if (vmm->reboot_due && !vmm->stop && vm_reset(vmm)) {
-			vmm->exit_code = VMM_EXIT_ERROR;
-			return;
-		}
-		if (vmm->con.triggered && !vmm->snapshot_done && !vmm->stop) {
-			vmm->snapshot_done = true;
-			if (snapshot_restore_into_fresh_vm(vmm)) {
-				vmm->exit_code = VMM_EXIT_ERROR;
-				return;
-			}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_s;
+	if (vcpus_start_threads(vmm))
+		return;
+	pthread_mutex_lock(&vmm->lock);
+	while (!vmm->stop) {
+		if (!timeout_s) {
+			pthread_cond_wait(&vmm->changed, &vmm->lock);
+		} else if (pthread_cond_timedwait(&vmm->changed, &vmm->lock, &deadline) == ETIMEDOUT) {
+			timed_out = !vmm->stop;
+			vmm_stop(vmm, VMM_EXIT_TIMEOUT);
 		}
 	}
+	pthread_mutex_unlock(&vmm->lock);
+	vcpus_join_threads(vmm);
+	if (timed_out)
+		report_timeout(vmm);
 }
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART: KVM_RUN returns */
-	struct vmm vmm = { .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	struct vmm vmm = {
+		.kvm_fd = -1, .vm_fd = -1, .xics_fd = -1,
+		.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER,
+	};
 	unsigned int timeout_s = 0;
+	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&vmm.opt, &timeout_s, argc, argv);
@@ -200,16 +194,14 @@ int main(int argc, char **argv)
 	/* The HPT order is the module's rule, the one it sizes hash guests by. */
 	vmm.rma_size = vmm_rma_size(vmm.ram.size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
 				    ppcmmu_hpt_order_for_ram(vmm.ram.size));
-	sigaction(SIGALRM, &sa, NULL);
-	if (timeout_s)
-		alarm(timeout_s);
 	if (setup(&vmm)) {
 		vm_destroy(&vmm);
 		return VMM_EXIT_ERROR;
 	}
-	run(&vmm);
+	run(&vmm, timeout_s);
 	vm_destroy(&vmm);
-	free(vmm.power_on);
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		free(vmm.vcpu[i].power_on);
 	printf("vmm: exit %d\n", vmm.exit_code);
 	return vmm.exit_code;
 }

@@ -34,6 +34,7 @@ static const uint32_t of_stub[] = {
 
 struct of_call {
 	struct vmm *vmm;
+	struct vcpu *caller;
 	const uint32_t *in;
 	unsigned int nargs;
 	uint32_t *out;
@@ -353,8 +354,7 @@ static uint32_t svc_quiesce(struct of_call *c)
 static uint32_t svc_exit(struct of_call *c)
 {
 	fprintf(stderr, "vmm: the guest called Open Firmware 'exit'\n");
-	c->vmm->stop = true;
-	c->vmm->exit_code = VMM_EXIT_GUEST_DIED;
+	vmm_stop(c->vmm, VMM_EXIT_GUEST_DIED);
 	return 0;
 }
 
@@ -373,7 +373,7 @@ static uint32_t svc_call_method(struct of_call *c)
 	if (!strcmp(method, "ibm,client-architecture-support") && c->nargs >= 3 && c->nret >= 2) {
 		uint32_t ret;
 
-		if (cas_negotiate(vmm, c->in[2], &ret))
+		if (cas_negotiate(c->caller, c->in[2], &ret))
 			return PROM_ERROR;
 		c->out[1] = ret;
 		return 0;
@@ -426,11 +426,12 @@ static const struct of_service services[] = {
 	{ "call-method", 2, 1, svc_call_method },
 };
 
-long of_client_call(struct vmm *vmm, uint64_t args_gpa)
+long of_client_call(struct vcpu *caller, uint64_t args_gpa)
 {
+	struct vmm *vmm = caller->vmm;
 	uint8_t *blk = guest_ptr(&vmm->ram, args_gpa & 0xffffffffULL, 12 + 4 * OF_MAX_ARGS);
 	uint32_t in[OF_MAX_ARGS], out[OF_MAX_ARGS] = { 0 };
-	struct of_call call = { .vmm = vmm, .in = in, .out = out };
+	struct of_call call = { .vmm = vmm, .caller = caller, .in = in, .out = out };
 	unsigned int i, n;
 	char service[32];
 

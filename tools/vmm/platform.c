@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pseries device tree a Linux guest needs to boot to userspace with one
- * vcpu and an hvc console, and no interrupt controller (the console is
- * polled, the decrementer needs none). Values the host decides come from KVM
+ * The pseries device tree a Linux guest needs to boot to userspace with its
+ * vcpus (one cpu node each, one thread per core as QEMU's default), KVM's
+ * XICS (xics.c) and an hvc console. Values the host decides come from KVM
  * (page sizes) and from kvm-ppc-mmu (radix AP encodings, the platform's MMU
  * byte for CAS), never from guesses.
  */
@@ -113,16 +113,18 @@ static void add_memory_nodes(struct vmm *vmm, struct dt_node *root)
 	}
 }
 
-static void add_cpu(struct vmm *vmm, struct dt_node *cpus)
+static void add_cpu(struct vmm *vmm, struct dt_node *cpus, struct vcpu *vcpu)
 {
 	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
-	struct kvm_ppc_mmu_state st = { 0 };
-	struct dt_node *cpu = dt_add_node(cpus, "PowerPC,POWER9@0");
+	struct dt_node *cpu;
+	char name[32];
 
-	vmm->cpu_node = cpu;
+	snprintf(name, sizeof(name), "PowerPC,POWER9@%x", vcpu->id);
+	cpu = dt_add_node(cpus, name);
+	vcpu->node = cpu;
 	dt_set_string(cpu, "device_type", "cpu");
-	dt_set_u32(cpu, "reg", 0);
-	dt_set_u32(cpu, "ibm,ppc-interrupt-server#s", 0);
+	dt_set_u32(cpu, "reg", vcpu->id);
+	dt_set_u32(cpu, "ibm,ppc-interrupt-server#s", vcpu->id);
 	dt_set_u32(cpu, "cpu-version", vmm->caps.pvr);
 	dt_set_u32(cpu, "timebase-frequency", TIMEBASE_HZ);
 	dt_set_u32(cpu, "clock-frequency", 1000000000);
@@ -144,26 +146,29 @@ static void add_cpu(struct vmm *vmm, struct dt_node *cpus)
 	if (vmm->caps.nr_ap_encodings)
 		dt_set_cells(cpu, "ibm,processor-radix-AP-encodings", vmm->caps.ap_encodings,
 			     vmm->caps.nr_ap_encodings);
-	/* The HPT as it is now (none yet on a radix VM); CAS updates it. */
-	ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &st);
-	platform_set_hpt_order(vmm, st.hpt_order);
 }
 
+/* Every cpu node says the same HPT size, as PAPR's ibm,pft-size is per cpu. */
 void platform_set_hpt_order(struct vmm *vmm, uint32_t order)
 {
 	uint32_t pft[2] = { 0, order };
+	int i;
 
-	if (order)
-		dt_set_cells(vmm->cpu_node, "ibm,pft-size", pft, 2);
+	for (i = 0; order && i < vmm->nr_vcpus; i++)
+		dt_set_cells(vmm->vcpu[i].node, "ibm,pft-size", pft, 2);
 }
 
 /* The legacy-guest workaround: such kernels must not see the radix bit. */
 void platform_hide_radix(struct vmm *vmm)
 {
-	struct dt_prop *p = dt_get_prop(vmm->cpu_node, "ibm,pa-features");
+	int i;
 
-	if (p && p->len > 2 + PA_RADIX_BYTE)
-		p->val[2 + PA_RADIX_BYTE] &= ~0x80;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		struct dt_prop *p = dt_get_prop(vmm->vcpu[i].node, "ibm,pa-features");
+
+		if (p && p->len > 2 + PA_RADIX_BYTE)
+			p->val[2 + PA_RADIX_BYTE] &= ~0x80;
+	}
 }
 
 /*
@@ -211,6 +216,8 @@ int platform_build_tree(struct vmm *vmm)
 {
 	struct dt_node *root = dt_new_root(), *cpus, *vdev;
 	uint8_t platform[] = { 24, cas_mmu_byte24(&vmm->caps), 26, 0x40 };
+	struct kvm_ppc_mmu_state st = { 0 };
+	int i;
 
 	vmm->dt = root;
 	dt_set_u32(root, "#address-cells", 2);
@@ -228,11 +235,15 @@ int platform_build_tree(struct vmm *vmm)
 	cpus = dt_add_node(root, "cpus");
 	dt_set_u32(cpus, "#address-cells", 1);
 	dt_set_u32(cpus, "#size-cells", 0);
-	add_cpu(vmm, cpus);
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		add_cpu(vmm, cpus, &vmm->vcpu[i]);
+	/* The HPT as it is now (none yet on a radix VM); CAS updates it. */
+	ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &st);
+	platform_set_hpt_order(vmm, st.hpt_order);
 
 	add_memory_nodes(vmm, root);
 
-	icp_add_node(vmm);
+	xics_add_node(vmm);
 
 	vmm->rtas_node = dt_add_node(root, "rtas");
 	dt_set_prop(vmm->rtas_node, "ibm,hypertas-functions", hypertas, sizeof(hypertas));

@@ -8,9 +8,11 @@
  *   RAM          zeroed (MADV_DONTNEED on the anonymous mapping), then the
  *                kernel and initrd loaded again
  *   device tree  rebuilt, Open Firmware claims and instances dropped
- *   vcpu         the VPA, SLB shadow and DTL deregistered (KVM would keep
+ *   vcpus        the VPA, SLB shadow and DTL deregistered (KVM would keep
  *                writing to them, into the new kernel's memory), then every
- *                register back to its power-on value (vcpu_image)
+ *                register back to its power-on value (vcpu_image), the
+ *                interrupt controller's per-vcpu state included; only
+ *                vcpu 0 starts again, the others wait for start-cpu
  *   MMU          KVM_PPC_MMU_SET_STATE to the mode a fresh VM starts in on
  *                this host, so the next CAS decides again: on a host that
  *                runs radix guests, radix with no process table (a hash VM
@@ -29,7 +31,7 @@
 
 #define PATB_GR		(1ULL << 63)	/* partition-table entry: radix guest */
 
-static int vpa_deregister(struct vmm *vmm)
+static int vpa_deregister(struct vcpu *vcpu)
 {
 	/* DTL and SLB shadow before the VPA: KVM refuses the reverse. */
 	static const uint64_t order[] = { KVM_REG_PPC_VPA_DTL, KVM_REG_PPC_VPA_SLB };
@@ -37,9 +39,9 @@ static int vpa_deregister(struct vmm *vmm)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(order); i++)
-		if (one_reg_set(vmm->vcpu_fd, order[i], none))
+		if (one_reg_set(vcpu->fd, order[i], none))
 			return -1;
-	return one_reg_set(vmm->vcpu_fd, KVM_REG_PPC_VPA_ADDR, none);
+	return one_reg_set(vcpu->fd, KVM_REG_PPC_VPA_ADDR, none);
 }
 
 static int mmu_reset(struct vmm *vmm)
@@ -74,37 +76,25 @@ static int mmu_reset(struct vmm *vmm)
 	return 0;
 }
 
-/*
- * The reboot request is an H_RTAS exit still pending: on the next KVM_RUN,
- * KVM completes it by loading r3 from papr_hcall.ret and r4..r12 from
- * papr_hcall.args, over the entry registers just set. Hand it those.
- */
-static int entry_survives_pending_hcall(struct vmm *vmm)
-{
-	struct kvm_regs regs;
-	int i;
-
-	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, &regs))
-		return -1;
-	vmm->run->papr_hcall.ret = regs.gpr[3];
-	for (i = 0; i < 9; i++)
-		vmm->run->papr_hcall.args[i] = regs.gpr[4 + i];
-	return 0;
-}
-
 int vm_reset(struct vmm *vmm)
 {
+	int i;
+
 	vmm->reboot_due = false;
 	printf("vmm: reset: the guest asked for a reboot; boot %d follows\n", vmm->boots + 1);
 	if (guest_mem_clear(&vmm->ram)) {
 		perror("vmm: reset: clearing RAM");
 		return -1;
 	}
-	if (vpa_deregister(vmm)) {
-		perror("vmm: reset: deregistering the VPA");
-		return -1;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (vpa_deregister(&vmm->vcpu[i])) {
+			perror("vmm: reset: deregistering the VPA");
+			return -1;
+		}
+		if (vcpu_image_load(&vmm->vcpu[i], vmm->vcpu[i].power_on))
+			return -1;
 	}
-	if (vcpu_image_load(vmm, vmm->power_on) || mmu_reset(vmm))
+	if (mmu_reset(vmm))
 		return -1;
 	dt_free(vmm->dt);
 	vmm->dt = NULL;
@@ -113,7 +103,7 @@ int vm_reset(struct vmm *vmm)
 	vmm->con.line_len = 0;
 	if (vmm->opt.reboot_cmdline)
 		vmm->opt.cmdline = vmm->opt.reboot_cmdline;
-	if (boot_prepare(vmm) || entry_survives_pending_hcall(vmm)) {
+	if (boot_prepare(vmm)) {
 		perror("vmm: reset: entry registers");
 		return -1;
 	}

@@ -9,9 +9,10 @@
  * old VM is destroyed before the new one runs, so nothing of it can keep
  * the guest alive by accident.
  *
- * It runs between two KVM_RUNs, right after a hypercall exit: the new vcpu
- * gets that hypercall's results in r3..r12 directly, as KVM-HV would have
- * put them there on the old vcpu's next entry.
+ * It runs with every vcpu out of KVM_RUN and no hypercall answer pending in
+ * any (cpus.c), so the registers read are the ones the guest would resume
+ * with; each vcpu's started/stopped state and its interrupt-controller state
+ * (KVM_REG_PPC_ICP_STATE) go across too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ static const uint64_t one_regs[] = {
 };
 
 #define NR_VEC_REGS	64	/* VSR0-31 (FPRs inside), VR0-31 */
-#define NR_SAVED	(ARRAY_SIZE(one_regs) + NR_VEC_REGS + 1)
+#define NR_SAVED	(ARRAY_SIZE(one_regs) + NR_VEC_REGS + 2)	/* + DEC, ICP */
 
 struct saved_reg {
 	uint64_t id;
@@ -65,17 +66,19 @@ struct vcpu_image {
 };
 
 struct vm_image {
-	struct vcpu_image cpu;
+	int nr_vcpus;
+	struct vcpu_image cpu[VMM_MAX_VCPUS];
+	bool started[VMM_MAX_VCPUS];
 	struct kvm_ppc_mmu_state mmu;
 	uint8_t *htab;		/* KVM's HTAB stream, hash guests */
 	size_t htab_len;
 };
 
-static int save_reg(struct vmm *vmm, struct vcpu_image *img, uint64_t id)
+static int save_reg(struct vcpu *vcpu, struct vcpu_image *img, uint64_t id)
 {
 	struct saved_reg *r = &img->reg[img->nr_regs];
 
-	if (one_reg_get(vmm->vcpu_fd, id, r->val)) {
+	if (one_reg_get(vcpu->fd, id, r->val)) {
 		if (errno == EINVAL)
 			return 0;	/* not a register of this KVM */
 		fprintf(stderr, "vmm: snapshot: get reg 0x%llx: %s\n", (unsigned long long)id,
@@ -111,37 +114,41 @@ struct vcpu_image *vcpu_image_alloc(void)
 	return calloc(1, sizeof(struct vcpu_image));
 }
 
-int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img)
+/* The vcpu must be parked (vcpu_sync.c). */
+int vcpu_image_save(struct vcpu *vcpu, struct vcpu_image *img)
 {
 	unsigned int i;
 
 	img->nr_regs = 0;
-	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, &img->regs) ||
-	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, &img->sregs)) {
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &img->regs) ||
+	    ioctl(vcpu->fd, KVM_GET_SREGS, &img->sregs)) {
 		perror("vmm: save vcpu registers");
 		return -1;
 	}
 	for (i = 0; i < ARRAY_SIZE(one_regs); i++)
-		if (save_reg(vmm, img, one_regs[i]))
+		if (save_reg(vcpu, img, one_regs[i]))
 			return -1;
 	for (i = 0; i < 32; i++)
-		if (save_reg(vmm, img, KVM_REG_PPC_VSR0 + i) || save_reg(vmm, img, KVM_REG_PPC_VR0 + i))
+		if (save_reg(vcpu, img, KVM_REG_PPC_VSR0 + i) || save_reg(vcpu, img, KVM_REG_PPC_VR0 + i))
 			return -1;
-	return save_reg(vmm, img, KVM_REG_PPC_DEC_EXPIRY);
+	/* The ICP's CPPR/XISR/MFRR: a pending IPI must not be lost. */
+	return save_reg(vcpu, img, KVM_REG_PPC_DEC_EXPIRY) ||
+	       save_reg(vcpu, img, KVM_REG_PPC_ICP_STATE);
 }
 
-int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img)
+/* The vcpu must be parked and connected to the interrupt controller. */
+int vcpu_image_load(struct vcpu *vcpu, const struct vcpu_image *img)
 {
 	int i;
 
 	/* SREGS first: KVM-HV takes the PVR from them. */
-	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &img->sregs) ||
-	    ioctl(vmm->vcpu_fd, KVM_SET_REGS, &img->regs)) {
+	if (ioctl(vcpu->fd, KVM_SET_SREGS, &img->sregs) ||
+	    ioctl(vcpu->fd, KVM_SET_REGS, &img->regs)) {
 		perror("vmm: restore vcpu registers");
 		return -1;
 	}
 	for (i = 0; i < img->nr_regs; i++) {
-		if (one_reg_set(vmm->vcpu_fd, img->reg[i].id, img->reg[i].val)) {
+		if (one_reg_set(vcpu->fd, img->reg[i].id, img->reg[i].val)) {
 			fprintf(stderr, "vmm: set reg 0x%llx: %s\n",
 				(unsigned long long)img->reg[i].id, strerror(errno));
 			return -1;
@@ -152,18 +159,18 @@ int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img)
 
 static int save_vm(struct vmm *vmm, struct vm_image *img)
 {
-	unsigned int i;
+	int i;
 
-	if (vcpu_image_save(vmm, &img->cpu))
-		return -1;
+	img->nr_vcpus = vmm->nr_vcpus;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (vcpu_image_save(&vmm->vcpu[i], &img->cpu[i]))
+			return -1;
+		img->started[i] = vmm->vcpu[i].started;
+	}
 	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &img->mmu)) {
 		perror("vmm: snapshot: KVM_PPC_MMU_GET_STATE");
 		return -1;
 	}
-	/* The pending hypercall's results, which KVM would load on the next entry. */
-	img->cpu.regs.gpr[3] = vmm->run->papr_hcall.ret;
-	for (i = 0; i < 9; i++)
-		img->cpu.regs.gpr[4 + i] = vmm->run->papr_hcall.args[i];
 	if (img->mmu.mode == KVM_PPC_MMU_MODE_HASH && img->mmu.hpt_order && save_htab(vmm, img))
 		return -1;
 	return 0;
@@ -171,14 +178,21 @@ static int save_vm(struct vmm *vmm, struct vm_image *img)
 
 static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 {
+	int i;
+
 	if (vm_create(vmm) || vm_opt_in(vmm))
 		return -1;
 	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &img->mmu)) {
 		perror("vmm: snapshot: KVM_PPC_MMU_SET_STATE");
 		return -1;
 	}
-	if (vcpu_create(vmm) || vcpu_image_load(vmm, &img->cpu))
+	if (vcpus_create(vmm))
 		return -1;
+	for (i = 0; i < img->nr_vcpus; i++) {
+		if (vcpu_image_load(&vmm->vcpu[i], &img->cpu[i]))
+			return -1;
+		vmm->vcpu[i].started = img->started[i];
+	}
 	if (img->htab) {
 		*hptes = htab_stream_write(vmm->vm_fd, img->htab, img->htab_len);
 		if (*hptes < 0) {
@@ -202,8 +216,8 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 		goto out;
 	}
 	memcpy(new_ram.host, vmm->ram.host, vmm->ram.size);
-	printf("vmm: snapshot: saved %llu MiB of RAM, %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
-	       (unsigned long long)(vmm->ram.size >> 20), img->cpu.nr_regs,
+	printf("vmm: snapshot: saved %llu MiB of RAM, %d vcpus of %d registers, MMU %s (process table 0x%llx, HPT order %u)\n",
+	       (unsigned long long)(vmm->ram.size >> 20), img->nr_vcpus, img->cpu[0].nr_regs,
 	       img->mmu.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
 	       (unsigned long long)img->mmu.process_table, img->mmu.hpt_order);
 

@@ -10,10 +10,13 @@
  *   devtree.c    the device tree the guest's Open Firmware walks (own header)
  *   rma.c        how much RAM real mode reaches (own header)
  *   vmm.h        struct vmm, this map, the prototypes below
- *   kvm_vm.c     VM, vcpu, ONE_REG, opting in to the module
+ *   xics.c       KVM's in-kernel interrupt controller (XICS; on a XIVE host
+ *                KVM's XICS-on-XIVE) and its device-tree node
+ *   kvm_vm.c     VM, vcpus, ONE_REG, opting in to the module
+ *   vcpu_sync.c  the VMM lock's rules: kicking vcpus out of KVM_RUN,
+ *                pausing all but one, stopping the VM
  *   loader.c     kernel ELF and initramfs into guest RAM
- *   rtas.c       the few RTAS calls Linux needs
- *   icp.c        an interrupt presentation controller with nothing to present
+ *   rtas.c       the few RTAS calls Linux needs, start-cpu and stop-self
  *   platform.c   what goes in the tree: cpus, memory, /chosen, /rtas, the vty
  *   snapshot.c   every register of a vcpu; the VM saved, restored afresh
  *                (the HPT through selftests/lib/htab_stream.c)
@@ -22,13 +25,20 @@
  *   hcall.c      hypercalls KVM-HV passes up, each to the file that owns it
  *   boot.c       power-on: kernel, tree, Open Firmware, entry registers
  *   reset.c      system-reboot: the same VM back to power-on, MMU included
- *   main.c       options, the run loop
+ *   cpus.c       one thread per vcpu: KVM_RUN, exits, parking
+ *   main.c       options, setup, waiting for the end
+ * Threads: each vcpu has its own thread (cpus.c) and runs KVM_RUN without
+ * the VMM lock (vmm->lock); everything else, every exit's handling included,
+ * holds it, so the VMM's state is only ever touched by one thread at a time.
+ * A vcpu that is not in KVM_RUN is "parked" (stopped by RTAS, or paused so
+ * another may change it); vcpu_sync.c explains the rules.
  * Everything the guest hands us (addresses, lengths, strings) is checked
  * against guest RAM before use: a bad guest can only break itself.
  */
 #ifndef PPCMMU_VMM_H
 #define PPCMMU_VMM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +64,8 @@ struct vcpu_image;
 
 #define VMM_MAX_CLAIMS		64
 #define VMM_MAX_INSTANCES	32
+#define VMM_MAX_VCPUS		16
+#define VMM_DEFAULT_VCPUS	4
 
 struct of_claim {
 	uint64_t start, size;
@@ -68,6 +80,7 @@ struct of_instance {
 struct vmm_options {
 	const char *kernel, *initrd, *cmdline;
 	uint64_t ram_size;
+	int nr_vcpus;			/* --smp: 1..VMM_MAX_VCPUS */
 	const char *snapshot_after;	/* console text that triggers save/restore */
 	const char *reboot_cmdline;	/* kernel command line after a reboot */
 	bool dt_check;			/* fidelity node, and the tree's digest at quiesce */
@@ -75,11 +88,34 @@ struct vmm_options {
 	bool verbose;
 };
 
+/*
+ * One vcpu: KVM's and its thread's. Fields other than fd/run/thread are
+ * guarded by the VMM lock.
+ */
+struct vcpu {
+	struct vmm *vmm;
+	int id;				/* KVM vcpu id = XICS server = cpu node reg */
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool thread_started;
+	bool started;			/* running guest code: vcpu 0 at boot, others after start-cpu */
+	bool hcall_pending;		/* answered, KVM loads the answer on the next KVM_RUN */
+	struct dt_node *node;		/* its cpu node in the device tree */
+	struct vcpu_image *power_on;	/* its registers as created, for reset */
+};
+
 struct vmm {
 	struct vmm_options opt;
-	int kvm_fd, vm_fd, vcpu_fd;
-	struct kvm_run *run;
+	int kvm_fd, vm_fd, xics_fd;
+	int nr_vcpus;
+	struct vcpu vcpu[VMM_MAX_VCPUS];
 	size_t run_size;
+
+	pthread_mutex_t lock;		/* the VMM lock: see the map above */
+	pthread_cond_t changed;		/* parked vcpus and waiters wake on it */
+	int pause_requests;		/* > 0: every vcpu but the requester parks */
+	int nr_parked;
 	struct guest_mem ram;
 	uint64_t rma_size;		/* real-mode reachable RAM from 0 (rma.c) */
 
@@ -87,7 +123,7 @@ struct vmm {
 	uint64_t features;		/* what we opted the VM in to */
 
 	struct dt_node *dt;		/* the device tree, changed by CAS */
-	struct dt_node *cpu_node, *chosen, *rtas_node, *vty_node;
+	struct dt_node *chosen, *rtas_node, *vty_node;
 
 	/* Open Firmware client interface state */
 	struct of_claim claims[VMM_MAX_CLAIMS];
@@ -103,7 +139,6 @@ struct vmm {
 	struct console con;		/* its trigger is opt.snapshot_after */
 	bool snapshot_done;
 
-	struct vcpu_image *power_on;	/* the vcpu as created, for reset */
 	int boots;			/* 1 on the first boot */
 	bool reboot_due;		/* the guest asked for system-reboot */
 
@@ -111,16 +146,29 @@ struct vmm {
 	int exit_code;
 };
 
+/* xics.c */
+int xics_create(struct vmm *vmm);
+int xics_connect(struct vcpu *vcpu);
+void xics_add_node(struct vmm *vmm);
+
 /* kvm_vm.c */
 int vm_create(struct vmm *vmm);
 int vm_opt_in(struct vmm *vmm);
-int vcpu_create(struct vmm *vmm);
-int vcpu_set_entry(struct vmm *vmm, uint64_t pc, uint64_t msr, uint64_t r1,
+int vcpus_create(struct vmm *vmm);
+int vcpu_set_entry(struct vcpu *vcpu, uint64_t pc, uint64_t msr, uint64_t r1,
 		   uint64_t r3, uint64_t r4, uint64_t r5);
+int vcpu_complete_hcall(struct vcpu *vcpu);
 int one_reg_get(int vcpu_fd, uint64_t id, void *val);
 int one_reg_set(int vcpu_fd, uint64_t id, const void *val);
+int one_reg_set_all(struct vmm *vmm, uint64_t id, const void *val);
 int lpcr_update(struct vmm *vmm, uint64_t mask, uint64_t bits);
 void vm_destroy(struct vmm *vmm);
+
+/* vcpu_sync.c: all with the VMM lock held */
+void vcpu_kick(struct vcpu *vcpu);
+void vmm_stop(struct vmm *vmm, int exit_code);
+int vcpus_pause_others(struct vcpu *self);
+void vcpus_resume_others(struct vcpu *self);
 
 /* loader.c */
 int load_kernel(struct vmm *vmm, const char *path);
@@ -128,18 +176,8 @@ int load_initrd(struct vmm *vmm, const char *path, uint64_t gpa);
 
 /* rtas.c */
 extern const uint32_t rtas_blob[5];
-long rtas_call(struct vmm *vmm, uint64_t args_gpa);
+long rtas_call(struct vcpu *caller, uint64_t args_gpa);
 void rtas_add_tokens(struct vmm *vmm, struct dt_node *rtas);
-
-/* icp.c: ICP hypercalls (PAPR numbers) */
-#define H_EOI		0x64
-#define H_IPI		0x6c
-#define H_IPOLL		0x70
-#define H_XIRR		0x74
-#define H_CPPR		0x68
-#define H_XIRR_X	0x2fc
-void icp_add_node(struct vmm *vmm);
-long icp_hcall(uint64_t nr, uint64_t *args);
 
 /* platform.c */
 int platform_build_tree(struct vmm *vmm);
@@ -151,24 +189,28 @@ void platform_hide_radix(struct vmm *vmm);
 int snapshot_restore_into_fresh_vm(struct vmm *vmm);
 /* Every register KVM holds for the vcpu: REGS, SREGS and the ONE_REGs. */
 struct vcpu_image *vcpu_image_alloc(void);
-int vcpu_image_save(struct vmm *vmm, struct vcpu_image *img);
-int vcpu_image_load(struct vmm *vmm, const struct vcpu_image *img);
+int vcpu_image_save(struct vcpu *vcpu, struct vcpu_image *img);
+int vcpu_image_load(struct vcpu *vcpu, const struct vcpu_image *img);
 
 /* cas.c */
-int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret);
+int cas_negotiate(struct vcpu *caller, uint64_t vec_gpa, uint32_t *ret);
 
 /* of_client.c */
 void of_client_init(struct vmm *vmm, uint64_t fw_base, uint64_t fw_size);
-long of_client_call(struct vmm *vmm, uint64_t args_gpa);
+long of_client_call(struct vcpu *caller, uint64_t args_gpa);
 uint32_t of_open_node(struct vmm *vmm, struct dt_node *node);
 
 /* hcall.c */
-void hcall_exit(struct vmm *vmm);
+void hcall_exit(struct vcpu *vcpu);
 
 /* boot.c: kernel, initrd, device tree and Open Firmware, then the entry registers */
 int boot_prepare(struct vmm *vmm);
 
 /* reset.c */
 int vm_reset(struct vmm *vmm);
+
+/* cpus.c */
+int vcpus_start_threads(struct vmm *vmm);
+void vcpus_join_threads(struct vmm *vmm);
 
 #endif

@@ -11,8 +11,12 @@
  *                                  ibm,pa-features; "absent" if none)
  *   guest: ibm,pft-size: 22       (log2 of the HPT the hypervisor gave the
  *                                  boot CPU's ibm,pft-size; "absent" if none)
+ *   guest: cpus online: 4         (sysconf: the cpus Linux brought up)
  *   guest: tick N                 (N = 1..3, ~0.2 s apart: the guest keeps
  *                                  running; a VMM can snapshot between ticks)
+ *   guest: work ran on cpus: 0 1 2 3  (one process pinned to each online
+ *                                  cpu computed from before tick 1 to past
+ *                                  tick 2, and was never seen on another cpu)
  * and then powers the machine off (RTAS power-off). Kernel command line:
  *   guest.reboot=1   reboot (RTAS system-reboot) instead of powering off
  *   guest.dt=1       first print every device-tree property as
@@ -22,18 +26,88 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../../vmm/dt_digest.h"
 
 #define TICKS	3
+#define MAX_CPUS	64
+#define WORK_NS		500000000LL	/* past tick 2: across a snapshot at tick 1 */
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Pinned to @cpu, compute for WORK_NS; exit 0 only if it never ran elsewhere. */
+static void work_on(int cpu)
+{
+	long long end = now_ns() + WORK_NS;
+	volatile unsigned long x = cpu;
+	cpu_set_t set;
+	int wrong = 0;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(2);
+	while (now_ns() < end) {
+		for (int i = 0; i < 10000; i++)
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+		wrong |= sched_getcpu() != cpu;
+	}
+	_exit(wrong);
+}
+
+/* One worker per online cpu; returns how many were started (pids[]). */
+static int start_work(pid_t *pids, int *cpus)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = 0;
+
+	printf("guest: cpus online: %ld\n", online);
+	for (int cpu = 0; cpu < MAX_CPUS && n < online; cpu++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cpu);
+		if (access(path, F_OK))
+			continue;
+		pids[n] = fork();
+		if (pids[n] == 0)
+			work_on(cpu);
+		if (pids[n] > 0)
+			cpus[n++] = cpu;
+	}
+	return n;
+}
+
+static void report_work(const pid_t *pids, const int *cpus, int n)
+{
+	char line[4 * MAX_CPUS] = "";
+	int status;
+
+	for (int i = 0; i < n; i++) {
+		if (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " %d", cpus[i]);
+		else
+			printf("guest: work on cpu %d failed\n", cpus[i]);
+	}
+	printf("guest: work ran on cpus:%s\n", line);
+}
 
 static void print_mmu_line(void)
 {
@@ -162,6 +236,8 @@ static int cmdline_has(const char *word)
 int main(void)
 {
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	pid_t pids[MAX_CPUS];
+	int cpus[MAX_CPUS], nr_workers;
 	struct utsname uts;
 	int i;
 
@@ -176,10 +252,12 @@ int main(void)
 	print_mmu_line();
 	print_pa_features_radix();
 	print_pft_size();
+	nr_workers = start_work(pids, cpus);
 	for (i = 1; i <= TICKS; i++) {
 		nanosleep(&pause, NULL);
 		printf("guest: tick %d\n", i);
 	}
+	report_work(pids, cpus, nr_workers);
 	sync();
 	if (cmdline_has("guest.reboot=1")) {
 		printf("guest: rebooting\n");
