@@ -14,7 +14,6 @@
  * skipped"): Linux starts them itself, with start-cpu, once it runs.
  */
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
 #include "vmm.h"
@@ -78,18 +77,13 @@ static struct vcpu *vcpu_by_server(struct vmm *vmm, uint32_t server)
 static uint32_t start_cpu(struct vmm *vmm, const uint32_t *in, unsigned int nargs)
 {
 	struct vcpu *target = nargs >= 3 ? vcpu_by_server(vmm, in[0]) : NULL;
-	struct kvm_regs regs;
 
 	if (!target)
 		return RTAS_PARAM_ERROR;
 	if (target->started)
 		return RTAS_HW_ERROR;	/* PAPR: the processor is not stopped */
-	if (vcpu_complete_hcall(target) || ioctl(target->fd, KVM_GET_REGS, &regs))
-		return RTAS_HW_ERROR;
-	regs.pc = in[1];
-	regs.msr = MSR_SF | MSR_ME;
-	regs.gpr[3] = in[2];
-	if (ioctl(target->fd, KVM_SET_REGS, &regs))
+	if (vcpu_complete_hcall(target) ||
+	    vcpu_set_entry(target, in[1], MSR_SF | MSR_ME, 0, in[2], 0, 0))
 		return RTAS_HW_ERROR;
 	target->started = true;
 	pthread_cond_broadcast(&vmm->changed);	/* its thread leaves park() */

@@ -21,12 +21,26 @@
 static uint64_t cas_vec_seen;
 static size_t console_bytes;
 
-int cas_negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
+int cas_negotiate(struct vcpu *caller, uint64_t vec_gpa, uint32_t *ret)
 {
-	(void)vmm;
+	(void)caller;
 	cas_vec_seen = vec_gpa;
 	*ret = 0;
 	return 0;
+}
+
+/* kvm_vm.c's: no vcpu here has a hypercall pending, or a KVM vcpu (fd -1). */
+int vcpu_complete_hcall(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return 0;
+}
+
+int vcpu_set_entry(struct vcpu *vcpu, uint64_t pc, uint64_t msr, uint64_t r1,
+		   uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	(void)pc, (void)msr, (void)r1, (void)r3, (void)r4, (void)r5;
+	return vcpu->fd < 0 ? -1 : 0;
 }
 
 void console_write(struct console *con, const char *buf, size_t len)
@@ -37,6 +51,7 @@ void console_write(struct console *con, const char *buf, size_t len)
 }
 
 static struct vmm vmm;
+static struct vcpu *const caller = &vmm.vcpu[0];
 static uint32_t outs[10];
 
 static uint32_t put_str(uint32_t gpa, const char *s)
@@ -60,7 +75,7 @@ static long call_at(uint32_t blk, uint32_t service, unsigned int nargs, unsigned
 	for (i = 0; i < nargs && i < 10; i++)
 		be32_put(b + 12 + 4 * i, va_arg(ap, uint32_t));
 	va_end(ap);
-	r = of_client_call(&vmm, blk);
+	r = of_client_call(caller, blk);
 	for (i = 0; i < nret && nargs + i < 10; i++)
 		outs[i] = be32_get(b + 12 + 4 * (nargs + i));
 	return r;
@@ -77,7 +92,7 @@ static void build_tree(void)
 	vmm.chosen = dt_add_node(vmm.dt, "chosen");
 	cpus = dt_add_node(vmm.dt, "cpus");
 	cpu = dt_add_node(cpus, "PowerPC,POWER9@0");
-	vmm.cpu_node = cpu;
+	vmm.vcpu[0].node = cpu;
 	dt_set_u32(cpu, "reg", 0);
 	dt_set_string(cpu, "device_type", "cpu");
 	vmm.rtas_node = dt_add_node(vmm.dt, "rtas");
@@ -90,7 +105,7 @@ static void test_paths(void)
 	long r;
 
 	r = CALL("finddevice", 1, 1, put_str(STR + 0x100, "/cpus/PowerPC,POWER9"));
-	CHECK(!r && outs[0] == vmm.cpu_node->phandle, "finddevice without the unit address");
+	CHECK(!r && outs[0] == vmm.vcpu[0].node->phandle, "finddevice without the unit address");
 	CALL("finddevice", 1, 1, put_str(STR + 0x100, "/nope"));
 	CHECK(outs[0] == PROM_ERROR, "finddevice of a missing node is an error");
 	/* A path running into the end of RAM, no NUL. */
@@ -101,14 +116,14 @@ static void test_paths(void)
 	CHECK(outs[0] == PROM_ERROR, "path pointer outside RAM is refused");
 
 	memset(vmm.ram.host + BUF, 0x5a, 64);
-	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 5);
+	CALL("package-to-path", 3, 1, vmm.vcpu[0].node->phandle, BUF, 5);
 	CHECK(outs[0] == strlen("/cpus/PowerPC,POWER9@0") && vmm.ram.host[BUF + 5] == 0x5a,
 	      "package-to-path: full length returned, only the buffer written");
-	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, BUF, 64);
+	CALL("package-to-path", 3, 1, vmm.vcpu[0].node->phandle, BUF, 64);
 	memcpy(path, vmm.ram.host + BUF, sizeof(path));
 	path[63] = 0;
 	CHECK(!strcmp(path, "/cpus/PowerPC,POWER9@0"), "package-to-path gives %s", path);
-	CALL("package-to-path", 3, 1, vmm.cpu_node->phandle, RAM_SIZE - 2, 64);
+	CALL("package-to-path", 3, 1, vmm.vcpu[0].node->phandle, RAM_SIZE - 2, 64);
 	CHECK(outs[0] == PROM_ERROR, "package-to-path into a buffer past RAM is refused");
 	CALL("package-to-path", 3, 1, 0xdeadbeefu, BUF, 64);
 	CHECK(outs[0] == PROM_ERROR, "package-to-path of a bogus phandle is an error");
@@ -118,7 +133,7 @@ static void test_paths(void)
 
 static void test_props(void)
 {
-	uint32_t ph = vmm.cpu_node->phandle;
+	uint32_t ph = vmm.vcpu[0].node->phandle;
 	int names = 0;
 
 	memset(vmm.ram.host + BUF, 0x5a, 16);
@@ -130,14 +145,14 @@ static void test_props(void)
 	CALL("getproplen", 2, 1, ph, put_str(STR + 0x100, "missing"));
 	CHECK(outs[0] == PROM_ERROR, "getproplen of a missing property is an error");
 	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "huge"), BUF, 0x7fffffffu);
-	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.cpu_node, "huge"),
+	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.vcpu[0].node, "huge"),
 	      "setprop of 2 GiB is refused and sets nothing");
 	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "tail"), RAM_SIZE - 2, 4);
-	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.cpu_node, "tail"),
+	CHECK(outs[0] == PROM_ERROR && !dt_get_prop(vmm.vcpu[0].node, "tail"),
 	      "setprop from a value running past RAM is refused");
 	memcpy(vmm.ram.host + BUF, "abcd", 4);
 	CALL("setprop", 4, 1, ph, put_str(STR + 0x100, "linux,test"), BUF, 4);
-	CHECK(outs[0] == 4 && !memcmp(dt_get_prop(vmm.cpu_node, "linux,test")->val, "abcd", 4),
+	CHECK(outs[0] == 4 && !memcmp(dt_get_prop(vmm.vcpu[0].node, "linux,test")->val, "abcd", 4),
 	      "setprop stores the guest's value");
 
 	vmm.ram.host[STR + 0x200] = 0;	/* "" = first property */
@@ -231,7 +246,7 @@ static long raw_block(uint32_t nargs, uint32_t nret)
 	be32_put(vmm.ram.host + BLK, put_str(STR, "peer"));
 	be32_put(vmm.ram.host + BLK + 4, nargs);
 	be32_put(vmm.ram.host + BLK + 8, nret);
-	return of_client_call(&vmm, BLK);
+	return of_client_call(caller, BLK);
 }
 
 static void test_blocks(void)
@@ -239,8 +254,8 @@ static void test_blocks(void)
 	CHECK(raw_block(11, 0) == -4, "nargs 11: H_PARAMETER");
 	CHECK(raw_block(6, 5) == -4, "nargs + nret 11: H_PARAMETER");
 	CHECK(raw_block(0xffffffffu, 0xffffffffu) == -4, "counts of 2^32-1: H_PARAMETER");
-	CHECK(of_client_call(&vmm, RAM_SIZE - 16) == -4, "argument block past RAM: H_PARAMETER");
-	CHECK(of_client_call(&vmm, 0xfffffffffffff000ULL) == -4, "block at a wild address");
+	CHECK(of_client_call(caller, RAM_SIZE - 16) == -4, "argument block past RAM: H_PARAMETER");
+	CHECK(of_client_call(caller, 0xfffffffffffff000ULL) == -4, "block at a wild address");
 	CALL("no-such-service", 0, 1);
 	CHECK(outs[0] == PROM_ERROR, "unknown service answers -1");
 	call_at(BLK, 0xfffffff0u, 0, 1);
@@ -290,13 +305,65 @@ static void test_methods(void)
 	CHECK(outs[0] == PROM_ERROR && console_bytes == 0, "write of a buffer past RAM is refused");
 }
 
-static long rtas_at(uint32_t blk, uint32_t token, uint32_t nargs, uint32_t nret, uint32_t arg0)
+static long rtas_at3(uint32_t blk, uint32_t token, uint32_t nargs, uint32_t nret,
+		     uint32_t arg0, uint32_t arg1, uint32_t arg2)
 {
 	be32_put(vmm.ram.host + blk, token);
 	be32_put(vmm.ram.host + blk + 4, nargs);
 	be32_put(vmm.ram.host + blk + 8, nret);
 	be32_put(vmm.ram.host + blk + 12, arg0);
-	return rtas_call(&vmm, blk);
+	be32_put(vmm.ram.host + blk + 16, arg1);
+	be32_put(vmm.ram.host + blk + 20, arg2);
+	return rtas_call(caller, blk);
+}
+
+static long rtas_at(uint32_t blk, uint32_t token, uint32_t nargs, uint32_t nret, uint32_t arg0)
+{
+	return rtas_at3(blk, token, nargs, nret, arg0, 0, 0);
+}
+
+static uint32_t rtas_ret(unsigned int nargs, unsigned int i)
+{
+	return be32_get(vmm.ram.host + BLK + 12 + 4 * (nargs + i));
+}
+
+static uint32_t token(const char *name)
+{
+	return be32_get(dt_get_prop(vmm.rtas_node, name)->val);
+}
+
+/*
+ * The SMP calls name a vcpu by its server number, from the guest: any
+ * number. vcpu 1 is stopped and has no KVM vcpu behind it (fd -1), so a
+ * start that got as far as setting registers fails, and must change nothing.
+ */
+static void test_rtas_cpus(void)
+{
+	uint32_t start = token("start-cpu"), query = token("query-cpu-stopped-state");
+	uint32_t stop = token("stop-self");
+
+	CHECK(rtas_at(BLK, query, 1, 2, 1) == 0 && rtas_ret(1, 0) == 0 && rtas_ret(1, 1) == 0,
+	      "query-cpu-stopped-state: vcpu 1 is stopped");
+	CHECK(rtas_at(BLK, query, 1, 2, 0) == 0 && rtas_ret(1, 0) == 0 && rtas_ret(1, 1) == 2,
+	      "query-cpu-stopped-state: vcpu 0 runs");
+	CHECK(rtas_at(BLK, query, 1, 2, 2) == 0 && rtas_ret(1, 0) == (uint32_t)-3,
+	      "query-cpu-stopped-state of server 2 (no such vcpu): parameter error");
+	CHECK(rtas_at(BLK, query, 1, 2, 0xffffffffu) == 0 && rtas_ret(1, 0) == (uint32_t)-3,
+	      "query-cpu-stopped-state of server 0xffffffff: parameter error");
+	CHECK(rtas_at(BLK, query, 1, 1, 1) == 0 && rtas_ret(1, 0) == (uint32_t)-3,
+	      "query-cpu-stopped-state with one return: parameter error");
+	CHECK(rtas_at(BLK, query, 0, 2, 1) == 0 && rtas_ret(0, 0) == (uint32_t)-3,
+	      "query-cpu-stopped-state with no argument: parameter error");
+	CHECK(rtas_at3(BLK, start, 3, 1, 16, 0x100, 0) == 0 && rtas_ret(3, 0) == (uint32_t)-3,
+	      "start-cpu of server 16 (no such vcpu): parameter error");
+	CHECK(rtas_at3(BLK, start, 2, 1, 1, 0x100, 0) == 0 && rtas_ret(2, 0) == (uint32_t)-3,
+	      "start-cpu with 2 arguments: parameter error");
+	CHECK(rtas_at3(BLK, start, 3, 1, 0, 0x100, 0) == 0 && rtas_ret(3, 0) == (uint32_t)-1,
+	      "start-cpu of a running vcpu: hardware error (PAPR: not stopped)");
+	CHECK(rtas_at3(BLK, start, 3, 1, 1, 0x100, 0) == 0 && rtas_ret(3, 0) == (uint32_t)-1 &&
+	      !vmm.vcpu[1].started, "start-cpu whose registers cannot be set: error, vcpu stays stopped");
+	CHECK(rtas_at(BLK, stop, 0, 1, 0) == 0 && !caller->started, "stop-self stops the caller");
+	caller->started = true;
 }
 
 static void test_rtas(void)
@@ -306,7 +373,7 @@ static void test_rtas(void)
 
 	CHECK(rtas_at(BLK, tod, 17, 1, 0) == -4, "RTAS nargs 17: H_PARAMETER");
 	CHECK(rtas_at(BLK, tod, 8, 9, 0) == -4, "RTAS nargs + nret 17: H_PARAMETER");
-	CHECK(rtas_call(&vmm, RAM_SIZE - 8) == -4, "RTAS block past RAM: H_PARAMETER");
+	CHECK(rtas_call(caller, RAM_SIZE - 8) == -4, "RTAS block past RAM: H_PARAMETER");
 	CHECK(rtas_at(BLK, tod, 0, 8, 0) == 0 && be32_get(vmm.ram.host + BLK + 12) == 0 &&
 	      be32_get(vmm.ram.host + BLK + 16) >= 2024, "get-time-of-day answers a date");
 	CHECK(rtas_at(BLK, tod, 0, 2, 0) == 0 && be32_get(vmm.ram.host + BLK + 12) == (uint32_t)-3,
@@ -319,6 +386,15 @@ static void test_rtas(void)
 
 int main(void)
 {
+	int i;
+
+	vmm.nr_vcpus = 2;
+	for (i = 0; i < vmm.nr_vcpus; i++) {
+		vmm.vcpu[i].vmm = &vmm;
+		vmm.vcpu[i].id = i;
+		vmm.vcpu[i].fd = -1;
+	}
+	vmm.vcpu[0].started = true;
 	vmm.ram.size = RAM_SIZE;
 	vmm.ram.host = calloc(1, RAM_SIZE);
 	vmm.kernel_end = 0x20000;
@@ -330,6 +406,7 @@ int main(void)
 	test_blocks();
 	test_claim();
 	test_methods();
+	test_rtas_cpus();
 	test_rtas();
 	dt_free(vmm.dt);
 	free(vmm.ram.host);
