@@ -4,14 +4,16 @@
 # scenario of this host kind. tools/stages/vmm-scenarios.sh judges the console.
 # Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
 # Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list),
-#                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300).
+#                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300),
+#                      vmm.smp=N (vcpus per guest; default: the VMM's, 4).
 /bin/busybox --install -s /bin
 export PATH=/bin
 
 host=$PPC_MMU_EXPECT_HOST
 only=$(sed -n 's/.*vmm\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 timeout=$(sed -n 's/.*vmm\.timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
-guest="--initrd /guest/initramfs.cpio --mem 512 --timeout ${timeout:-300}"
+smp=$(sed -n 's/.*vmm\.smp=\([0-9]*\).*/\1/p' /proc/cmdline)
+guest="--initrd /guest/initramfs.cpio --mem 512 --timeout ${timeout:-300} ${smp:+--smp $smp}"
 args="console=hvc0"
 
 echo "vmm-scenarios: host=$host"
