@@ -20,31 +20,33 @@
  *              out) over the VMs of the round, summed over rounds: the cost
  *              per VM when N negotiate at once. "flat" means the same at
  *              every N; x1 is the ratio to N = 1.
- *   latency    median of each VM's own negotiate time: with fewer host CPUs
- *              than VMs this grows with N (the threads take turns).
+ *   latency    median of each VM's own negotiate time, radix and hash
+ *              apart: with fewer host CPUs than VMs this grows with N (the
+ *              threads take turns).
  *   fail       boots that did not end as expected (any step failed, wrong
  *              mode, wrong value read through the MMU, HPT not as sized).
  *   HPT        sum of 2^hpt_order as the module reports it (GET_STATE)
- *              for the N VMs of each round, all alive at once (radix VMs
+ *              for the N VMs of rounds 0 and 1, all alive at once (radix VMs
  *              must read 0; hash VMs the RAM-sized order of
  *              lib/cas_guest.h, else the boot counts as failed).
  *   peak/VM    free memory consumed per VM while all N are alive (mean of
  *              the rounds).
  *   back       free memory (MemFree + the per-CPU free lists, lib/ppcmmu.h
  *              free_bytes) and MemAvailable after all N are destroyed,
- *              minus before they were created, per round (0 = all
- *              returned; negative = still held: a leak repeats every
- *              round, a cache the kernel keeps once does not).
+ *              minus before they were created: the lowest and highest of
+ *              the rounds (0 = all returned; negative = still held: a
+ *              leak shows in every round, noise does not).
  *
  * Part 2, the registry lookup. Every KVM_RUN finds the VM's entry in the
  * module's hash table (kmod/vm_registry.c, kmod/hooks.c). One VM runs a
  * tight hypercall loop with 1 or 63 other registered VMs alive (2 or 64
- * VMs registered), interleaved over LOOKUP_ROUNDS rounds:
+ * VMs registered): 2, 64, 2 in each of LOOKUP_ROUNDS rounds (lookup()):
  *   via VMM    an hcall the VMM answers: one KVM_RUN, one lookup per call;
  *   in kernel  H_REGISTER_PROC_TBL "keep current" answered by the module:
  *              one KVM_RUN for the whole loop.
- * Printed: median ns per call at each size, and the 64/2 ratio of each
- * round summarised (median, min, max, quartiles).
+ * Printed: median ns per call at each size; the 64/2 ratio of each round
+ * and, as the noise floor, its 2/2 ratio, summarised (median, min, max,
+ * quartiles).
  *
  * Times are CLOCK_MONOTONIC integer ns (tools/bench/bench_stats.h).
  */
@@ -65,8 +67,8 @@
 
 #define GUEST_MEM	CAS_GUEST_MEM	/* 64 MiB: 64 VMs fit the 2 GiB host */
 #define MAX_VMS		64
-#define ROUNDS		2
-#define LOOKUP_ROUNDS	9
+#define ROUNDS		6	/* even: N = 1 boots radix and hash alike */
+#define LOOKUP_ROUNDS	11
 #define LOOKUP_CALLS	1000
 #define LOOKUP_OTHER_MEM (16UL << 20)
 #define KEEP_RADIX_GTSE	0x05ULL
@@ -181,7 +183,7 @@ static void settle_memory(void)
 struct count_result {
 	int boots, fail, radix, hash;
 	long long setup_wall, neg_wall;		/* summed over rounds */
-	long long lat[MAX_VMS * ROUNDS];
+	long long lat[2][MAX_VMS * ROUNDS];	/* [radix] */
 	long long hpt[ROUNDS];			/* bytes, all VMs of the round */
 	long long peak_per_vm;			/* summed over rounds */
 	long long free_back[ROUNDS], avail_back[ROUNDS];
@@ -216,9 +218,8 @@ static void add_round(struct count_result *cr, const struct round *rd, int round
 		s1 = b->t_setup1 > s1 ? b->t_setup1 : s1;
 		n0 = b->t_neg0 < n0 ? b->t_neg0 : n0;
 		n1 = b->t_neg1 > n1 ? b->t_neg1 : n1;
-		cr->lat[cr->boots++] = b->t_neg1 - b->t_neg0;
-		cr->radix += b->radix;
-		cr->hash += !b->radix;
+		cr->lat[b->radix][b->radix ? cr->radix++ : cr->hash++] = b->t_neg1 - b->t_neg0;
+		cr->boots++;
 		if (b->ok) {
 			cr->hpt[round] += b->hpt_order ? 1LL << b->hpt_order : 0;
 			continue;
@@ -270,24 +271,42 @@ static void run_round(int n, int round, struct count_result *cr)
 	cr->avail_back[round] = after.avail - before.avail;
 }
 
+static long long median(long long *v, int n)
+{
+	bench_sort_ll(v, n);
+	return n ? v[n / 2] : 0;
+}
+
+static void range(const long long *v, int n, long long *lo, long long *hi)
+{
+	int i;
+
+	*lo = *hi = v[0];
+	for (i = 1; i < n; i++) {
+		*lo = v[i] < *lo ? v[i] : *lo;
+		*hi = v[i] > *hi ? v[i] : *hi;
+	}
+}
+
 static void print_scale(struct count_result *cr)
 {
-	long long neg1 = cr[0].neg_wall / cr[0].boots;
+	long long neg1 = cr[0].neg_wall / cr[0].boots, f0, f1, a0, a1;
 	int c;
 
-	printf("bench-scale: %4s %5s %4s %10s %12s %5s %10s %15s %8s %27s\n", "VMs", "boots",
-	       "fail", "setup/VM", "negotiate/VM", "x1", "latency", "HPT KiB r0/r1",
-	       "peak/VM", "back KiB free/avail r0;r1");
+	printf("bench-scale: %4s %5s %4s %9s %12s %5s %17s %13s %8s %s\n", "VMs", "boots",
+	       "fail", "setup/VM", "negotiate/VM", "x1", "latency rdx/hash", "HPT KiB r0/r1",
+	       "peak/VM", "back KiB: free, avail [min,max]");
 	for (c = 0; c < NR_COUNTS; c++) {
 		long long neg = cr[c].neg_wall / cr[c].boots;
 
-		bench_sort_ll(cr[c].lat, cr[c].boots);
-		printf("bench-scale: %4d %5d %4d %8lldus %10lldus %5.2f %8lldus %7lld/%-7lld %6lldKi %6lld/%lld;%lld/%lld\n",
+		range(cr[c].free_back, ROUNDS, &f0, &f1);
+		range(cr[c].avail_back, ROUNDS, &a0, &a1);
+		printf("bench-scale: %4d %5d %4d %7lldus %10lldus %5.2f %7lldus/%7lldus %6lld/%-6lld %6lldKi [%lld,%lld], [%lld,%lld]\n",
 		       counts[c], cr[c].boots, cr[c].fail, cr[c].setup_wall / cr[c].boots / 1000,
-		       neg / 1000, (double)neg / neg1, cr[c].lat[cr[c].boots / 2] / 1000,
-		       cr[c].hpt[0] >> 10, cr[c].hpt[1] >> 10, cr[c].peak_per_vm / ROUNDS >> 10,
-		       cr[c].free_back[0] / 1024, cr[c].avail_back[0] / 1024,
-		       cr[c].free_back[1] / 1024, cr[c].avail_back[1] / 1024);
+		       neg / 1000, (double)neg / neg1, median(cr[c].lat[1], cr[c].radix) / 1000,
+		       median(cr[c].lat[0], cr[c].hash) / 1000, cr[c].hpt[0] >> 10,
+		       cr[c].hpt[1] >> 10, cr[c].peak_per_vm / ROUNDS >> 10, f0 >> 10, f1 >> 10,
+		       a0 >> 10, a1 >> 10);
 		if (cr[c].fail)
 			printf("bench-scale:   %d VMs: first failure: %s\n", counts[c], cr[c].why);
 	}
@@ -312,7 +331,7 @@ static int scale(void)
 enum lookup_kind { VIA_VMM, IN_KERNEL, NR_KINDS };
 static const char *const kind_names[] = { "hcall via the VMM (1 KVM_RUN per call)",
 	"hcall in the kernel (1 KVM_RUN per loop)" };
-static const int sizes[] = { 2, 64 };	/* VMs registered, the timed one included */
+#define LOOKUP_MANY	64	/* VMs registered, the timed one included */
 
 /* A registered VM: opted in, and its vcpu has run once to DONE. */
 static int other_vm(struct guest_vm *vm)
@@ -366,37 +385,52 @@ static int lookup_at(int size, long long t[NR_KINDS])
 	return r || refs != size - 1 ? -1 : 0;
 }
 
+/* "median (min max, quartiles)" of @n ratios, sorted in place. */
+static void print_ratios(const char *what, double *v, int n)
+{
+	bench_sort_double(v, n);
+	printf("%s median %.3f (min %.3f max %.3f, quartiles %.3f-%.3f)", what, v[n / 2], v[0],
+	       v[n - 1], v[n / 4], v[3 * n / 4]);
+}
+
+/*
+ * Each round measures with 2, then 64, then 2 VMs registered again: the
+ * 64-VM time is compared with the mean of the two 2-VM times around it,
+ * which cancels a load that drifts across the round, and the two 2-VM
+ * times compared with each other give the noise floor of that ratio.
+ */
 static int lookup(void)
 {
-	long long t[2][NR_KINDS][LOOKUP_ROUNDS];
-	double ratio[LOOKUP_ROUNDS];
-	int round, s, k, i, bad = 0;
+	long long t[3][NR_KINDS][LOOKUP_ROUNDS], at2[NR_KINDS][2 * LOOKUP_ROUNDS];
+	double ratio[LOOKUP_ROUNDS], noise[LOOKUP_ROUNDS];
+	int round, s, k, bad = 0;
 
 	for (round = 0; round < LOOKUP_ROUNDS; round++)
-		for (i = 0; i < 2; i++) {
+		for (s = 0; s < 3; s++) {
 			long long one[NR_KINDS] = { -1, -1 };
 
-			s = round % 2 ? 1 - i : i;
-			bad |= lookup_at(sizes[s], one);
+			bad |= lookup_at(s == 1 ? LOOKUP_MANY : 2, one);
 			for (k = 0; k < NR_KINDS; k++)
 				t[s][k][round] = one[k];
 		}
-	printf("bench-scale: KVM_RUN with %d vs %d VMs registered (module refcount checked), %d rounds x %d calls:\n",
-	       sizes[0], sizes[1], LOOKUP_ROUNDS, LOOKUP_CALLS);
+	printf("bench-scale: KVM_RUN with 2 vs %d VMs registered (module refcount checked), %d rounds x %d calls:\n",
+	       LOOKUP_MANY, LOOKUP_ROUNDS, LOOKUP_CALLS);
 	for (k = 0; k < NR_KINDS; k++) {
 		for (round = 0; round < LOOKUP_ROUNDS; round++) {
-			bad |= t[0][k][round] <= 0 || t[1][k][round] <= 0;
-			ratio[round] = t[0][k][round] > 0 ?
-				       (double)t[1][k][round] / t[0][k][round] : 0;
+			long long a = t[0][k][round], m = t[1][k][round], z = t[2][k][round];
+
+			bad |= a <= 0 || m <= 0 || z <= 0;
+			ratio[round] = a > 0 && z > 0 ? 2.0 * m / (a + z) : 0;
+			noise[round] = a > 0 ? (double)z / a : 0;
+			at2[k][2 * round] = a;
+			at2[k][2 * round + 1] = z;
 		}
-		for (s = 0; s < 2; s++)
-			bench_sort_ll(t[s][k], LOOKUP_ROUNDS);
-		bench_sort_double(ratio, LOOKUP_ROUNDS);
-		printf("bench-scale:   %-42s %d VMs %6lld ns/call, %d VMs %6lld ns/call; %d/%d per round: median %.3f (min %.3f max %.3f, quartiles %.3f-%.3f)\n",
-		       kind_names[k], sizes[0], t[0][k][LOOKUP_ROUNDS / 2], sizes[1],
-		       t[1][k][LOOKUP_ROUNDS / 2], sizes[1], sizes[0], ratio[LOOKUP_ROUNDS / 2],
-		       ratio[0], ratio[LOOKUP_ROUNDS - 1], ratio[LOOKUP_ROUNDS / 4],
-		       ratio[3 * LOOKUP_ROUNDS / 4]);
+		printf("bench-scale:   %s: 2 VMs %lld ns/call, %d VMs %lld ns/call (medians)\n",
+		       kind_names[k], median(at2[k], 2 * LOOKUP_ROUNDS), LOOKUP_MANY,
+		       median(t[1][k], LOOKUP_ROUNDS));
+		print_ratios("bench-scale:     64/2 per round:", ratio, LOOKUP_ROUNDS);
+		print_ratios("; noise, 2/2:", noise, LOOKUP_ROUNDS);
+		printf("\n");
 	}
 	return bad;
 }
