@@ -34,8 +34,10 @@
  *   back       free memory (MemFree + the per-CPU free lists, lib/ppcmmu.h
  *              free_bytes) and MemAvailable after all N are destroyed,
  *              minus before they were created: the lowest and highest of
- *              the rounds (0 = all returned; negative = still held: a
- *              leak shows in every round, noise does not).
+ *              the rounds (0 = all returned; negative = still held).
+ * and the same drift over the first round of every count, then over the
+ * other rounds, with Slab and this process's RSS beside it: a leak keeps
+ * growing round after round; caches warmed by the first 64 VMs do not.
  *
  * Part 2, the registry lookup. Every KVM_RUN finds the VM's entry in the
  * module's hash table (kmod/vm_registry.c, kmod/hooks.c). One VM runs a
@@ -156,13 +158,30 @@ static void *boot_thread(void *arg)
 }
 
 struct mem {
-	long long free, avail;
+	long long free, avail, slab, rss;
 };
+
+/* This process's resident memory (thread stacks and arenas glibc keeps). */
+static long long rss_bytes(void)
+{
+	char line[256];
+	long long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %lld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
 
 static void mem_read(struct mem *m)
 {
 	m->free = free_bytes();
 	m->avail = meminfo_bytes("MemAvailable");
+	m->slab = meminfo_bytes("Slab");
+	m->rss = rss_bytes();
 }
 
 /* Let freed memory reach the free lists (RCU frees, page cache). */
@@ -312,15 +331,38 @@ static void print_scale(struct count_result *cr)
 	}
 }
 
+/*
+ * A leak grows with every round; caches (slab, the stacks and arenas glibc
+ * keeps for this process's next threads) stop growing once warm.
+ */
+static void print_drift(const char *when, const struct mem *m0, const struct mem *m1)
+{
+	printf("bench-scale: %s: free %+lld KiB, MemAvailable %+lld KiB; Slab %+lld KiB, this process's RSS %+lld KiB\n",
+	       when, (m1->free - m0->free) / 1024, (m1->avail - m0->avail) / 1024,
+	       (m1->slab - m0->slab) / 1024, (m1->rss - m0->rss) / 1024);
+}
+
 static int scale(void)
 {
 	static struct count_result cr[NR_COUNTS];
 	int c, round, fails = 0;
+	struct mem m0, m1, m2;
 
-	for (round = 0; round < ROUNDS; round++)
+	settle_memory();
+	mem_read(&m0);
+	for (round = 0; round < ROUNDS; round++) {
 		for (c = 0; c < NR_COUNTS; c++)
 			run_round(counts[c], round, &cr[c]);
+		if (!round) {
+			settle_memory();
+			mem_read(&m1);
+		}
+	}
+	settle_memory();
+	mem_read(&m2);
 	print_scale(cr);
+	print_drift("drift over the first round of every count", &m0, &m1);
+	print_drift("drift over the other rounds", &m1, &m2);
 	for (c = 0; c < NR_COUNTS; c++)
 		fails += cr[c].fail;
 	return fails;
