@@ -121,12 +121,12 @@ static bool boot_ok(struct boot *b, struct guest_vm *vm, const struct kvm_ppc_mm
 			 (unsigned long long)res->value_read);
 	else if (ppcmmu_get_state(vm->vm_fd, &st))
 		snprintf(b->why, sizeof(b->why), "GET_STATE errno %d", errno);
-	else if (b->hpt_order = st.hpt_order, st.mode != want_mode || st.hpt_order != want_order)
+	else if (st.mode != want_mode || st.hpt_order != want_order)
 		snprintf(b->why, sizeof(b->why), "state mode %u hpt_order %u", st.mode,
 			 st.hpt_order);
 	else
-		return true;
-	return false;
+		b->hpt_order = st.hpt_order;	/* what the HPT column adds up */
+	return !b->why[0];
 }
 
 static void *boot_thread(void *arg)
