@@ -7,14 +7,10 @@
 #include "cas_vectors.h"
 #include "test_env.h"
 
-int cas_guest_boot(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26,
-		   struct kvm_ppc_mmu_cas *out, struct mmu_guest_result *res)
+int cas_guest_prepare(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26)
 {
-	struct kvm_run *run;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	memset(res, 0, sizeof(*res));
 	r = test_vm(vm, CAS_GUEST_MEM, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
 	if (r)
 		return r;
@@ -22,7 +18,18 @@ int cas_guest_boot(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26,
 	cas_vec_linux61(vm->mem + CAS_GUEST_VEC_ADDR, ov5_24, ov5_26);
 	mmu_guest_cas_program(vm, CAS_GUEST_VEC_ADDR);
 	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
-	r = r < 0 ? r : guest_vcpu_run(vm, 0);
+	return r < 0 ? r : 0;
+}
+
+int cas_guest_negotiate(struct guest_vm *vm, struct kvm_ppc_mmu_cas *out,
+			struct mmu_guest_result *res)
+{
+	struct kvm_run *run;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memset(res, 0, sizeof(*res));
+	r = guest_vcpu_run(vm, 0);
 	if (r)
 		return r;
 	run = vm->vcpus[0].run;
@@ -37,4 +44,15 @@ int cas_guest_boot(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26,
 	run->papr_hcall.args[1] = !!(out->out_flags & KVM_PPC_MMU_CAS_OUT_LEGACY);
 	mmu_guest_run(vm, 0, res);
 	return res->exits < 0 ? res->exits : 0;
+}
+
+int cas_guest_boot(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26,
+		   struct kvm_ppc_mmu_cas *out, struct mmu_guest_result *res)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memset(res, 0, sizeof(*res));
+	r = cas_guest_prepare(vm, ov5_24, ov5_26);
+	return r ? r : cas_guest_negotiate(vm, out, res);
 }

@@ -27,5 +27,14 @@
  */
 int cas_guest_boot(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26,
 		   struct kvm_ppc_mmu_cas *out, struct mmu_guest_result *res);
+/*
+ * cas_guest_boot() in two steps, for callers that time them apart
+ * (tools/bench/bench_scale.c): prepare creates the VM, opts it in and
+ * writes the guest and its vector (on failure the VM may be half made:
+ * guest_vm_destroy() it anyway); negotiate runs it from the CAS to DONE.
+ */
+int cas_guest_prepare(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26);
+int cas_guest_negotiate(struct guest_vm *vm, struct kvm_ppc_mmu_cas *out,
+			struct mmu_guest_result *res);
 
 #endif

@@ -11,24 +11,28 @@
  *
  * Each guest registers a radix table once, then loops CALLS times (counting
  * in a GPR), then reports DONE. Times are CLOCK_MONOTONIC integer ns around
- * the whole loop; ROUNDS rounds interleave the variants and the median per
- * call is reported.
+ * the whole loop; ROUNDS rounds interleave the variants (odd rounds in the
+ * reverse order, so no variant always runs right after a module reload)
+ * and the median per call is reported.
+ *
+ * "VMM path hooked/unhooked" is what a VM that does not opt in pays for
+ * the module being loaded (every vcpu takes the module's vcpu_run wrapper
+ * and its entry gate, kmod/run.c): vmm / vmm-bare of the same round, one
+ * ratio per round, reported as the median with min, max and quartiles,
+ * as well as the ratio of the medians.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
-#include "lib/mmu_guest.h"
+#include "bench_loop.h"
 #include "lib/module_ctl.h"
 #include "lib/ppcmmu.h"
 
 #define CALLS	3000
-#define ROUNDS	5
+#define ROUNDS	7
 #define KEEP_RADIX_GTSE	0x05ULL
 
 enum variant { FLOOR, KERNEL, VMM, VMM_BARE, NR_VARIANTS };
@@ -36,44 +40,13 @@ static const char *const names[] = { "floor (H_SET_DABR, in KVM-HV)",
 	"H_REGISTER_PROC_TBL in kvm-ppc-mmu", "H_REGISTER_PROC_TBL via the VMM",
 	"same via the VMM, module unloaded" };
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void write_loop(struct guest_vm *vm, uint64_t nr, uint64_t flags, uint64_t base)
-{
-	uint32_t *loop;
-	struct gasm a;
-
-	gasm_init(&a, vm->mem + GUEST_CODE_ADDR);
-	mmu_guest_register(&a, PROC_TBL_NEW_RADIX_GTSE, MMU_GUEST_PROC_TBL, 0);
-	gasm_li64(&a, 20, CALLS);
-	loop = a.p;
-	gasm_li64(&a, 4, flags);
-	gasm_li64(&a, 5, base);
-	gasm_emit(&a, PPC_LI(6, 0));
-	gasm_emit(&a, PPC_LI(7, 0));
-	gasm_hcall(&a, nr);
-	gasm_emit(&a, PPC_ADDI(20, 20, -1));
-	gasm_emit(&a, PPC_CMPDI(20, 0));
-	gasm_emit(&a, PPC_BNE((int)((loop - a.p) * 4)));
-	gasm_hcall(&a, TEST_HCALL_DONE);
-	gasm_emit(&a, PPC_B_SELF);
-}
-
 /* ns per call, or -1. The VMM answers every hcall but DONE with H_SUCCESS. */
 static long long run_variant(enum variant v)
 {
 	bool opted = v == KERNEL;
 	struct guest_vm vm;
-	struct kvm_run *run;
-	long long t0 = 0, t1;
-	bool done = false;
-	int r, exits = 0;
+	long long ns = -1;
+	int r, exits;
 
 	if (v == VMM_BARE ? ppcmmu_ensure_unloaded() : ppcmmu_ensure_loaded())
 		return -1;
@@ -82,56 +55,53 @@ static long long run_variant(enum variant v)
 	r = guest_vm_set_mmu(&vm, GUEST_MMU_RADIX);
 	if (!r && opted)
 		r = ppcmmu_enable(vm.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);
-	write_loop(&vm, v == FLOOR ? H_SET_DABR : H_REGISTER_PROC_TBL,
-		   v == FLOOR ? 0 : KEEP_RADIX_GTSE, 0);
+	bench_write_loop(&vm, CALLS, v == FLOOR ? H_SET_DABR : H_REGISTER_PROC_TBL,
+			 v == FLOOR ? 0 : KEEP_RADIX_GTSE);
 	r = r ? r : guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL) < 0;
-	run = r ? NULL : vm.vcpus[0].run;
-
-	while (run) {
-		r = guest_vcpu_run(&vm, 0);
-		if (r || run->exit_reason != KVM_EXIT_PAPR_HCALL)
-			break;
-		if (run->papr_hcall.nr == TEST_HCALL_REPORT) {	/* registration done */
-			t0 = now_ns();
-			run->papr_hcall.ret = 0;
-			continue;
-		}
-		if (run->papr_hcall.nr == TEST_HCALL_DONE) {
-			done = true;
-			break;
-		}
-		run->papr_hcall.ret = 0;	/* the VMM's answer: H_SUCCESS */
-		exits++;
-	}
-	t1 = now_ns();
-	guest_vm_destroy(&vm);	/* unmaps run */
-	if (!done || !t0)
+	if (!r)
+		ns = bench_run_loop(&vm, CALLS, &exits);
+	guest_vm_destroy(&vm);
+	if (ns < 0)
 		return -1;
 	/* A variant measured in the kernel must not have exited, and v.v. */
 	if ((v == VMM || v == VMM_BARE) ? exits < CALLS : exits > 1)
 		return -1;
-	return (t1 - t0) / CALLS;
+	return ns;
 }
 
-static int cmp_ll(const void *a, const void *b)
+/* One hooked/unhooked ratio per round; 0 if a round failed. */
+static void print_hook_ratio(long long t[NR_VARIANTS][ROUNDS])
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	double ratio[ROUNDS];
+	int i;
 
-	return (x > y) - (x < y);
+	for (i = 0; i < ROUNDS; i++)
+		ratio[i] = t[VMM_BARE][i] > 0 ? (double)t[VMM][i] / t[VMM_BARE][i] : 0;
+	printf("bench: VMM path hooked/unhooked per round:");
+	for (i = 0; i < ROUNDS; i++)
+		printf(" %.3f", ratio[i]);
+	printf("\n");
+	bench_sort_double(ratio, ROUNDS);
+	printf("bench: VMM path hooked/unhooked: median %.3f of %d interleaved rounds (min %.3f max %.3f, quartiles %.3f-%.3f)\n",
+	       ratio[ROUNDS / 2], ROUNDS, ratio[0], ratio[ROUNDS - 1], ratio[ROUNDS / 4],
+	       ratio[3 * ROUNDS / 4]);
 }
 
 int main(void)
 {
 	long long t[NR_VARIANTS][ROUNDS], med[NR_VARIANTS];
-	int v, i;
+	int v, i, k;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < ROUNDS; i++)
-		for (v = 0; v < NR_VARIANTS; v++)
+		for (k = 0; k < NR_VARIANTS; k++) {
+			v = i % 2 ? NR_VARIANTS - 1 - k : k;
 			t[v][i] = run_variant(v);
+		}
 	ppcmmu_ensure_loaded();
+	print_hook_ratio(t);
 	for (v = 0; v < NR_VARIANTS; v++) {
-		qsort(t[v], ROUNDS, sizeof(t[v][0]), cmp_ll);
+		bench_sort_ll(t[v], ROUNDS);
 		med[v] = t[v][ROUNDS / 2];
 		printf("bench: %-38s %8lld ns/call (median of %d x %d calls; min %lld max %lld)\n",
 		       names[v], med[v], ROUNDS, CALLS, t[v][0], t[v][ROUNDS - 1]);

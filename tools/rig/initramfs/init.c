@@ -10,7 +10,7 @@
  * The kernel command line chooses what the tests expect:
  *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
  *   ppcmmu.only=NAME			run just that selftest
- *   ppcmmu.run=NAME			run /NAME (demo, bench) instead of the selftests
+ *   ppcmmu.run=NAME			run /NAME (demo, bench, bench-scale) instead of the selftests
  *   PPC_MMU_FUZZ_SECONDS=N, PPC_MMU_STORM_SECONDS=N	(the kernel puts them in
  *					our environment) longer runs: each selftest's
  *					time limit grows by N
