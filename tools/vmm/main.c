@@ -3,8 +3,9 @@
  * ppc-mmu-vmm - the kvm-ppc-mmu reference VMM (see vmm.h for the map).
  *
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
- *               [--mem MiB] [--snapshot-after TEXT] [--reboot-append "args"]
- *               [--dt-check] [--timeout S] [--verbose]
+ *               [--mem MiB] [--snapshot-after TEXT [--save FILE]]
+ *               [--reboot-append "args"] [--dt-check] [--timeout S] [--verbose]
+ *   ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
  * Open Firmware client interface (r5), negotiates its MMU through
@@ -12,9 +13,14 @@
  * process table (answered by the module, in the kernel) and runs. With
  * --snapshot-after, the first console line containing TEXT makes the VMM
  * save the whole VM (RAM, vcpu, MMU state through the module) and continue
- * it in a freshly created VM. A guest that asks for a reboot (RTAS
- * system-reboot) is reset and booted again in the same VM (reset.c), with
- * the --reboot-append command line if one was given. --dt-check adds a node
+ * it in a freshly created VM; with --save FILE it writes the VM to FILE
+ * instead (tools/vmm/stream.h) and stops (exit 6). --restore FILE continues
+ * the guest of such a file in a new VM, in this process: no kernel, the RAM
+ * size from the file (a --mem that differs is refused); a stream that is
+ * damaged or that this host cannot run is refused before anything is made
+ * (exit 7), and a restored guest cannot reboot. A guest that asks for a
+ * reboot (RTAS system-reboot) is reset and booted again in the same VM
+ * (reset.c), with the --reboot-append command line if one was given. --dt-check adds a node
  * of edge-case properties and prints the device tree's digest when
  * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). Exit
  * status: see VMM_EXIT_* in vmm.h.
@@ -45,8 +51,9 @@ static void on_alarm(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
-			"       [--mem MiB] [--snapshot-after TEXT] [--reboot-append ARGS]\n"
-			"       [--dt-check] [--timeout SECONDS] [--verbose]\n");
+			"       [--mem MiB] [--snapshot-after TEXT [--save FILE]] [--reboot-append ARGS]\n"
+			"       [--dt-check] [--timeout SECONDS] [--verbose]\n"
+			"   or: ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
 
@@ -62,6 +69,8 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "dt-check", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "save", required_argument, NULL, 'S' },
+		{ "restore", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long mib = 512;
@@ -81,6 +90,13 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			break;
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
+			opt->mem_given = true;
+			break;
+		case 'S':
+			opt->save_file = optarg;
+			break;
+		case 'R':
+			opt->restore_file = optarg;
 			break;
 		case 's':
 			opt->snapshot_after = optarg;
@@ -101,7 +117,11 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			usage();
 		}
 	}
-	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024)
+	if (optind != argc || mib < 64 || mib > 64 * 1024 || (opt->save_file && !opt->snapshot_after))
+		usage();
+	/* A restore boots nothing: the guest, its RAM size and MMU come from the file. */
+	if (opt->restore_file ? opt->kernel || opt->initrd || opt->cmdline[0] || opt->snapshot_after ||
+				opt->reboot_cmdline || opt->dt_check : !opt->kernel)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
 }
@@ -179,7 +199,8 @@ static void run(struct vmm *vmm)
 		}
 		if (vmm->con.triggered && !vmm->snapshot_done && !vmm->stop) {
 			vmm->snapshot_done = true;
-			if (snapshot_restore_into_fresh_vm(vmm)) {
+			if (vmm->opt.save_file ? migration_save(vmm) :
+			    snapshot_restore_into_fresh_vm(vmm)) {
 				vmm->exit_code = VMM_EXIT_ERROR;
 				return;
 			}
@@ -203,7 +224,15 @@ int main(int argc, char **argv)
 	sigaction(SIGALRM, &sa, NULL);
 	if (timeout_s)
 		alarm(timeout_s);
-	if (setup(&vmm)) {
+	if (vmm.opt.restore_file) {
+		int r = migration_restore(&vmm);
+
+		if (r) {
+			vm_destroy(&vmm);
+			printf("vmm: exit %d\n", r);
+			return r;
+		}
+	} else if (setup(&vmm)) {
 		vm_destroy(&vmm);
 		return VMM_EXIT_ERROR;
 	}
