@@ -28,6 +28,13 @@
 #   preemptible  (7.2) the module withholds hash: the radix host runs
 #   host kernel  default, disable-radix and dt-check as radix, legacy refused,
 #                snapshot; the hash host refuses default and legacy at CAS
+#   save/restore (radix and hash hosts) --save at tick 1 (exit 6), then
+#                --restore in a second VMM process: ticks 2 and 3, power
+#                off; radix: save, save-restore, and a corrupted and a cut
+#                copy of that stream refused (save-corrupt, save-truncated,
+#                exit 7); hash: hash-save, hash-save-restore (HPT through
+#                the stream); nested: a hash stream refused for its mode
+#                (hash-stream-refused)
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
 #   when the     the host's default mode; on the radix host also hash,
 #   host kernel  same-kernel-hash), and the guest reports that release
@@ -93,6 +100,48 @@ snapshot() {
 	check "$(has "$s" "vmm: snapshot: restored into a fresh VM")" "$id: saved after tick 1 and restored into a fresh VM"
 	check "$(( $(has "$after" "guest: tick 2") & $(has "$after" "guest: tick 3") ))" \
 		"$id: the guest printed ticks 2 and 3 from the fresh VM"
+}
+
+# --save at tick 1: the VMM wrote the stream and stopped (exit 6) before
+# the guest went on. saved <section> <id> <MMU>
+saved() {
+	local s=$1 id=$2 mmu=$3 mode
+	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
+	check "$(has "$s" "vmm: CAS: the module chose $mode")" "$id: CAS through the module chose $mode"
+	check "$(has "$s" "guest: MMU : $mmu")" "$id: the guest's /proc/cpuinfo says MMU : $mmu"
+	check "$(grep -qE "^vmm: save: /tmp/[a-z-]+\.vm: 512 MiB guest, 1 vcpu, [0-9]+ registers, MMU $mode" <<<"$s" && echo 1 || echo 0)" \
+		"$id: the VMM wrote the stream at tick 1 ($(grep -o '[0-9]* bytes;' <<<"$s" | head -1 | tr -d ';'))"
+	check "$(( $(has "$s" "guest: tick 1") & $(hasnt "$s" "guest: tick 2") ))" \
+		"$id: the guest got to tick 1 and no further in the saving VMM"
+	check "$(exit_is "$s" 6)" "$id: the VMM exited 6 (saved)"
+}
+
+# --restore in a second VMM process: no new boot, the guest goes on.
+restored() {
+	local s=$1 id=$2 mmu=$3 mode
+	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
+	check "$(grep -qE "^vmm: restore: 512 MiB guest \([0-9]+ KiB from the stream\), MMU $mode; the guest continues" <<<"$s" && echo 1 || echo 0)" \
+		"$id: a new VMM process made the VM from the stream ($mode)"
+	check "$(( $(has "$s" "guest: tick 2") & $(has "$s" "guest: tick 3") ))" \
+		"$id: the guest printed ticks 2 and 3 after the restore"
+	check "$(( $(hasnt "$s" "guest: tick 1") & $(hasnt "$s" "vmm: CAS") & $(hasnt "$s" "guest: userspace reached") ))" \
+		"$id: it continued where it was saved (no boot, no CAS, no tick 1 again)"
+	check "$(( $(has "$s" "vmm: the guest powered off") & $(exit_is "$s" 0) ))" \
+		"$id: the guest powered off, VMM exit 0"
+	if [ "$mmu" = Hash ]; then
+		check "$(grep -qE "^vmm: restore: [1-9][0-9]* HPTEs written through KVM's HTAB fd" <<<"$s" && echo 1 || echo 0)" \
+			"$id: the HPT came from the stream through KVM's HTAB fd"
+	fi
+}
+
+# A stream refused whole: one "vmm: restore:" line saying why, exit 7, no guest.
+stream_refused() {	# stream_refused <section> <id> <why>
+	local s=$1 id=$2
+	check "$(grep -qF -- "$3" <<<"$(grep '^vmm: restore: .*; nothing restored$' <<<"$s")" && echo 1 || echo 0)" \
+		"$id: refused: $(grep -m1 '^vmm: restore: ' <<<"$s" | sed 's/^vmm: restore: //')"
+	check "$(exit_is "$s" 7)" "$id: the VMM exited 7 (stream refused)"
+	check "$(( $(hasnt "$s" "guest: ") & $(hasnt "$s" "the guest continues") ))" \
+		"$id: nothing of the guest ran"
 }
 
 # The HPT the module sized from RAM (512 MiB / 128 = 2^22) is the one the
@@ -196,6 +245,20 @@ judge() {	# judge <host> <scenario> <section>
 		reboot "$s" "$id" Hash Hash hash ;;
 	hash/default|hash/disable-radix)
 		boots "$s" "$id" Hash ;;
+	radix/save)
+		saved "$s" "$id" Radix ;;
+	radix/save-restore)
+		restored "$s" "$id" Radix ;;
+	radix/save-corrupt)
+		stream_refused "$s" "$id" ": checksum mismatch" ;;
+	radix/save-truncated)
+		stream_refused "$s" "$id" "truncated" ;;
+	radix/hash-save|hash/hash-save)
+		saved "$s" "$id" Hash ;;
+	radix/hash-save-restore|hash/hash-save-restore)
+		restored "$s" "$id" Hash ;;
+	nested/hash-stream-refused)
+		stream_refused "$s" "$id" "the stream's guest runs hash, which this host does not offer" ;;
 	*/same-kernel|radix/same-kernel-hash)
 		case $host/$name in radix/same-kernel|nested/*|dd20/*) mmu=Radix ;; *) mmu=Hash ;; esac
 		boots "$s" "$id" "$mmu"

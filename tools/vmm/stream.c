@@ -437,7 +437,9 @@ static int parse_frame(const uint8_t *buf, size_t len, struct section *sec,
 				    *nr, at, (unsigned long long)plen);
 		if (le32_get(buf + at + STREAM_SECTION_HEAD + plen) !=
 		    stream_crc32(0, buf + at, STREAM_SECTION_HEAD + plen))
-			return FAIL("section %u at byte %zu: checksum mismatch", *nr, at);
+			return FAIL("section %u (%s) at byte %zu: checksum mismatch", *nr,
+				    type && type < STREAM_SEC_MAX ? section_names[type] : "unknown type",
+				    at);
 		if (type == 0 || type >= STREAM_SEC_MAX || le32_get(buf + at + 4))
 			return FAIL("section %u at byte %zu: unknown type %u", *nr, at, type);
 		if (*nr == MAX_SECTIONS)
