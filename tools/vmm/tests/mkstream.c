@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 	struct stream_writer w;
 	FILE *f;
 
-	if (argc != 2 || !(f = fopen(argv[1], "wb"))) {
+	f = argc == 2 ? fopen(argv[1], "wb") : NULL;
+	if (!f) {
 		fprintf(stderr, "usage: mkstream FILE (writable)\n");
 		return 2;
 	}
