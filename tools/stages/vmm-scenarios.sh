@@ -31,8 +31,8 @@
 #   save/restore (radix and hash hosts) --save at tick 1 (exit 6), then
 #                --restore in a second VMM process: ticks 2 and 3, power
 #                off; radix: save, save-restore, and a corrupted and a cut
-#                copy of that stream refused (save-corrupt, save-truncated,
-#                exit 7); hash: hash-save, hash-save-restore (HPT through
+#                copy of that stream and a --mem that differs refused
+#                (save-corrupt, save-truncated, save-mem, exit 7); hash: hash-save, hash-save-restore (HPT through
 #                the stream); nested: a hash stream refused for its mode
 #                (hash-stream-refused)
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
@@ -253,6 +253,8 @@ judge() {	# judge <host> <scenario> <section>
 		stream_refused "$s" "$id" ": checksum mismatch" ;;
 	radix/save-truncated)
 		stream_refused "$s" "$id" "truncated" ;;
+	radix/save-mem)
+		stream_refused "$s" "$id" "the stream's guest has 512 MiB of RAM, --mem says 256" ;;
 	radix/hash-save|hash/hash-save)
 		saved "$s" "$id" Hash ;;
 	radix/hash-save-restore|hash/hash-save-restore)

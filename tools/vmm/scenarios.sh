@@ -33,7 +33,8 @@ scenario() {
 # --save at tick 1 ends the VMM (exit 6); a second VMM process --restores
 # the stream and the guest goes on to tick 3 and powers off. A damaged
 # copy (8 bytes changed mid-RAM) and a cut one (4 KiB short) of the same
-# stream are refused whole (exit 7): nothing runs. save_restore NAME ARGS...
+# stream, and the stream itself with another --mem, are refused whole
+# (exit 7): nothing runs. save_restore NAME ARGS...
 restore="--mem 512 --timeout ${timeout:-300}"
 save_restore() {	# (scenario() sets $name: these keep their own)
 	saved=$1
@@ -42,7 +43,7 @@ save_restore() {	# (scenario() sets $name: these keep their own)
 	scenario $saved "$@" --snapshot-after "guest: tick 1" --save /tmp/$saved.vm
 	scenario $saved-restore --restore /tmp/$saved.vm $restore
 }
-damaged_copies() {	# damaged_copies NAME: NAME-corrupt and NAME-truncated
+damaged_copies() {	# damaged_copies NAME: NAME-corrupt, NAME-truncated, NAME-mem
 	saved=$1
 	[ -f /tmp/$saved.vm ] || return
 	size=$(wc -c </tmp/$saved.vm)
@@ -53,6 +54,7 @@ damaged_copies() {	# damaged_copies NAME: NAME-corrupt and NAME-truncated
 	head -c $((size - 4096)) /tmp/$saved.vm >/tmp/truncated.vm
 	scenario $saved-truncated --restore /tmp/truncated.vm $restore
 	rm -f /tmp/truncated.vm
+	scenario $saved-mem --restore /tmp/$saved.vm --mem 256 --timeout ${timeout:-300}
 }
 mkdir -p /tmp
 
