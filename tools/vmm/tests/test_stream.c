@@ -23,6 +23,7 @@ struct build {
 	struct stream_vcpu vcpu[2];
 	int nr_vcpu_sections;
 	struct stream_mmu mmu;
+	uint32_t cas_mode;
 	bool with_htab;
 };
 
@@ -60,7 +61,7 @@ static void default_build(struct build *b)
 /* The stream @b describes, in a malloc'd buffer. */
 static uint8_t *write_stream(const struct build *b, size_t *len)
 {
-	struct stream_cas cas = { STREAM_CAS_DONE, b->mmu.mode, 2, 0x0f000005, b->mmu.hpt_order };
+	struct stream_cas cas = { STREAM_CAS_DONE, b->cas_mode, 2, 0x0f000005, b->mmu.hpt_order };
 	struct stream_writer w;
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -263,6 +264,12 @@ static void test_refusals(void)
 	default_build(&b);
 	b.mmu.mode = 7;
 	expect_refused(&b, "MMU mode 7", "unknown mode 7");
+	default_build(&b);
+	b.mmu.mode = 1;		/* radix, while CAS said hash */
+	b.mmu.hpt_order = 0;
+	b.mmu.process_table = 1ULL << 63;
+	b.with_htab = false;
+	expect_refused(&b, "an MMU in another mode than CAS chose", "CAS chose hash but the MMU is radix");
 }
 
 /* Sections whose CRCs are right but whose contents claim too much. */
@@ -315,6 +322,20 @@ static void test_absurd_lengths(void)
 	memset(buf + STREAM_HEADER_BYTES + 8, 0xff, 8);
 	r = parse((uint8_t *)buf, len, err);
 	CHECK(r && strstr(err, "past the end"), "a section of 2^64-1 bytes: refused (%s)", err);
+	free(buf);
+
+	/* A console line longer than the VMM's line buffer. */
+	f = open_memstream(&buf, &len);
+	stream_begin(&w, f, &hdr);
+	stream_section_begin(&w, STREAM_SEC_CONSOLE, STREAM_CONSOLE_MAX);
+	for (r = 0; r < STREAM_CONSOLE_MAX; r++)
+		stream_put(&w, "x", 1);
+	stream_section_end(&w);
+	stream_end(&w);
+	fclose(f);
+	r = parse((uint8_t *)buf, len, err);
+	CHECK(r && strstr(err, "CONSOLE: a line of 256 bytes"), "a 256-byte console line: refused (%s)",
+	      err);
 	free(buf);
 
 	/* The writer refuses to put more than a section said, or less. */
