@@ -32,7 +32,8 @@
 #                --restore in a second VMM process: ticks 2 and 3, power
 #                off; radix: save, save-restore, and a corrupted and a cut
 #                copy of that stream and a --mem that differs refused
-#                (save-corrupt, save-truncated, save-mem, exit 7); hash: hash-save, hash-save-restore (HPT through
+#                (save-corrupt, save-truncated, save-mem, exit 7), and a
+#                save during prom_init refused (save-early); hash: hash-save, hash-save-restore (HPT through
 #                the stream); nested: a hash stream refused for its mode
 #                (hash-stream-refused)
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
@@ -253,6 +254,13 @@ judge() {	# judge <host> <scenario> <section>
 		stream_refused "$s" "$id" ": checksum mismatch" ;;
 	radix/save-truncated)
 		stream_refused "$s" "$id" "truncated" ;;
+	radix/save-early)
+		check "$(has "$s" "vmm: save: the guest is still in Open Firmware (prom_init)")" \
+			"$id: a save during prom_init is refused with the reason"
+		check "$(( $(exit_is "$s" 1) & $(hasnt "$s" "vmm: CAS") ))" \
+			"$id: the VMM stopped there (exit 1, before CAS)"
+		check "$(grep -q '^vmm-scenarios: no stream written$' "$log" && echo 1 || echo 0)" \
+			"$id: no stream file was left behind" ;;
 	radix/save-mem)
 		stream_refused "$s" "$id" "the stream's guest has 512 MiB of RAM, --mem says 256" ;;
 	radix/hash-save|hash/hash-save)

@@ -5,8 +5,10 @@
  * migration between two processes (or hosts) would.
  *
  * Save runs at the --snapshot-after trigger, right after a hypercall exit
- * (snapshot.c folds its results into the vcpu's r3..r12); the stream goes
- * to FILE.tmp, renamed to FILE once complete, and the VMM stops there.
+ * (snapshot.c folds its results into the vcpu's r3..r12), once the guest
+ * is done with Open Firmware (a restored VM has none: of_client.c answers
+ * H_FUNCTION there); the stream goes to FILE.tmp, renamed to FILE once
+ * complete, and the VMM stops there.
  *
  * Restore checks everything before it creates the VM: the whole file
  * (stream_parse(): every CRC, length and count), then that this VMM and
@@ -148,6 +150,11 @@ int migration_save(struct vmm *vmm)
 	FILE *f = NULL;
 	int r = -1;
 
+	/* A restored VM has no firmware: the guest must be done with it. */
+	if (!vmm->of_quiesced) {
+		fprintf(stderr, "vmm: save: the guest is still in Open Firmware (prom_init); save once its kernel runs\n");
+		goto out;
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) || !img || !v ||
 	    snapshot_save_vm(vmm, img))
 		goto out;

@@ -117,6 +117,7 @@ int vm_reset(struct vmm *vmm)
 	vmm->nr_instances = 0;
 	vmm->con.line_len = 0;
 	vmm->cas_done = false;
+	vmm->of_quiesced = false;
 	if (vmm->opt.reboot_cmdline)
 		vmm->opt.cmdline = vmm->opt.reboot_cmdline;
 	if (boot_prepare(vmm) || entry_survives_pending_hcall(vmm)) {

@@ -89,6 +89,10 @@ radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU 
 	save_restore save --kernel /guest/vmlinux $guest --append "$args"
 	damaged_copies save
 	rm -f /tmp/save.vm
+	# Too early: the guest is still in Open Firmware, which a restored VM lacks.
+	scenario save-early --kernel /guest/vmlinux $guest --append "$args" \
+		--snapshot-after "Preparing to boot Linux" --save /tmp/early.vm
+	[ -e /tmp/early.vm ] || [ -e /tmp/early.vm.tmp ] || echo "vmm-scenarios: no stream written"
 	[ -z "$preemptible" ] && save_restore hash-save --kernel /guest/vmlinux $guest \
 		--append "$hash_on_radix"
 	rm -f /tmp/hash-save.vm

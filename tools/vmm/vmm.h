@@ -107,6 +107,7 @@ struct vmm {
 	int nr_instances;
 	uint32_t of_entry, rtas_blob_gpa;
 	uint32_t stdout_ihandle;
+	bool of_quiesced;		/* prom_init is done with Open Firmware */
 
 	/* Kernel and initrd placement, for the entry registers */
 	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
