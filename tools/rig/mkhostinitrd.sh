@@ -24,6 +24,9 @@ powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tool
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests" \
 	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c "$root/kmod/logic/hpt_order.c" \
 	"$root/selftests/lib/htab_stream.c"
+# A hash guest's stream for the hosts that cannot run hash (tools/vmm/scenarios.sh).
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -o "$stage/mkstream" \
+	"$root/tools/vmm/tests/mkstream.c" "$root/tools/vmm/stream.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" \
 	"$root/kvm-ppc-mmu.ko" "$stage/"
 cp "$root/build/busybox/bin/busybox" "$stage/bin/"

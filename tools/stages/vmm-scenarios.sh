@@ -29,6 +29,14 @@
 #   preemptible  (7.2) the module withholds hash: the radix host runs
 #   host kernel  default, disable-radix and dt-check as radix, legacy refused,
 #                snapshot; the hash host refuses default and legacy at CAS
+#   save/restore (radix and hash hosts) --save at tick 1 (exit 6), then
+#                --restore in a second VMM process: ticks 2 and 3, power
+#                off; radix: save, save-restore, and a corrupted and a cut
+#                copy of that stream and a --mem that differs refused
+#                (save-corrupt, save-truncated, save-mem, exit 7), and a
+#                save during prom_init refused (save-early); hash: hash-save, hash-save-restore (HPT through
+#                the stream); nested: a hash stream refused for its mode
+#                (hash-stream-refused)
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
 #   when the     the host's default mode; on the radix host also hash,
 #   host kernel  same-kernel-hash), and the guest reports that release
@@ -70,7 +78,12 @@ hasnt() { grep -qF -- "$2" <<<"$1" && echo 0 || echo 1; }
 exit_is() { grep -qE "^scenario: .* end exit=$2 " <<<"$1" && echo 1 || echo 0; }
 
 # How many vcpus the VMM gave the guest of section $1 (its first line).
-vcpus_of() { sed -n 's/^vmm: [0-9]* MiB guest, \([0-9]*\) vcpus,.*/\1/p' <<<"$1" | head -1; }
+# (the boot's first line, or a --restore's "made the VM" line)
+vcpus_of() {
+	sed -n -e 's/^vmm: [0-9]* MiB guest, \([0-9]*\) vcpus,.*/\1/p' \
+	       -e 's/^vmm: restore: [0-9]* MiB guest ([0-9]* KiB from the stream), \([0-9]*\) vcpus,.*/\1/p' \
+		<<<"$1" | head -1
+}
 
 # SMP: Linux brought up every vcpu (RTAS start-cpu, KVM's XICS for the
 # IPIs), and a process pinned to each cpu ran there (tools/rig/guest/init.c).
@@ -111,6 +124,52 @@ snapshot() {
 		"$id: the guest printed ticks 2 and 3 from the fresh VM"
 	check "$(has "$after" "guest: work ran on cpus: $(seq -s ' ' 0 $((vcpus - 1)))")" \
 		"$id: the per-cpu work running across the snapshot finished on every cpu in the fresh VM"
+}
+
+# --save at tick 1: the VMM wrote the stream and stopped (exit 6) before
+# the guest went on. saved <section> <id> <MMU>
+saved() {
+	local s=$1 id=$2 mmu=$3 mode
+	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
+	check "$(has "$s" "vmm: CAS: the module chose $mode")" "$id: CAS through the module chose $mode"
+	check "$(has "$s" "guest: MMU : $mmu")" "$id: the guest's /proc/cpuinfo says MMU : $mmu"
+	check "$(grep -qE "^vmm: save: /tmp/[a-z-]+\.vm: 512 MiB guest, $vcpus vcpus, [0-9]+ registers each, MMU $mode" <<<"$s" && echo 1 || echo 0)" \
+		"$id: the VMM wrote the stream at tick 1 ($(grep -o '[0-9]* bytes;' <<<"$s" | head -1 | tr -d ';'))"
+	check "$(( $(has "$s" "guest: tick 1") & $(hasnt "$s" "guest: tick 2") ))" \
+		"$id: the guest got to tick 1 and no further in the saving VMM"
+	check "$(exit_is "$s" 6)" "$id: the VMM exited 6 (saved)"
+}
+
+# --restore in a second VMM process: no new boot, the guest goes on.
+restored() {
+	local s=$1 id=$2 mmu=$3 mode
+	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
+	check "$(grep -qE "^vmm: restore: 512 MiB guest \([0-9]+ KiB from the stream\), [0-9]+ vcpus, MMU $mode; the guest continues" <<<"$s" && echo 1 || echo 0)" \
+		"$id: a new VMM process made the VM from the stream ($mode, ${vcpus:-?} vcpus)"
+	check "$([ "${vcpus:-0}" = "${VMM_SMP:-4}" ] && echo 1 || echo 0)" \
+		"$id: the stream carried all ${VMM_SMP:-4} vcpus (${vcpus:-?})"
+	check "$(( $(has "$s" "guest: tick 2") & $(has "$s" "guest: tick 3") ))" \
+		"$id: the guest printed ticks 2 and 3 after the restore"
+	check "$(has "$s" "guest: work ran on cpus: $(seq -s ' ' 0 $((${vcpus:-1} - 1)))")" \
+		"$id: the per-cpu work saved mid-run finished on every cpu after the restore"
+	check "$(( $(hasnt "$s" "guest: tick 1") & $(hasnt "$s" "vmm: CAS") & $(hasnt "$s" "guest: userspace reached") ))" \
+		"$id: it continued where it was saved (no boot, no CAS, no tick 1 again)"
+	check "$(( $(has "$s" "vmm: the guest powered off") & $(exit_is "$s" 0) ))" \
+		"$id: the guest powered off, VMM exit 0"
+	if [ "$mmu" = Hash ]; then
+		check "$(grep -qE "^vmm: restore: [1-9][0-9]* HPTEs written through KVM's HTAB fd" <<<"$s" && echo 1 || echo 0)" \
+			"$id: the HPT came from the stream through KVM's HTAB fd"
+	fi
+}
+
+# A stream refused whole: one "vmm: restore:" line saying why, exit 7, no guest.
+stream_refused() {	# stream_refused <section> <id> <why>
+	local s=$1 id=$2
+	check "$(grep -qF -- "$3" <<<"$(grep '^vmm: restore: .*; nothing restored$' <<<"$s")" && echo 1 || echo 0)" \
+		"$id: refused: $(grep -m1 '^vmm: restore: ' <<<"$s" | sed 's/^vmm: restore: //')"
+	check "$(exit_is "$s" 7)" "$id: the VMM exited 7 (stream refused)"
+	check "$(( $(hasnt "$s" "guest: ") & $(hasnt "$s" "the guest continues") ))" \
+		"$id: nothing of the guest ran"
 }
 
 # The HPT the module sized from RAM (512 MiB / 128 = 2^22) is the one the
@@ -215,6 +274,29 @@ judge() {	# judge <host> <scenario> <section>
 		reboot "$s" "$id" Hash Hash hash ;;
 	hash/default|hash/disable-radix)
 		boots "$s" "$id" Hash ;;
+	radix/save)
+		saved "$s" "$id" Radix ;;
+	radix/save-restore)
+		restored "$s" "$id" Radix ;;
+	radix/save-corrupt)
+		stream_refused "$s" "$id" ": checksum mismatch" ;;
+	radix/save-truncated)
+		stream_refused "$s" "$id" "truncated" ;;
+	radix/save-early)
+		check "$(has "$s" "vmm: save: the guest is still in Open Firmware (prom_init)")" \
+			"$id: a save during prom_init is refused with the reason"
+		check "$(( $(exit_is "$s" 1) & $(hasnt "$s" "vmm: CAS") ))" \
+			"$id: the VMM stopped there (exit 1, before CAS)"
+		check "$(grep -q '^vmm-scenarios: no stream written$' "$log" && echo 1 || echo 0)" \
+			"$id: no stream file was left behind" ;;
+	radix/save-mem)
+		stream_refused "$s" "$id" "the stream's guest has 512 MiB of RAM, --mem says 256" ;;
+	radix/hash-save|hash/hash-save)
+		saved "$s" "$id" Hash ;;
+	radix/hash-save-restore|hash/hash-save-restore)
+		restored "$s" "$id" Hash ;;
+	nested/hash-stream-refused)
+		stream_refused "$s" "$id" "the stream's guest runs hash, which this host does not offer" ;;
 	*/same-kernel|radix/same-kernel-hash)
 		case $host/$name in radix/same-kernel|nested/*|dd20/*) mmu=Radix ;; *) mmu=Hash ;; esac
 		boots "$s" "$id" "$mmu"

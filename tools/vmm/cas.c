@@ -75,6 +75,8 @@ static int negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 		*ret = (uint32_t)c.hcall_ret;
 		return 0;
 	}
+	vmm->cas = c;
+	vmm->cas_done = true;
 	printf("\nvmm: CAS: the module chose %s%s%s, HPT order %u, compat PVR 0x%x\n",
 	       c.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash",
 	       c.out_flags & KVM_PPC_MMU_CAS_OUT_GTSE ? " with GTSE" : "",

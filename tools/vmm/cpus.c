@@ -67,7 +67,7 @@ static void whole_vm_work(struct vcpu *vcpu)
 		r = vm_reset(vmm);
 	} else {
 		vmm->snapshot_done = true;
-		r = snapshot_restore_into_fresh_vm(vmm);
+		r = vmm->opt.save_file ? migration_save(vmm) : snapshot_restore_into_fresh_vm(vmm);
 	}
 	vcpus_resume_others(vcpu);
 	if (r)

@@ -3,8 +3,9 @@
  * ppc-mmu-vmm - the kvm-ppc-mmu reference VMM (see vmm.h for the map).
  *
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
- *               [--mem MiB] [--smp N] [--snapshot-after TEXT]
+ *               [--mem MiB] [--smp N] [--snapshot-after TEXT [--save FILE]]
  *               [--reboot-append "args"] [--dt-check] [--timeout S] [--verbose]
+ *   ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
  * Open Firmware client interface (r5), negotiates its MMU through
@@ -15,9 +16,14 @@
  * with RTAS start-cpu. With
  * --snapshot-after, the first console line containing TEXT makes the VMM
  * save the whole VM (RAM, vcpu, MMU state through the module) and continue
- * it in a freshly created VM. A guest that asks for a reboot (RTAS
- * system-reboot) is reset and booted again in the same VM (reset.c), with
- * the --reboot-append command line if one was given. --dt-check adds a node
+ * it in a freshly created VM; with --save FILE it writes the VM to FILE
+ * instead (tools/vmm/stream.h) and stops (exit 6). --restore FILE continues
+ * the guest of such a file in a new VM, in this process: no kernel, the RAM
+ * size from the file (a --mem that differs is refused); a stream that is
+ * damaged or that this host cannot run is refused before anything is made
+ * (exit 7), and a restored guest cannot reboot. A guest that asks for a
+ * reboot (RTAS system-reboot) is reset and booted again in the same VM
+ * (reset.c), with the --reboot-append command line if one was given. --dt-check adds a node
  * of edge-case properties and prints the device tree's digest when
  * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). Exit
  * status: see VMM_EXIT_* in vmm.h.
@@ -39,8 +45,9 @@
 static void usage(void)
 {
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
-			"       [--mem MiB] [--smp VCPUS] [--snapshot-after TEXT]\n"
-			"       [--reboot-append ARGS] [--dt-check] [--timeout SECONDS] [--verbose]\n");
+			"       [--mem MiB] [--smp VCPUS] [--snapshot-after TEXT [--save FILE]]\n"
+			"       [--reboot-append ARGS] [--dt-check] [--timeout SECONDS] [--verbose]\n"
+			"   or: ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
 
@@ -57,6 +64,8 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "dt-check", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "save", required_argument, NULL, 'S' },
+		{ "restore", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long mib = 512, vcpus = VMM_DEFAULT_VCPUS;
@@ -76,6 +85,13 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			break;
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
+			opt->mem_given = true;
+			break;
+		case 'S':
+			opt->save_file = optarg;
+			break;
+		case 'R':
+			opt->restore_file = optarg;
 			break;
 		case 'c':
 			vcpus = strtoul(optarg, NULL, 0);
@@ -99,8 +115,12 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 			usage();
 		}
 	}
-	if (!opt->kernel || optind != argc || mib < 64 || mib > 64 * 1024 ||
-	    vcpus < 1 || vcpus > VMM_MAX_VCPUS)
+	if (optind != argc || mib < 64 || mib > 64 * 1024 || vcpus < 1 || vcpus > VMM_MAX_VCPUS ||
+	    (opt->save_file && !opt->snapshot_after))
+		usage();
+	/* A restore boots nothing: the guest, its RAM size and MMU come from the file. */
+	if (opt->restore_file ? opt->kernel || opt->initrd || opt->cmdline[0] || opt->snapshot_after ||
+				opt->reboot_cmdline || opt->dt_check : !opt->kernel)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
 	opt->nr_vcpus = vcpus;
@@ -194,7 +214,15 @@ int main(int argc, char **argv)
 	/* The HPT order is the module's rule, the one it sizes hash guests by. */
 	vmm.rma_size = vmm_rma_size(vmm.ram.size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
 				    ppcmmu_hpt_order_for_ram(vmm.ram.size));
-	if (setup(&vmm)) {
+	if (vmm.opt.restore_file) {
+		int r = migration_restore(&vmm);
+
+		if (r) {
+			vm_destroy(&vmm);
+			printf("vmm: exit %d\n", r);
+			return r;
+		}
+	} else if (setup(&vmm)) {
 		vm_destroy(&vmm);
 		return VMM_EXIT_ERROR;
 	}

@@ -346,6 +346,7 @@ static uint32_t svc_milliseconds(struct of_call *c)
  */
 static uint32_t svc_quiesce(struct of_call *c)
 {
+	c->vmm->of_quiesced = true;
 	if (c->vmm->opt.dt_check)
 		dt_print_digest(c->vmm->dt, "vmm: ");
 	return 0;
@@ -437,6 +438,9 @@ long of_client_call(struct vcpu *caller, uint64_t args_gpa)
 
 	if (!blk)
 		return PPCMMU_H_PARAMETER;	/* the block is not in RAM */
+	/* No tree, no firmware: a VM from --restore, whose guest had left it. */
+	if (!vmm->dt)
+		return PPCMMU_H_FUNCTION;
 	call.nargs = be32_get(blk + 4);
 	call.nret = be32_get(blk + 8);
 	if (call.nargs > OF_MAX_ARGS || call.nret > OF_MAX_ARGS - call.nargs)

@@ -81,6 +81,11 @@ int vm_reset(struct vmm *vmm)
 	int i;
 
 	vmm->reboot_due = false;
+	/* A guest from --restore: no kernel to boot again, nor its power-on vcpu. */
+	if (!vmm->vcpu[0].power_on) {
+		printf("vmm: reset: a restored guest asked for a reboot, which needs its kernel: stopping\n");
+		return -1;
+	}
 	printf("vmm: reset: the guest asked for a reboot; boot %d follows\n", vmm->boots + 1);
 	if (guest_mem_clear(&vmm->ram)) {
 		perror("vmm: reset: clearing RAM");
@@ -101,6 +106,8 @@ int vm_reset(struct vmm *vmm)
 	vmm->nr_claims = 0;
 	vmm->nr_instances = 0;
 	vmm->con.line_len = 0;
+	vmm->cas_done = false;
+	vmm->of_quiesced = false;
 	if (vmm->opt.reboot_cmdline)
 		vmm->opt.cmdline = vmm->opt.reboot_cmdline;
 	if (boot_prepare(vmm)) {

@@ -20,7 +20,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "snapshot.h"
 #include "lib/htab_stream.h"	/* selftests/lib: shared with the selftests */
 
 #define ONE_REG(sz, n)	(KVM_REG_PPC | KVM_REG_SIZE_##sz | (n))
@@ -50,29 +50,8 @@ static const uint64_t one_regs[] = {
 };
 
 #define NR_VEC_REGS	64	/* VSR0-31 (FPRs inside), VR0-31 */
-#define NR_SAVED	(ARRAY_SIZE(one_regs) + NR_VEC_REGS + 2)	/* + DEC, ICP */
-
-struct saved_reg {
-	uint64_t id;
-	uint8_t val[16];
-};
-
-/* Everything KVM holds of one vcpu (vmm.h: vcpu_image_save/load). */
-struct vcpu_image {
-	struct kvm_regs regs;
-	struct kvm_sregs sregs;
-	struct saved_reg reg[NR_SAVED];
-	int nr_regs;
-};
-
-struct vm_image {
-	int nr_vcpus;
-	struct vcpu_image cpu[VMM_MAX_VCPUS];
-	bool started[VMM_MAX_VCPUS];
-	struct kvm_ppc_mmu_state mmu;
-	uint8_t *htab;		/* KVM's HTAB stream, hash guests */
-	size_t htab_len;
-};
+_Static_assert(ARRAY_SIZE(one_regs) + NR_VEC_REGS + 2 <= SNAPSHOT_MAX_REGS,	/* + DEC, ICP */
+	       "snapshot.h's room for registers");
 
 static int save_reg(struct vcpu *vcpu, struct vcpu_image *img, uint64_t id)
 {
@@ -107,6 +86,18 @@ static int save_htab(struct vmm *vmm, struct vm_image *img)
 	}
 	img->htab_len = n;
 	return 0;
+}
+
+bool snapshot_reg_known(uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(one_regs); i++)
+		if (one_regs[i] == id)
+			return true;
+	return (id >= KVM_REG_PPC_VSR0 && id < KVM_REG_PPC_VSR0 + 32) ||
+	       (id >= KVM_REG_PPC_VR0 && id < KVM_REG_PPC_VR0 + 32) || id == KVM_REG_PPC_DEC_EXPIRY ||
+	       id == KVM_REG_PPC_ICP_STATE;
 }
 
 struct vcpu_image *vcpu_image_alloc(void)
@@ -157,7 +148,7 @@ int vcpu_image_load(struct vcpu *vcpu, const struct vcpu_image *img)
 	return 0;
 }
 
-static int save_vm(struct vmm *vmm, struct vm_image *img)
+int snapshot_save_vm(struct vmm *vmm, struct vm_image *img)
 {
 	int i;
 
@@ -176,7 +167,7 @@ static int save_vm(struct vmm *vmm, struct vm_image *img)
 	return 0;
 }
 
-static int restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
+int snapshot_restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 {
 	int i;
 
@@ -209,7 +200,7 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 	struct guest_mem new_ram = { .size = vmm->ram.size };
 	int hptes = 0, r = -1;
 
-	if (!img || save_vm(vmm, img))
+	if (!img || snapshot_save_vm(vmm, img))
 		goto out;
 	if (guest_mem_alloc(&new_ram)) {
 		perror("vmm: snapshot: RAM");
@@ -224,7 +215,7 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 	vm_destroy(vmm);		/* the old VM is gone before the new one runs */
 	guest_mem_free(&vmm->ram);
 	vmm->ram = new_ram;
-	if (restore_vm(vmm, img, &hptes))
+	if (snapshot_restore_vm(vmm, img, &hptes))
 		goto out;
 	printf("vmm: snapshot: restored into a fresh VM%s; the guest continues there\n",
 	       img->htab ? " (HPT copied through KVM's HTAB fd)" : "");

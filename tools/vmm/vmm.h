@@ -9,6 +9,7 @@
  *   console.c    the guest's console and hvterm hypercalls (own header)
  *   devtree.c    the device tree the guest's Open Firmware walks (own header)
  *   rma.c        how much RAM real mode reaches (own header)
+ *   stream.c     the --save/--restore stream's format, no KVM (own header)
  *   vmm.h        struct vmm, this map, the prototypes below
  *   xics.c       KVM's in-kernel interrupt controller (XICS; on a XIVE host
  *                KVM's XICS-on-XIVE) and its device-tree node
@@ -20,6 +21,8 @@
  *   platform.c   what goes in the tree: cpus, memory, /chosen, /rtas, the vty
  *   snapshot.c   every register of a vcpu; the VM saved, restored afresh
  *                (the HPT through selftests/lib/htab_stream.c)
+ *   migration.c  --save/--restore: a snapshot to a stream and back, across
+ *                VMM processes, checked whole before anything is made of it
  *   cas.c        ibm,client-architecture-support through the module
  *   of_client.c  the Open Firmware client interface prom_init calls
  *   hcall.c      hypercalls KVM-HV passes up, each to the file that owns it
@@ -57,6 +60,9 @@
 #define VMM_EXIT_USAGE		2
 #define VMM_EXIT_CAS_REFUSED	3	/* CAS asked for an MMU this host cannot give */
 #define VMM_EXIT_GUEST_DIED	4	/* os-term or a guest fault */
+/* 5: timeout (main.c) */
+#define VMM_EXIT_SAVED		6	/* --save: the stream is written, the guest not continued */
+#define VMM_EXIT_RESTORE_REFUSED 7	/* --restore: a stream refused; nothing was run */
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
@@ -83,6 +89,9 @@ struct vmm_options {
 	int nr_vcpus;			/* --smp: 1..VMM_MAX_VCPUS */
 	const char *snapshot_after;	/* console text that triggers save/restore */
 	const char *reboot_cmdline;	/* kernel command line after a reboot */
+	const char *save_file;		/* --save: written at the snapshot trigger */
+	const char *restore_file;	/* --restore: the VM comes from it, no kernel */
+	bool mem_given;			/* --mem was on the command line */
 	bool dt_check;			/* fidelity node, and the tree's digest at quiesce */
 	bool no_module;			/* run without kvm-ppc-mmu: CAS in the VMM is refused */
 	bool verbose;
@@ -121,6 +130,8 @@ struct vmm {
 
 	struct kvm_ppc_mmu_caps caps;
 	uint64_t features;		/* what we opted the VM in to */
+	struct kvm_ppc_mmu_cas cas;	/* what CAS decided (cas_done), for --save */
+	bool cas_done;
 
 	struct dt_node *dt;		/* the device tree, changed by CAS */
 	struct dt_node *chosen, *rtas_node, *vty_node;
@@ -132,6 +143,7 @@ struct vmm {
 	int nr_instances;
 	uint32_t of_entry, rtas_blob_gpa;
 	uint32_t stdout_ihandle;
+	bool of_quiesced;		/* prom_init is done with Open Firmware */
 
 	/* Kernel and initrd placement, for the entry registers */
 	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
@@ -191,6 +203,10 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm);
 struct vcpu_image *vcpu_image_alloc(void);
 int vcpu_image_save(struct vcpu *vcpu, struct vcpu_image *img);
 int vcpu_image_load(struct vcpu *vcpu, const struct vcpu_image *img);
+
+/* migration.c: 0, or the exit status (restore); -1 on failure (save) */
+int migration_save(struct vmm *vmm);
+int migration_restore(struct vmm *vmm);
 
 /* cas.c */
 int cas_negotiate(struct vcpu *caller, uint64_t vec_gpa, uint32_t *ret);

@@ -384,6 +384,23 @@ static void test_rtas(void)
 	      vmm.exit_code == VMM_EXIT_GUEST_DIED, "os-term with a wild message pointer stops cleanly");
 }
 
+/*
+ * A VM restored from a stream (--restore) has no device tree: the guest
+ * left Open Firmware before it was saved, but its code can still call it.
+ */
+static void test_no_tree(void)
+{
+	struct dt_node *dt = vmm.dt;
+	long r;
+
+	vmm.dt = NULL;
+	r = CALL("peer", 1, 1, 0);
+	CHECK(r == PPCMMU_H_FUNCTION, "no device tree (a restored VM): peer(0) -> H_FUNCTION");
+	r = CALL("finddevice", 1, 1, put_str(STR + 64, "/chosen"));
+	CHECK(r == PPCMMU_H_FUNCTION, "and finddevice(\"/chosen\") -> H_FUNCTION");
+	vmm.dt = dt;
+}
+
 int main(void)
 {
 	int i;
@@ -408,6 +425,7 @@ int main(void)
 	test_methods();
 	test_rtas_cpus();
 	test_rtas();
+	test_no_tree();
 	dt_free(vmm.dt);
 	free(vmm.ram.host);
 	return unit_done("test_of_client");
