@@ -31,12 +31,13 @@
 #                snapshot; the hash host refuses default and legacy at CAS
 #   save/restore (radix and hash hosts) --save at tick 1 (exit 6), then
 #                --restore in a second VMM process: ticks 2 and 3, power
-#                off; radix: save, save-restore, and a corrupted and a cut
-#                copy of that stream and a --mem that differs refused
-#                (save-corrupt, save-truncated, save-mem, exit 7), and a
-#                save during prom_init refused (save-early); hash: hash-save, hash-save-restore (HPT through
-#                the stream); nested: a hash stream refused for its mode
-#                (hash-stream-refused)
+#                off, all 4 vcpus; radix host: save, save-restore, and a
+#                corrupted and a cut copy of that stream and a --mem that
+#                differs refused (save-corrupt, save-truncated, save-mem,
+#                exit 7), and a save during prom_init refused
+#                (save-early); hash host: hash-save, hash-save-restore
+#                (HPT through the stream); nested: a hash stream refused
+#                for its mode (hash-stream-refused)
 #   every host,  same-kernel: the host's own kernel boots as the guest (in
 #   when the     the host's default mode; on the radix host also hash,
 #   host kernel  same-kernel-hash), and the guest reports that release
@@ -291,9 +292,9 @@ judge() {	# judge <host> <scenario> <section>
 			"$id: no stream file was left behind" ;;
 	radix/save-mem)
 		stream_refused "$s" "$id" "the stream's guest has 512 MiB of RAM, --mem says 256" ;;
-	radix/hash-save|hash/hash-save)
+	hash/hash-save)
 		saved "$s" "$id" Hash ;;
-	radix/hash-save-restore|hash/hash-save-restore)
+	hash/hash-save-restore)
 		restored "$s" "$id" Hash ;;
 	nested/hash-stream-refused)
 		stream_refused "$s" "$id" "the stream's guest runs hash, which this host does not offer" ;;

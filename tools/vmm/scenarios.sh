@@ -95,9 +95,8 @@ radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU 
 	scenario save-early --kernel /guest/vmlinux $guest --append "$args" \
 		--snapshot-after "Preparing to boot Linux" --save /tmp/early.vm
 	[ -e /tmp/early.vm ] || [ -e /tmp/early.vm.tmp ] || echo "vmm-scenarios: no stream written"
-	[ -z "$preemptible" ] && save_restore hash-save --kernel /guest/vmlinux $guest \
-		--append "$hash_on_radix"
-	rm -f /tmp/hash-save.vm
+	# A hash stream is the hash host's (below): the HPT of a guest switched
+	# at CAS here goes across in hash-snapshot, and the budget is shared.
 	hash_scenario reboot-to-hash --kernel /guest/vmlinux $guest --append "$args guest.reboot=1" \
 		--reboot-append "$hash_on_radix"
 	hash_scenario reboot-to-radix --kernel /guest/vmlinux $guest \
