@@ -204,19 +204,6 @@ static long long slab_bytes(void)
 	return meminfo_bytes("Slab");
 }
 
-static void settle_memory(void)
-{
-	FILE *f;
-
-	sync();
-	f = fopen("/proc/sys/vm/drop_caches", "w");
-	if (f) {
-		fputs("3\n", f);
-		fclose(f);
-	}
-	usleep(200000);
-}
-
 int main(void)
 {
 	int loads = 0, load_fail = 0, unloads = 0, busy = 0, bad_verdict = 0, bad_refs = 0;

@@ -41,6 +41,19 @@ long long meminfo_bytes(const char *field)
 	return kb < 0 ? -1 : kb * 1024;
 }
 
+void settle_memory(void)
+{
+	FILE *f;
+
+	sync();
+	f = fopen("/proc/sys/vm/drop_caches", "w");
+	if (f) {
+		fputs("3\n", f);
+		fclose(f);
+	}
+	usleep(200000);
+}
+
 long long free_bytes(void)
 {
 	long long free = meminfo_bytes("MemFree"), pcp = 0, n;

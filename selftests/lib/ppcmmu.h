@@ -19,6 +19,11 @@ long long meminfo_bytes(const char *field);
  */
 long long free_bytes(void);
 /*
+ * Before reading free memory: let what was freed reach the free lists
+ * (RCU frees, the page cache dropped), so a comparison means something.
+ */
+void settle_memory(void);
+/*
  * Whether the running kernel has KASAN: its quarantine keeps freed memory
  * back for a while, so free-memory checks mean nothing there (kmemleak is
  * the leak check on the debug kernel, tools/rig/initramfs/init.c).

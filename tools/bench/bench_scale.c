@@ -184,20 +184,6 @@ static void mem_read(struct mem *m)
 	m->rss = rss_bytes();
 }
 
-/* Let freed memory reach the free lists (RCU frees, page cache). */
-static void settle_memory(void)
-{
-	FILE *f;
-
-	sync();
-	f = fopen("/proc/sys/vm/drop_caches", "w");
-	if (f) {
-		fputs("3\n", f);
-		fclose(f);
-	}
-	usleep(200000);
-}
-
 /* What one count gathered over its rounds. */
 struct count_result {
 	int boots, fail, radix, hash;
