@@ -66,11 +66,14 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOS
 	fi
-	# Another worker may hold apt's lock, and a mirror mid-sync can fail one
-	# index: retry a few times.
+	# Another worker may hold apt's lock, and a mirror mid-sync can fail an
+	# index we do not need (seen: bookworm-security's ppc64el Packages), which
+	# makes apt-get update fail as a whole: what counts is qemu's Sources.
 	for i in 1 2 3 4 5; do
-		apt-get update -q >/tmp/ppc-mmu-qemu-src-update.log 2>&1 && break
-		log "apt-get update failed (try $i), retrying"
+		apt-get update -q >/tmp/ppc-mmu-qemu-src-update.log 2>&1 || true
+		apt-cache showsrc "qemu=$version" 2>/dev/null | grep -q '^Package: qemu' && break
+		[ "$i" = 5 ] && { tail -n 20 /tmp/ppc-mmu-qemu-src-update.log >&2; log "no source for qemu $version"; exit 1; }
+		log "apt-get update did not give qemu $version's source (try $i), retrying"
 		sleep 10
 	done
 fi
