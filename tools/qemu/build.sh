@@ -17,7 +17,7 @@
 #   build/qemu-patched/current -> <version>-<key>
 # The tree is laid out as the host root is (/usr/bin, /usr/share/qemu), so a
 # cpio of it appended after build/hostroot/rootfs.cpio.gz replaces Debian's
-# binary (tools/qemu/mkhost-overlay.sh). It links only against libraries
+# binary (tools/qemu/smoke.sh does that). It links only against libraries
 # Debian's own qemu-system-ppc already pulls into that root.
 #
 # Why a private sysroot and not multiarch -dev:ppc64el packages: installing
@@ -153,11 +153,23 @@ for p in "${patches[@]}"; do
 	log "  $(basename "$p")"
 	patch -d "$obj/src" -p1 --forward --batch --quiet <"$p"
 done
+# QEMU keeps copies of the kernel headers it uses (linux-headers/); the
+# series imports ours. A copy older than uapi/ would build a QEMU that
+# speaks another ABI than the module: refuse, and say how to refresh it.
+hdr=linux-headers/linux/kvm_ppc_mmu.h
+if [ -f "$obj/src/$hdr" ] && ! cmp -s "$obj/src/$hdr" "$root/uapi/linux/kvm_ppc_mmu.h"; then
+	diff -u "$obj/src/$hdr" "$root/uapi/linux/kvm_ppc_mmu.h" | head -n 20 >&2
+	log "the series' $hdr differs from uapi/linux/kvm_ppc_mmu.h: regenerate" \
+		"tools/qemu/patches/0001-linux-headers-*.patch from it"
+	exit 1
+fi
 
 # --- configure: the ppc64 system emulator, KVM only ---
 # --without-default-features turns every optional library and feature off
 # (no GUI, audio, block drivers beyond the built-in ones, slirp, seccomp, ...);
 # what is asked back is KVM, system libfdt and the pieces the hosts use.
+# -Werror: this configuration builds without a single warning, so a patch
+# of ours that adds one (an implicit declaration, say) stops the build.
 # No TCG: the binary only ever runs -M pseries,accel=kvm on POWER9 hosts,
 # and TCG is most of QEMU's compile time.
 # --prefix=/usr and the data dir /usr/share/qemu: where Debian's qemu-system-data
@@ -177,7 +189,7 @@ mkdir -p "$obj/b"
 	--enable-fdt=system \
 	--disable-docs --disable-tools --disable-user --disable-linux-user \
 	--disable-guest-agent --disable-plugins --disable-debug-info \
-	--disable-install-blobs --disable-werror \
+	--disable-install-blobs --enable-werror \
 	--extra-cflags="-I$sysroot/usr/include -I$sysroot/usr/include/$triplet" \
 	--extra-ldflags="-L$libdir -Wl,-rpath-link=$libdir" \
 	>"$obj/configure.log" 2>&1) || { tail -n 40 "$obj/configure.log" >&2; exit 1; }

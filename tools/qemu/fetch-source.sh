@@ -49,7 +49,11 @@ if [ -f "$tree/.complete" ]; then
 	exit 0
 fi
 
-if ! apt-cache showsrc "qemu=$version" 2>/dev/null | grep -q '^Package: qemu'; then
+# apt-cache showsrc takes names only: look for the version in its records.
+have_source() {
+	apt-cache showsrc qemu 2>/dev/null | grep -qxF "Version: $version"
+}
+if ! have_source; then
 	if [ ! -f "$src_list" ]; then
 		log "adding deb-src lines ($src_list)"
 		cat >"$src_list" <<'EOS'
@@ -71,7 +75,7 @@ EOS
 	# makes apt-get update fail as a whole: what counts is qemu's Sources.
 	for i in 1 2 3 4 5; do
 		apt-get update -q >/tmp/ppc-mmu-qemu-src-update.log 2>&1 || true
-		apt-cache showsrc "qemu=$version" 2>/dev/null | grep -q '^Package: qemu' && break
+		have_source && break
 		[ "$i" = 5 ] && { tail -n 20 /tmp/ppc-mmu-qemu-src-update.log >&2; log "no source for qemu $version"; exit 1; }
 		log "apt-get update did not give qemu $version's source (try $i), retrying"
 		sleep 10

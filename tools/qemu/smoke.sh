@@ -50,6 +50,17 @@ install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 cp -a "$qemu_tree/usr" "$stage/"
+# init.sh runs qemu-system-ppc64 with fixed options; to see what our
+# pseries machine found (patch 0002's probe), the binary moves aside and a
+# wrapper turns its trace event on (QEMU's default "log" trace backend
+# prints to stderr, which init.sh labels like the guest's console).
+mkdir -p "$stage/usr/libexec/ppc-mmu"
+mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/libexec/ppc-mmu/"
+cat >"$stage/usr/bin/qemu-system-ppc64" <<'EOS'
+#!/bin/sh
+exec /usr/libexec/ppc-mmu/qemu-system-ppc64 -trace 'spapr_kvm_ppc_mmu_*' "$@"
+EOS
+chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
 (cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$stage.cpio"
 cp "$root/build/hostroot/rootfs.cpio.gz" "$initrd"
@@ -62,7 +73,7 @@ t0=$(date +%s)
 run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
-grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: )' "$log"
+grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu)' "$log"
 ok=1
 [ $rc -eq 0 ] && grep -q '^hostinit: done' "$log" || ok=0
 grep -q "^hostinit: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
@@ -73,6 +84,13 @@ for g in ${guests//,/ }; do
 			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
 			echo "# $run.$g: qemu did not exit 0"; ok=0; }
+		# The probe: ENOTTY (-25) without the module, its caps with it.
+		want='ret=-25 abi=0 '
+		[ $run = with-module ] && want='ret=0 abi=[1-9]'
+		if grep -q 'spapr_kvm_ppc_mmu_probe' "$log" &&
+		   ! grep -qE "^$run\.$g: .*spapr_kvm_ppc_mmu_probe kvm-ppc-mmu=auto: $want" "$log"; then
+			echo "# $run.$g: the kvm-ppc-mmu probe did not say '$want'"; ok=0
+		fi
 	done
 done
 if grep -qE "$kernel_trouble_re" "$log"; then
