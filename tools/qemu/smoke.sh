@@ -53,12 +53,13 @@ cp -a "$qemu_tree/usr" "$stage/"
 # init.sh runs qemu-system-ppc64 with fixed options; to see what our
 # pseries machine found (patch 0002's probe), the binary moves aside and a
 # wrapper turns its trace event on (QEMU's default "log" trace backend
-# prints to stderr, which init.sh labels like the guest's console).
-mkdir -p "$stage/usr/libexec/ppc-mmu"
-mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/libexec/ppc-mmu/"
+# prints to stderr, which init.sh labels like the guest's console). It
+# stays in /usr/bin: QEMU looks for its firmware (vof.bin) relative to its
+# own path (../share/qemu).
+mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
 cat >"$stage/usr/bin/qemu-system-ppc64" <<'EOS'
 #!/bin/sh
-exec /usr/libexec/ppc-mmu/qemu-system-ppc64 -trace 'spapr_kvm_ppc_mmu_*' "$@"
+exec /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' "$@"
 EOS
 chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
