@@ -16,8 +16,12 @@
 #        tools/rig/hostroot/init.sh's guests (default: default,disable-radix
 #        on radix, default on hash)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
-# Log:   build/logs/qemu-smoke-<host>.log; prints the host's and the guests'
-#        lines and exits 0 only if every guest reached userspace in both runs.
+#        QEMU_SMOKE_KVM_PPC_MMU=auto|on|off  the pseries kvm-ppc-mmu property
+#        (patch 0002; default: not given, which is auto). With "on" the runs
+#        without the module must fail at start with QEMU's refusal.
+# Log:   build/logs/qemu-smoke-<host>[-<mode>].log; prints the host's and the
+#        guests' lines and exits 0 only if every guest reached userspace in
+#        both runs (with "on": only in the run with the module).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,8 +33,15 @@ hash) guests=${2:-default} ;;
 *) echo "smoke: unknown host '$host' (radix, hash)" >&2; exit 2 ;;
 esac
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
+mode=${QEMU_SMOKE_KVM_PPC_MMU:-}
+machine_opt=
+case $mode in
+'') ;;
+auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
+*) echo "smoke: QEMU_SMOKE_KVM_PPC_MMU=$mode: auto, on or off" >&2; exit 2 ;;
+esac
 initrd=$root/build/qemu-smoke-host.cpio
-log=$root/build/logs/qemu-smoke-$host.log
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}.log
 
 set -e
 qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
@@ -55,11 +66,14 @@ cp -a "$qemu_tree/usr" "$stage/"
 # wrapper turns its trace event on (QEMU's default "log" trace backend
 # prints to stderr, which init.sh labels like the guest's console). It
 # stays in /usr/bin: QEMU looks for its firmware (vof.bin) relative to its
-# own path (../share/qemu).
+# own path (../share/qemu). A second -machine merges with init.sh's -M.
 mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
-cat >"$stage/usr/bin/qemu-system-ppc64" <<'EOS'
-#!/bin/sh
-exec /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' "$@"
+# exec -a: QEMU's messages name argv[0], as they would without the wrapper
+# (its data directory comes from /proc/self/exe, not argv[0]).
+cat >"$stage/usr/bin/qemu-system-ppc64" <<EOS
+#!/bin/bash
+case "\$1" in --version|-version) exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu "\$@" ;; esac
+exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@"
 EOS
 chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
@@ -81,21 +95,35 @@ grep -q "^hostinit: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | se
 	echo "# not our qemu-system-ppc64 in the host"; ok=0; }
 for g in ${guests//,/ }; do
 	for run in without-module with-module; do
+		# The probe: ENOTTY (-25) without the module, its caps with it;
+		# "off" never asks (ret=0, nothing found).
+		want="auto: ret=-25 abi=0 "
+		[ $run = with-module ] && want="auto: ret=0 abi=[1-9]"
+		case $mode/$run in
+		on/without-module) want="on: ret=-25 abi=0 " ;;
+		on/with-module) want="on: ret=0 abi=[1-9]" ;;
+		off/*) want="off: ret=0 abi=0 " ;;
+		esac
+		if grep -q 'spapr_kvm_ppc_mmu_probe' "$log" &&
+		   ! grep -qE "^$run\.$g: .*spapr_kvm_ppc_mmu_probe kvm-ppc-mmu=$want" "$log"; then
+			echo "# $run.$g: the kvm-ppc-mmu probe did not say '$want'"; ok=0
+		fi
+		if [ "$mode/$run" = on/without-module ]; then
+			grep -qF "$run.$g: qemu-system-ppc64: kvm-ppc-mmu=on requires KVM-HV with the kvm-ppc-mmu module loaded in the host" "$log" || {
+				echo "# $run.$g: no refusal of kvm-ppc-mmu=on without the module"; ok=0; }
+			grep -qE "^hostinit: $run\.$g: qemu exit=1 " "$log" || {
+				echo "# $run.$g: qemu did not exit 1"; ok=0; }
+			continue
+		fi
 		grep -qxF "$run.$g: guest: userspace reached" "$log" || {
 			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
 			echo "# $run.$g: qemu did not exit 0"; ok=0; }
-		# The probe: ENOTTY (-25) without the module, its caps with it.
-		want='ret=-25 abi=0 '
-		[ $run = with-module ] && want='ret=0 abi=[1-9]'
-		if grep -q 'spapr_kvm_ppc_mmu_probe' "$log" &&
-		   ! grep -qE "^$run\.$g: .*spapr_kvm_ppc_mmu_probe kvm-ppc-mmu=auto: $want" "$log"; then
-			echo "# $run.$g: the kvm-ppc-mmu probe did not say '$want'"; ok=0
-		fi
 	done
 done
 if grep -qE "$kernel_trouble_re" "$log"; then
 	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
 fi
-[ $ok = 1 ] && echo "qemu smoke ($host): ok" || echo "qemu smoke ($host): FAILED"
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): FAILED"
 [ $ok = 1 ]
