@@ -51,8 +51,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 # Build machine packages: the cross compiler and its libc, QEMU 7.2's build
 # system (meson >= 0.61.3: bookworm has 1.0.1; ninja; python3, which
 # meson also runs on), pkg-config, and apt/dpkg tools for the sysroot.
-host_pkgs=(gcc-$triplet binutils-$triplet libc6-dev-ppc64el-cross meson ninja-build
-	python3 pkgconf dpkg-dev cpio)
+host_pkgs=("gcc-$triplet" "binutils-$triplet" libc6-dev-ppc64el-cross meson ninja-build
+	python3 pkgconf dpkg-dev patch make)
 # The target libraries QEMU 7.2's ppc64 system emulator cannot do without
 # (meson.build): glib-2.0 and gthread-2.0 (pkg-config; glib-2.0.pc names
 # libpcre2-8 in Requires.private, which pkg-config insists on finding),
@@ -77,6 +77,11 @@ dpkg --print-foreign-architectures | grep -qx ppc64el || {
 	dpkg --add-architecture ppc64el
 	apt-get update -q >&2 || true
 }
+
+# One build at a time: two would share build/qemu-sysroot and the object tree.
+mkdir -p "$root/build"
+exec 9>"$root/build/qemu-build.lock"
+flock -n 9 || { log "waiting for another tools/qemu/build.sh"; flock 9; }
 
 src=$(bash "$here/fetch-source.sh" | tail -n1)
 version=$(basename "$src")

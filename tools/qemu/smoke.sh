@@ -25,6 +25,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/rig/lib/qemu.sh
 source "$root/tools/rig/lib/qemu.sh"
 host=${1:-radix}
 case $host in
@@ -49,10 +50,10 @@ make -s -C "$root" modules
 bash "$root/tools/rig/guest/mkguest.sh"
 # The host root is shared with other worktrees and the test suite: use it,
 # never rebuild it from here (mkhostroot.sh starts with rm -rf).
-[ -s "$root/build/hostroot/rootfs.cpio.gz" ] && [ -f "$root/build/hostroot/.complete" ] || {
+if [ ! -s "$root/build/hostroot/rootfs.cpio.gz" ] || [ ! -f "$root/build/hostroot/.complete" ]; then
 	echo "smoke: no build/hostroot (run tools/rig/hostroot/mkhostroot.sh)" >&2
 	exit 1
-}
+fi
 kdir=$(ppcmmu_kernel_dir)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage" "$stage.cpio"' EXIT
