@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Prove the cross-built qemu-system-ppc64 (tools/qemu/build.sh) works where
+# it is meant to: inside an emulated POWER9 host, booting Debian's kernel as a
+# KVM-HV guest exactly as tools/stages/transparency.sh runs Debian's own QEMU
+# (same host /init, tools/rig/hostroot/init.sh, same guests and options).
+#
+# The host initramfs is the shared Debian root (build/hostroot/rootfs.cpio.gz,
+# never modified), then one more archive with the /init, the modules, the
+# guests and our QEMU tree: the kernel unpacks concatenated archives in
+# order, so our /usr/bin/qemu-system-ppc64 and /usr/share/qemu/vof.bin
+# replace Debian's. init.sh prints `qemu-system-ppc64 --version`, whose
+# package string names our build key, so the log shows which binary ran.
+#
+# Usage: tools/qemu/smoke.sh [HOST [GUESTS]]
+#        HOST radix (default) or hash; GUESTS a comma list of
+#        tools/rig/hostroot/init.sh's guests (default: default,disable-radix
+#        on radix, default on hash)
+# Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
+#        QEMU_SMOKE_KVM_PPC_MMU=auto|on|off  the pseries kvm-ppc-mmu property
+#        (patch 0002; default: not given, which is auto). With "on" the runs
+#        without the module must fail at start with QEMU's refusal.
+# Log:   build/logs/qemu-smoke-<host>[-<mode>].log; prints the host's and the
+#        guests' lines and exits 0 only if every guest reached userspace in
+#        both runs (with "on": only in the run with the module).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/rig/lib/qemu.sh
+source "$root/tools/rig/lib/qemu.sh"
+host=${1:-radix}
+case $host in
+radix) guests=${2:-default,disable-radix} ;;
+hash) guests=${2:-default} ;;
+*) echo "smoke: unknown host '$host' (radix, hash)" >&2; exit 2 ;;
+esac
+timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
+mode=${QEMU_SMOKE_KVM_PPC_MMU:-}
+machine_opt=
+case $mode in
+'') ;;
+auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
+*) echo "smoke: QEMU_SMOKE_KVM_PPC_MMU=$mode: auto, on or off" >&2; exit 2 ;;
+esac
+initrd=$root/build/qemu-smoke-host.cpio
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}.log
+
+set -e
+qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
+make -s -C "$root" modules
+bash "$root/tools/rig/guest/mkguest.sh"
+# The host root is shared with other worktrees and the test suite: use it,
+# never rebuild it from here (mkhostroot.sh starts with rm -rf).
+if [ ! -s "$root/build/hostroot/rootfs.cpio.gz" ] || [ ! -f "$root/build/hostroot/.complete" ]; then
+	echo "smoke: no build/hostroot (run tools/rig/hostroot/mkhostroot.sh)" >&2
+	exit 1
+fi
+kdir=$(ppcmmu_kernel_dir)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage" "$stage.cpio"' EXIT
+mkdir -p "$stage"/{modules,guest}
+install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
+cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
+cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
+cp -a "$qemu_tree/usr" "$stage/"
+# init.sh runs qemu-system-ppc64 with fixed options; to see what our
+# pseries machine found (patch 0002's probe), the binary moves aside and a
+# wrapper turns its trace event on (QEMU's default "log" trace backend
+# prints to stderr, which init.sh labels like the guest's console). It
+# stays in /usr/bin: QEMU looks for its firmware (vof.bin) relative to its
+# own path (../share/qemu). A second -machine merges with init.sh's -M.
+mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
+# exec -a: QEMU's messages name argv[0], as they would without the wrapper
+# (its data directory comes from /proc/self/exe, not argv[0]).
+cat >"$stage/usr/bin/qemu-system-ppc64" <<EOS
+#!/bin/bash
+case "\$1" in --version|-version) exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu "\$@" ;; esac
+exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@"
+EOS
+chmod 755 "$stage/usr/bin/qemu-system-ppc64"
+# gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
+(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$stage.cpio"
+cp "$root/build/hostroot/rootfs.cpio.gz" "$initrd"
+truncate -s %4 "$initrd"
+cat "$stage.cpio" >>"$initrd"
+set +e
+
+mkdir -p "$(dirname "$log")"
+t0=$(date +%s)
+run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests"
+rc=$?
+echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
+grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu)' "$log"
+ok=1
+[ $rc -eq 0 ] && grep -q '^hostinit: done' "$log" || ok=0
+grep -q "^hostinit: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
+	echo "# not our qemu-system-ppc64 in the host"; ok=0; }
+for g in ${guests//,/ }; do
+	for run in without-module with-module; do
+		# The probe: ENOTTY (-25) without the module, its caps with it;
+		# "off" never asks (ret=0, nothing found).
+		want="auto: ret=-25 abi=0 "
+		[ $run = with-module ] && want="auto: ret=0 abi=[1-9]"
+		case $mode/$run in
+		on/without-module) want="on: ret=-25 abi=0 " ;;
+		on/with-module) want="on: ret=0 abi=[1-9]" ;;
+		off/*) want="off: ret=0 abi=0 " ;;
+		esac
+		if grep -q 'spapr_kvm_ppc_mmu_probe' "$log" &&
+		   ! grep -qE "^$run\.$g: .*spapr_kvm_ppc_mmu_probe kvm-ppc-mmu=$want" "$log"; then
+			echo "# $run.$g: the kvm-ppc-mmu probe did not say '$want'"; ok=0
+		fi
+		if [ "$mode/$run" = on/without-module ]; then
+			grep -qF "$run.$g: qemu-system-ppc64: kvm-ppc-mmu=on requires KVM-HV with the kvm-ppc-mmu module loaded in the host" "$log" || {
+				echo "# $run.$g: no refusal of kvm-ppc-mmu=on without the module"; ok=0; }
+			grep -qE "^hostinit: $run\.$g: qemu exit=1 " "$log" || {
+				echo "# $run.$g: qemu did not exit 1"; ok=0; }
+			continue
+		fi
+		grep -qxF "$run.$g: guest: userspace reached" "$log" || {
+			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
+		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
+			echo "# $run.$g: qemu did not exit 0"; ok=0; }
+	done
+done
+if grep -qE "$kernel_trouble_re" "$log"; then
+	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
+fi
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): FAILED"
+[ $ok = 1 ]
