@@ -126,6 +126,7 @@ static void on_kick(int sig)
 	(void)sig;	/* only to make KVM_RUN return EINTR */
 }
 
+/* One thread per vcpu; if one cannot be made, the VM is stopped (-1). */
 int vcpus_start_threads(struct vmm *vmm)
 {
 	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART */

@@ -181,8 +181,7 @@ static void run(struct vmm *vmm, unsigned int timeout_s)
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += timeout_s;
-	if (vcpus_start_threads(vmm))
-		return;
+	vcpus_start_threads(vmm);	/* on failure the VM is stopped: join what started */
 	pthread_mutex_lock(&vmm->lock);
 	while (!vmm->stop) {
 		if (!timeout_s) {
