@@ -9,7 +9,9 @@
 #                   on 6.1)
 #   kselftest runner
 #   vmm scenarios   the reference VMM's real-guest scenarios; on 6.12 and 7.2
-#                   also the host's own kernel booted as the guest
+#                   also the host's own kernel booted as the guest, and not
+#                   dt-check (it checks the VMM's Open Firmware, the same
+#                   code whatever the host kernel: 6.1 runs it on 4 hosts)
 #   transparency    Debian's unmodified QEMU, with and without the module
 # The guests are bookworm's 6.1 kernel except in the same-kernel scenarios.
 # The module is left built for 6.1, as the other tools expect.
@@ -47,7 +49,9 @@ for k in "${series[@]}"; do
 		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
 		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh "${hosts[@]}"
 		ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
-		ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh "${hosts[@]}"
+		skip=
+		[ "$k" = 6.1 ] || skip=dt-check
+		VMM_SKIP=$skip ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh "${hosts[@]}"
 		ppcmmu_stage "$release: transparency" tools/stages/transparency.sh
 	fi
 	summary+=("kernel $release: $total_pass passed, $total_fail failed ($(( $(date +%s) - t0 ))s)")

@@ -7,6 +7,7 @@
 # Env:   VMM_ONLY=<scenario>  run one scenario (default, legacy, snapshot, ...)
 #        VMM_TIMEOUT=<s>      per guest boot limit inside the host (300)
 #        VMM_SMP=<n>          vcpus per guest (default: the VMM's, 4)
+#        VMM_SKIP=<a,b>       scenarios not to run (kernel-matrix.sh, debug-kernel.sh)
 #        PPC_MMU_KERNEL=6.1|6.12|7.2   host kernel (tools/rig/lib/kernel.sh);
 #                             logs then go to build/logs/<series>/
 #
@@ -314,7 +315,7 @@ for host in "${hosts[@]}"; do
 	log=$logs/vmm-$host.log
 	start=$(date +%s)
 	run_host "$host" "$initrd" "$log" 1500 \
-		"ppcmmu.run=vmm-scenarios ${VMM_ONLY:+vmm.only=$VMM_ONLY} ${VMM_TIMEOUT:+vmm.timeout=$VMM_TIMEOUT} ${VMM_SMP:+vmm.smp=$VMM_SMP}"
+		"ppcmmu.run=vmm-scenarios ${VMM_ONLY:+vmm.only=$VMM_ONLY} ${VMM_TIMEOUT:+vmm.timeout=$VMM_TIMEOUT} ${VMM_SMP:+vmm.smp=$VMM_SMP} ${VMM_SKIP:+vmm.skip=$VMM_SKIP}"
 	rc=$?
 	echo "# $host host: $(( $(date +%s) - start ))s in all (console log: $log)"
 	check "$([ $rc -eq 0 ] && grep -q '^vmm-scenarios: done' "$log" && echo 1 || echo 0)" \

@@ -5,7 +5,8 @@
 # Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
 # Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list),
 #                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300),
-#                      vmm.smp=N (vcpus per guest; default: the VMM's, 4).
+#                      vmm.smp=N (vcpus per guest; default: the VMM's, 4),
+#                      vmm.skip=A,B (scenarios not to run).
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -13,6 +14,7 @@ host=$PPC_MMU_EXPECT_HOST
 only=$(sed -n 's/.*vmm\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 timeout=$(sed -n 's/.*vmm\.timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
 smp=$(sed -n 's/.*vmm\.smp=\([0-9]*\).*/\1/p' /proc/cmdline)
+skip=$(sed -n 's/.*vmm\.skip=\([^ ]*\).*/\1/p' /proc/cmdline)
 guest="--initrd /guest/initramfs.cpio --mem 512 --timeout ${timeout:-300} ${smp:+--smp $smp}"
 args="console=hvc0"
 
@@ -24,6 +26,7 @@ scenario() {
 	shift
 	# vmm.only=NAME also runs NAME-*: a restore goes with its save
 	[ -n "$only" ] && [ "$only" != "$name" ] && [ "${name#"$only"-}" = "$name" ] && return
+	case ",$skip," in *",$name,"*) return ;; esac
 	echo "scenario: $name begin"
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	/ppc-mmu-vmm "$@"
