@@ -156,6 +156,8 @@ restored() {
 		"$id: the per-cpu work saved mid-run finished on every cpu after the restore"
 	check "$(( $(hasnt "$s" "guest: tick 1") & $(hasnt "$s" "vmm: CAS") & $(hasnt "$s" "guest: userspace reached") ))" \
 		"$id: it continued where it was saved (no boot, no CAS, no tick 1 again)"
+	check "$(( $(has "$s" "vmm: restore: guest timebase continued from the save") & $(hasnt "$s" "guest: clock jumped") ))" \
+		"$id: the guest's clock went on from the save, not by the 3 s and more since$(grep -m1 -o 'guest: clock jumped: [0-9]* ms' <<<"$s" | sed 's/^guest: / (/;s/$/)/')"
 	check "$(( $(has "$s" "vmm: the guest powered off") & $(exit_is "$s" 0) ))" \
 		"$id: the guest powered off, VMM exit 0"
 	if [ "$mmu" = Hash ]; then

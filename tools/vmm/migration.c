@@ -36,6 +36,32 @@
 #include "stream.h"
 
 #define SLB_ESID_V	(1ULL << 27)	/* a valid SLB entry, as KVM_GET_SREGS gives it */
+#define TB_HZ		512000000ULL	/* POWER9's timebase (platform.c says so to the guest) */
+
+/*
+ * The guest's timebase is the host's plus the vcpus' TB_OFFSET. A new
+ * process (or host) restores later, on a host timebase that moved on: with
+ * the old offset the guest's clock would jump by the whole time between
+ * save and restore, and its watchdogs call that a hard lockup. So the
+ * stream carries the guest's timebase at save, and restore gives the vcpus
+ * the offset that continues it (as QEMU's timebase_post_load does; KVM-HV
+ * rounds the offset up to 2^24 ticks, ~33 ms).
+ */
+static uint64_t host_timebase(void)
+{
+	return __builtin_ppc_get_timebase();
+}
+
+/* The saved vcpu's KVM_REG_PPC_TB_OFFSET value, or NULL if it has none. */
+static uint64_t *tb_offset_of(struct vcpu_image *c)
+{
+	int i;
+
+	for (i = 0; i < c->nr_regs; i++)
+		if (c->reg[i].id == KVM_REG_PPC_TB_OFFSET)
+			return (uint64_t *)c->reg[i].val;
+	return NULL;
+}
 
 /* kvm_regs in the stream's order (stream.h: struct stream_vcpu.gpr). */
 static uint64_t *regs_field(struct kvm_regs *r, unsigned int i)
@@ -113,9 +139,10 @@ static int vcpu_from_stream(const struct stream_vcpu *v, struct vcpu_image *c, c
 	return 0;
 }
 
-static void write_stream(struct vmm *vmm, const struct vm_image *img, struct stream_writer *w,
-			 FILE *f, struct stream_vcpu *v)
+static void write_stream(struct vmm *vmm, struct vm_image *img, uint64_t host_tb,
+			 struct stream_writer *w, FILE *f, struct stream_vcpu *v)
 {
+	uint64_t *offset = tb_offset_of(&img->cpu[0]);
 	struct stream_header hdr = {
 		.version = STREAM_VERSION, .flags = STREAM_F_HCALL_DONE,
 		.page_size = sysconf(_SC_PAGESIZE), .nr_vcpus = img->nr_vcpus,
@@ -144,11 +171,14 @@ static void write_stream(struct vmm *vmm, const struct vm_image *img, struct str
 		stream_put_htab(w, img->htab, img->htab_len);
 	stream_put_cas(w, &cas);
 	stream_put_console(w, vmm->con.line, vmm->con.line_len);
+	if (offset)
+		stream_put_timebase(w, host_tb + *offset);
 }
 
 /* At the --snapshot-after trigger: FILE written, the VMM stops (VMM_EXIT_SAVED). */
 int migration_save(struct vmm *vmm)
 {
+	uint64_t host_tb = host_timebase();	/* the vcpus are paused: the guest's time stops here */
 	struct vm_image *img = calloc(1, sizeof(*img));
 	struct stream_vcpu *v = malloc(sizeof(*v));
 	const char *path = vmm->opt.save_file;
@@ -171,7 +201,7 @@ int migration_save(struct vmm *vmm)
 		fprintf(stderr, "vmm: save: %s: %s\n", tmp, strerror(errno));
 		goto out;
 	}
-	write_stream(vmm, img, &w, f, v);
+	write_stream(vmm, img, host_tb, &w, f, v);
 	r = stream_end(&w);
 	size = ftell(f);
 	if (fclose(f))
@@ -275,6 +305,25 @@ static int check_fit(struct vmm *vmm, const struct stream_image *s)
 	return 0;
 }
 
+/* Every vcpu's TB_OFFSET such that the guest's timebase goes on from its value at save. */
+static void continue_timebase(const struct stream_image *s, struct vm_image *img)
+{
+	uint64_t offset = s->guest_tb - host_timebase(), *old;
+	int i;
+
+	if (!s->has_timebase)
+		return;
+	old = tb_offset_of(&img->cpu[0]);
+	if (old)
+		printf("vmm: restore: guest timebase continued from the save (host time since: %lld ms)\n",
+		       (long long)(*old - offset) / (long long)(TB_HZ / 1000));
+	for (i = 0; i < img->nr_vcpus; i++) {
+		old = tb_offset_of(&img->cpu[i]);
+		if (old)
+			*old = offset;
+	}
+}
+
 /* The stream's guest, in a new VM; the image checked whole already. */
 static int build_vm(struct vmm *vmm, const struct stream_image *s, struct vm_image *img)
 {
@@ -288,6 +337,7 @@ static int build_vm(struct vmm *vmm, const struct stream_image *s, struct vm_ima
 	img->htab = (uint8_t *)s->htab;		/* only read: htab_stream_write() */
 	img->htab_len = s->htab_len;
 	img->nr_vcpus = s->hdr.nr_vcpus;
+	continue_timebase(s, img);
 	vmm->opt.nr_vcpus = s->hdr.nr_vcpus;	/* vcpus_create() makes that many */
 	vmm->ram.size = s->hdr.ram_size;
 	if (guest_mem_alloc(&vmm->ram)) {

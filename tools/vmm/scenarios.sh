@@ -46,6 +46,9 @@ save_restore() {	# (scenario() sets $name: these keep their own)
 	shift
 	rm -f /tmp/$saved.vm
 	scenario $saved "$@" --snapshot-after "guest: tick 1" --save /tmp/$saved.vm
+	# Time passes between the two, as in any migration: the guest's clock
+	# must not jump by it (over 2.5 s, tools/rig/guest/init.c says so).
+	sleep 3
 	scenario $saved-restore --restore /tmp/$saved.vm $restore
 }
 damaged_copies() {	# damaged_copies NAME: NAME-corrupt, NAME-truncated, NAME-mem

@@ -323,6 +323,13 @@ void stream_put_console(struct stream_writer *w, const char *line, uint32_t len)
 	stream_section_end(w);
 }
 
+void stream_put_timebase(struct stream_writer *w, uint64_t guest_tb)
+{
+	stream_section_begin(w, STREAM_SEC_TIMEBASE, 8);
+	stream_put_u64(w, guest_tb);
+	stream_section_end(w);
+}
+
 /* Reader */
 
 struct section {
@@ -369,6 +376,7 @@ static const char *const section_names[STREAM_SEC_MAX] = {
 	[STREAM_SEC_RAM] = "RAM", [STREAM_SEC_VCPU] = "VCPU", [STREAM_SEC_MMU] = "MMU",
 	[STREAM_SEC_HTAB] = "HTAB", [STREAM_SEC_CAS] = "CAS",
 	[STREAM_SEC_CONSOLE] = "CONSOLE", [STREAM_SEC_ICP] = "ICP",
+	[STREAM_SEC_TIMEBASE] = "TIMEBASE",
 };
 
 static int fail(char *err, size_t size, const char *fmt, ...)
@@ -563,6 +571,10 @@ static int parse_fixed(const struct section *s, struct stream_image *img, char *
 		img->vcpu[idx].has_icp = true;
 		img->vcpu[idx].icp = get64(&c);
 		break;
+	case STREAM_SEC_TIMEBASE:
+		img->guest_tb = get64(&c);
+		img->has_timebase = true;
+		break;
 	case STREAM_SEC_CONSOLE:
 		if (s->len >= STREAM_CONSOLE_MAX)
 			return FAIL("CONSOLE: a line of %llu bytes, at most %u",
@@ -613,8 +625,9 @@ static int check_whole(const struct stream_image *img, const uint32_t *count, co
 	uint32_t i;
 
 	if (count[STREAM_SEC_RAM] != 1 || count[STREAM_SEC_MMU] != 1 || count[STREAM_SEC_CAS] != 1 ||
-	    count[STREAM_SEC_HTAB] > 1 || count[STREAM_SEC_CONSOLE] > 1)
-		return FAIL("needs one RAM, MMU and CAS section and at most one HTAB and CONSOLE");
+	    count[STREAM_SEC_HTAB] > 1 || count[STREAM_SEC_CONSOLE] > 1 ||
+	    count[STREAM_SEC_TIMEBASE] > 1)
+		return FAIL("needs one RAM, MMU and CAS section and at most one HTAB, CONSOLE and TIMEBASE");
 	for (i = 0; i < img->hdr.nr_vcpus; i++)
 		if (!seen[i])
 			return FAIL("no VCPU section for vcpu %u of %u", i, img->hdr.nr_vcpus);

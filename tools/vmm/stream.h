@@ -45,6 +45,7 @@ enum stream_section {
 	STREAM_SEC_CAS,		/* what CAS decided, for the VMM's own use */
 	STREAM_SEC_CONSOLE,	/* the console line the guest had half written */
 	STREAM_SEC_ICP,		/* one per vcpu with an in-kernel ICP: KVM_REG_PPC_ICP_STATE */
+	STREAM_SEC_TIMEBASE,	/* the guest's timebase when saved (at most one) */
 	STREAM_SEC_MAX
 };
 
@@ -128,6 +129,8 @@ struct stream_image {
 	struct stream_cas cas;
 	char console[STREAM_CONSOLE_MAX];
 	uint32_t console_len;
+	bool has_timebase;
+	uint64_t guest_tb;	/* STREAM_SEC_TIMEBASE */
 };
 
 uint32_t stream_crc32(uint32_t crc, const void *buf, size_t len);
@@ -163,6 +166,7 @@ void stream_put_mmu(struct stream_writer *w, const struct stream_mmu *m);
 void stream_put_htab(struct stream_writer *w, const uint8_t *htab, uint64_t len);
 void stream_put_cas(struct stream_writer *w, const struct stream_cas *c);
 void stream_put_console(struct stream_writer *w, const char *line, uint32_t len);
+void stream_put_timebase(struct stream_writer *w, uint64_t guest_tb);
 
 /*
  * Checks all of @buf (@len bytes) and fills @img, which points into @buf

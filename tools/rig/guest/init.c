@@ -14,6 +14,8 @@
  *   guest: cpus online: 4         (sysconf: the cpus Linux brought up)
  *   guest: tick N                 (N = 1..3, ~0.2 s apart: the guest keeps
  *                                  running; a VMM can snapshot between ticks)
+ *   guest: clock jumped: N ms ...  (only if a 200 ms sleep took over 2.5 s
+ *                                  on the guest's clock: its timebase jumped)
  *   guest: work ran on cpus: 0 1 2 3  (one process pinned to each online
  *                                  cpu computed from before tick 1 to past
  *                                  tick 2, and was never seen on another cpu)
@@ -43,6 +45,7 @@
 #define TICKS	3
 #define MAX_CPUS	64
 #define WORK_NS		500000000LL	/* past tick 2: across a snapshot at tick 1 */
+#define CLOCK_JUMP_NS	2500000000LL	/* a restore that did not continue the timebase */
 
 static long long now_ns(void)
 {
@@ -254,8 +257,13 @@ int main(void)
 	print_pft_size();
 	nr_workers = start_work(pids, cpus);
 	for (i = 1; i <= TICKS; i++) {
+		long long before = now_ns(), gap;
+
 		nanosleep(&pause, NULL);
+		gap = now_ns() - before;
 		printf("guest: tick %d\n", i);
+		if (gap > CLOCK_JUMP_NS)
+			printf("guest: clock jumped: %lld ms for a 200 ms sleep\n", gap / 1000000);
 	}
 	report_work(pids, cpus, nr_workers);
 	sync();

@@ -25,6 +25,7 @@ struct build {
 	struct stream_mmu mmu;
 	uint32_t cas_mode;
 	bool with_htab;
+	bool timebase_twice;	/* a second TIMEBASE section */
 };
 
 static void default_build(struct build *b)
@@ -76,6 +77,9 @@ static uint8_t *write_stream(const struct build *b, size_t *len)
 		stream_put_htab(&w, htab, sizeof(htab));
 	stream_put_cas(&w, &cas);
 	stream_put_console(&w, "half a li", 9);
+	stream_put_timebase(&w, 0x123456789abcdefULL);
+	if (b->timebase_twice)
+		stream_put_timebase(&w, 1);
 	r = stream_end(&w);
 	fclose(f);
 	if (r) {
@@ -159,7 +163,14 @@ static void test_round_trip(void)
 	      img.nr_hptes == 2, "the HTAB stream comes back (2 HPTEs)");
 	CHECK(img.console_len == 9 && !memcmp(img.console, "half a li", 9),
 	      "the half-written console line comes back");
+	CHECK(img.has_timebase && img.guest_tb == 0x123456789abcdefULL,
+	      "the guest's timebase at save comes back");
 	stream_image_free(&img);
+	free(buf);
+	default_build(&b);
+	b.timebase_twice = true;
+	buf = write_stream(&b, &len);
+	CHECK(buf && parse(buf, len, err) != 0, "two TIMEBASE sections are refused (%s)", err);
 	free(buf);
 }
 
