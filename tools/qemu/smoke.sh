@@ -16,12 +16,21 @@
 #        tools/rig/hostroot/init.sh's guests (default: default,disable-radix
 #        on radix, default on hash)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
+#        QEMU_SMOKE_TREE=<dir>  boot this usr/bin + usr/share/qemu tree
+#        instead of tools/qemu/build.sh's (a developer's incremental build;
+#        the "ours" check then only wants "ppc-mmu" in the version)
 #        QEMU_SMOKE_KVM_PPC_MMU=auto|on|off  the pseries kvm-ppc-mmu property
 #        (patch 0002; default: not given, which is auto). With "on" the runs
 #        without the module must fail at start with QEMU's refusal.
 # Log:   build/logs/qemu-smoke-<host>[-<mode>].log; prints the host's and the
 #        guests' lines and exits 0 only if every guest reached userspace in
-#        both runs (with "on": only in the run with the module).
+#        both runs (with "on": only in the run with the module), printed the
+#        same guest lines in both, and, in the run with the module, the
+#        module did the work: QEMU opted the VM in and negotiated CAS through
+#        it (QEMU's spapr_kvm_ppc_mmu_* trace lines), and the module's own
+#        tracepoints (trace system ppc_mmu, read from tracefs after each run
+#        and printed as "<run>.<guest>: kmod: ...") show its CAS verdict and
+#        the guest's H_REGISTER_PROC_TBL answered in the kernel.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,7 +54,11 @@ initrd=$root/build/qemu-smoke-host.cpio
 log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}.log
 
 set -e
-qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
+if [ -n "${QEMU_SMOKE_TREE:-}" ]; then
+	qemu_tree=$QEMU_SMOKE_TREE
+else
+	qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
+fi
 make -s -C "$root" modules
 bash "$root/tools/rig/guest/mkguest.sh"
 # The host root is shared with other worktrees and the test suite: use it,
@@ -71,10 +84,28 @@ cp -a "$qemu_tree/usr" "$stage/"
 mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
 # exec -a: QEMU's messages name argv[0], as they would without the wrapper
 # (its data directory comes from /proc/self/exe, not argv[0]).
+# With the module loaded, the wrapper also records the module's own
+# tracepoints while QEMU runs and prints them afterwards (to stderr, which
+# init.sh labels too): the kernel's side of the story.
 cat >"$stage/usr/bin/qemu-system-ppc64" <<EOS
 #!/bin/bash
 case "\$1" in --version|-version) exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu "\$@" ;; esac
-exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@"
+t=/sys/kernel/tracing
+kmod=
+if [ -d /sys/module/kvm_ppc_mmu ]; then
+	mountpoint -q \$t || mount -t tracefs nodev \$t
+	if [ -d \$t/events/ppc_mmu ]; then
+		echo 0 >\$t/tracing_on; echo >\$t/trace
+		echo 1 >\$t/events/ppc_mmu/enable && echo 1 >\$t/tracing_on && kmod=1
+	fi
+fi
+(exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@")
+rc=\$?
+if [ -n "\$kmod" ]; then
+	echo 0 >\$t/tracing_on; echo 0 >\$t/events/ppc_mmu/enable
+	grep -v '^#' \$t/trace | sed -E 's/^ *//; s/^/kmod: /' >&2
+fi
+exit \$rc
 EOS
 chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
@@ -89,11 +120,57 @@ t0=$(date +%s)
 run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
-grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu)' "$log"
+grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: )' "$log"
+# check_module_work GUEST: in the run with the module, the MMU of GUEST
+# was negotiated by the module (QEMU's trace of the ioctl and the module's
+# own tracepoint agree on the mode), the guest's process-table registration
+# was answered in the kernel, and QEMU's view was refreshed from it. The
+# mode wanted: radix for "default" on a radix host, hash otherwise. The
+# guest's lines must be the same in both runs (for "legacy": but for the
+# MMU it runs, see below).
+check_module_work() {
+	local g=$1 p="with-module.$1: " radix=0 bad=0
+	[ "$host/$g" = radix/default ] && radix=1
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_opt_in ret=0 " "$log" || {
+		echo "# $p QEMU did not opt the VM in"; bad=1; }
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* radix=$radix " "$log" || {
+		echo "# $p no accepted CAS through the module with radix=$radix"; bad=1; }
+	grep -qE "^${p}kmod: .*ppc_mmu_cas: " "$log" || {
+		echo "# $p no ppc_mmu_cas tracepoint from the module"; bad=1; }
+	grep -qE "^${p}kmod: .*ppc_mmu_register_proc_tbl: " "$log" || {
+		echo "# $p no ppc_mmu_register_proc_tbl tracepoint: H_REGISTER_PROC_TBL not in the kernel"; bad=1; }
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_state ret=0 radix=$radix " "$log" || {
+		echo "# $p QEMU never read the module's state (GET_STATE) with radix=$radix"; bad=1; }
+	if [ "$g" = legacy ]; then
+		# The one intended difference: a guest without ISA 3.00 in its
+		# vector runs hash under the module (the radix bit of its
+		# pa-features hidden either way), where QEMU alone gives it the
+		# radix its OV5 asks for.
+		grep -qxF "${p}guest: MMU : Hash" "$log" &&
+		grep -qxF "${p}guest: pa-features radix bit: 0" "$log" || {
+			echo "# $p the legacy guest did not run hash with the radix bit hidden"; bad=1; }
+		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* legacy=1 " "$log" || {
+			echo "# $p the module did not call the guest legacy"; bad=1; }
+	fi
+	local skip='^(MMU : |ibm,pft-size: )'
+	[ "$g" = legacy ] || skip='^$'
+	if [ "$(guest_lines without-module "$g" | grep -Ev "$skip")" != \
+	     "$(guest_lines with-module "$g" | grep -Ev "$skip")" ]; then
+		echo "# $g: the guest's lines differ with and without the module:"
+		diff <(guest_lines without-module "$g") <(guest_lines with-module "$g") | sed 's/^/#   /'
+		bad=1
+	fi
+	return $bad
+}
+
 ok=1
 [ $rc -eq 0 ] && grep -q '^hostinit: done' "$log" || ok=0
-grep -q "^hostinit: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
+ours="ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')"
+[ -n "${QEMU_SMOKE_TREE:-}" ] && ours="ppc-mmu"
+grep -q "^hostinit: QEMU emulator version .*$ours" "$log" || {
 	echo "# not our qemu-system-ppc64 in the host"; ok=0; }
+# What the guest sees must not depend on who negotiated its MMU.
+guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log"; }
 for g in ${guests//,/ }; do
 	for run in without-module with-module; do
 		# The probe: ENOTTY (-25) without the module, its caps with it;
@@ -118,6 +195,8 @@ for g in ${guests//,/ }; do
 		fi
 		grep -qxF "$run.$g: guest: userspace reached" "$log" || {
 			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
+		[ "$run" = with-module ] && [ "$mode" != off ] && {
+			check_module_work "$g" || ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
 			echo "# $run.$g: qemu did not exit 0"; ok=0; }
 	done
