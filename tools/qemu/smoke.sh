@@ -16,6 +16,9 @@
 #        tools/rig/hostroot/init.sh's guests (default: default,disable-radix
 #        on radix, default on hash)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
+#        QEMU_SMOKE_REBOOT=1  each guest reboots once (the machine reset
+#        and a second boot; with the module, the reset goes through its
+#        SET_STATE: the rebooted guest negotiates again at CAS)
 #        QEMU_SMOKE_TREE=<dir>  boot this usr/bin + usr/share/qemu tree
 #        instead of tools/qemu/build.sh's (a developer's incremental build;
 #        the "ours" check then only wants "ppc-mmu" in the version)
@@ -51,7 +54,8 @@ auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
 *) echo "smoke: QEMU_SMOKE_KVM_PPC_MMU=$mode: auto, on or off" >&2; exit 2 ;;
 esac
 initrd=$root/build/qemu-smoke-host.cpio
-log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}.log
+reboot=${QEMU_SMOKE_REBOOT:-}
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}${reboot:+-reboot}.log
 
 set -e
 if [ -n "${QEMU_SMOKE_TREE:-}" ]; then
@@ -75,38 +79,11 @@ install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 cp -a "$qemu_tree/usr" "$stage/"
-# init.sh runs qemu-system-ppc64 with fixed options; to see what our
-# pseries machine found (patch 0002's probe), the binary moves aside and a
-# wrapper turns its trace event on (QEMU's default "log" trace backend
-# prints to stderr, which init.sh labels like the guest's console). It
-# stays in /usr/bin: QEMU looks for its firmware (vof.bin) relative to its
-# own path (../share/qemu). A second -machine merges with init.sh's -M.
+# init.sh runs qemu-system-ppc64 with fixed options: the binary moves aside
+# and tools/qemu/smoke-qemu-wrapper.sh takes its place (see there).
 mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
-# exec -a: QEMU's messages name argv[0], as they would without the wrapper
-# (its data directory comes from /proc/self/exe, not argv[0]).
-# With the module loaded, the wrapper also records the module's own
-# tracepoints while QEMU runs and prints them afterwards (to stderr, which
-# init.sh labels too): the kernel's side of the story.
-cat >"$stage/usr/bin/qemu-system-ppc64" <<EOS
-#!/bin/bash
-case "\$1" in --version|-version) exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu "\$@" ;; esac
-t=/sys/kernel/tracing
-kmod=
-if [ -d /sys/module/kvm_ppc_mmu ]; then
-	mountpoint -q \$t || mount -t tracefs nodev \$t
-	if [ -d \$t/events/ppc_mmu ]; then
-		echo 0 >\$t/tracing_on; echo >\$t/trace
-		echo 1 >\$t/events/ppc_mmu/enable && echo 1 >\$t/tracing_on && kmod=1
-	fi
-fi
-(exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@")
-rc=\$?
-if [ -n "\$kmod" ]; then
-	echo 0 >\$t/tracing_on; echo 0 >\$t/events/ppc_mmu/enable
-	grep -v '^#' \$t/trace | sed -E 's/^ *//; s/^/kmod: /' >&2
-fi
-exit \$rc
-EOS
+sed "s|@MACHINE_OPT@|$machine_opt|" "$root/tools/qemu/smoke-qemu-wrapper.sh" \
+	>"$stage/usr/bin/qemu-system-ppc64"
 chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
 (cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$stage.cpio"
@@ -117,7 +94,7 @@ set +e
 
 mkdir -p "$(dirname "$log")"
 t0=$(date +%s)
-run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests"
+run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=1}"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
 grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: )' "$log"
@@ -141,6 +118,19 @@ check_module_work() {
 		echo "# $p no ppc_mmu_register_proc_tbl tracepoint: H_REGISTER_PROC_TBL not in the kernel"; bad=1; }
 	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_state ret=0 radix=$radix " "$log" || {
 		echo "# $p QEMU never read the module's state (GET_STATE) with radix=$radix"; bad=1; }
+	# Every machine reset (at start, and the reboot's) through SET_STATE
+	local resets
+	resets=$(grep -cE "^${p}kmod: .*ppc_mmu_set_state: .* ret=0$" "$log")
+	[ "$resets" -eq $((reboot ? 2 : 1)) ] || {
+		echo "# $p $resets successful ppc_mmu_set_state (machine resets)"; bad=1; }
+	if [ -n "$reboot" ]; then
+		[ "$(grep -cE "^${p}kmod: .*ppc_mmu_cas: .* status=accepted" "$log")" -eq 2 ] || {
+			echo "# $p not two accepted CAS (one a boot)"; bad=1; }
+		if [ $radix = 0 ] && [ "$host" = radix ]; then
+			grep -qE "^${p}kmod: .*ppc_mmu_mode_switch: .*from=hash to=radix .*cause=set_state" "$log" || {
+				echo "# $p the reset did not take the hash VM back to radix"; bad=1; }
+		fi
+	fi
 	if [ "$g" = legacy ]; then
 		# The one intended difference: a guest without ISA 3.00 in its
 		# vector runs hash under the module (the radix bit of its
@@ -193,8 +183,9 @@ for g in ${guests//,/ }; do
 				echo "# $run.$g: qemu did not exit 1"; ok=0; }
 			continue
 		fi
-		grep -qxF "$run.$g: guest: userspace reached" "$log" || {
-			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
+		boots=$(grep -cxF "$run.$g: guest: userspace reached" "$log")
+		[ "$boots" -eq $((reboot ? 2 : 1)) ] || {
+			echo "# $run.$g: 'guest: userspace reached' $boots times"; ok=0; }
 		[ "$run" = with-module ] && [ "$mode" != off ] && {
 			check_module_work "$g" || ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
@@ -204,6 +195,6 @@ done
 if grep -qE "$kernel_trouble_re" "$log"; then
 	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
 fi
-[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): ok" ||
-	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): FAILED"
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}): FAILED"
 [ $ok = 1 ]
