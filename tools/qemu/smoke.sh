@@ -19,6 +19,11 @@
 #        QEMU_SMOKE_REBOOT=1  each guest reboots once (the machine reset
 #        and a second boot; with the module, the reset goes through its
 #        SET_STATE: the rebooted guest negotiates again at CAS)
+#        QEMU_SMOKE_MIGRATE=1  each guest is migrated to a file at its
+#        first tick and restored in a fresh QEMU (-incoming), which must let
+#        it finish; with the module, the MMU state travels in the
+#        spapr_kvm_ppc_mmu subsection and the destination applies it with
+#        SET_STATE
 #        QEMU_SMOKE_TREE=<dir>  boot this usr/bin + usr/share/qemu tree
 #        instead of tools/qemu/build.sh's (a developer's incremental build;
 #        the "ours" check then only wants "ppc-mmu" in the version)
@@ -55,7 +60,9 @@ auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
 esac
 initrd=$root/build/qemu-smoke-host.cpio
 reboot=${QEMU_SMOKE_REBOOT:-}
-log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}${reboot:+-reboot}.log
+migrate=${QEMU_SMOKE_MIGRATE:-}
+[ -n "$reboot" ] && [ -n "$migrate" ] && { echo "smoke: reboot or migrate, not both" >&2; exit 2; }
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}${reboot:+-reboot}${migrate:+-migrate}.log
 
 set -e
 if [ -n "${QEMU_SMOKE_TREE:-}" ]; then
@@ -94,10 +101,10 @@ set +e
 
 mkdir -p "$(dirname "$log")"
 t0=$(date +%s)
-run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=1}"
+run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=1}${migrate:+ qsmoke.migrate=1}"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
-grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: )' "$log"
+grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: |monitor: )' "$log"
 # check_module_work GUEST: in the run with the module, the MMU of GUEST
 # was negotiated by the module (QEMU's trace of the ioctl and the module's
 # own tracepoint agree on the mode), the guest's process-table registration
@@ -120,9 +127,15 @@ check_module_work() {
 		echo "# $p QEMU never read the module's state (GET_STATE) with radix=$radix"; bad=1; }
 	# Every machine reset (at start, and the reboot's) through SET_STATE
 	local resets
+	# (with migration: the source's reset, the destination's, and the
+	# destination loading the stream's state)
 	resets=$(grep -cE "^${p}kmod: .*ppc_mmu_set_state: .* ret=0$" "$log")
-	[ "$resets" -eq $((reboot ? 2 : 1)) ] || {
-		echo "# $p $resets successful ppc_mmu_set_state (machine resets)"; bad=1; }
+	[ "$resets" -eq $((reboot ? 2 : migrate ? 3 : 1)) ] || {
+		echo "# $p $resets successful ppc_mmu_set_state (machine resets, migration)"; bad=1; }
+	if [ -n "$migrate" ]; then
+		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_load ret=0 radix=$radix " "$log" || {
+			echo "# $p the destination did not restore the MMU (radix=$radix) through SET_STATE"; bad=1; }
+	fi
 	if [ -n "$reboot" ]; then
 		[ "$(grep -cE "^${p}kmod: .*ppc_mmu_cas: .* status=accepted" "$log")" -eq 2 ] || {
 			echo "# $p not two accepted CAS (one a boot)"; bad=1; }
@@ -186,6 +199,8 @@ for g in ${guests//,/ }; do
 		boots=$(grep -cxF "$run.$g: guest: userspace reached" "$log")
 		[ "$boots" -eq $((reboot ? 2 : 1)) ] || {
 			echo "# $run.$g: 'guest: userspace reached' $boots times"; ok=0; }
+		[ -z "$migrate" ] || grep -qF "$run.$g: monitor: saved " "$log" || {
+			echo "# $run.$g: the guest was not migrated"; ok=0; }
 		[ "$run" = with-module ] && [ "$mode" != off ] && {
 			check_module_work "$g" || ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
@@ -195,6 +210,6 @@ done
 if grep -qE "$kernel_trouble_re" "$log"; then
 	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
 fi
-[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}): ok" ||
-	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}): FAILED"
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): FAILED"
 [ $ok = 1 ]
