@@ -24,7 +24,7 @@ bin=/usr/bin/qemu-system-ppc64.ppc-mmu
 case "${1:-}" in --version|-version) exec -a qemu-system-ppc64 $bin "$@" ;; esac
 
 args=()
-reboot= migrate=
+reboot='' migrate=''
 grep -qw 'qsmoke.reboot=1' /proc/cmdline && reboot=1
 grep -qw 'qsmoke.migrate=1' /proc/cmdline && migrate=1
 while [ $# -gt 0 ]; do
