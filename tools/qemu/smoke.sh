@@ -12,16 +12,37 @@
 # package string names our build key, so the log shows which binary ran.
 #
 # Usage: tools/qemu/smoke.sh [HOST [GUESTS]]
-#        HOST radix (default) or hash; GUESTS a comma list of
+#        HOST radix (default), hash or nested (a pseries L1 running KVM-HV
+#        nested, on bookworm's QEMU 7.2: radix guests only; Linux with
+#        disable_radix follows ibm,arch-vec-5-platform-support and runs
+#        radix there, with and without the module; "legacy" is refused by
+#        the module, which runs such guests hash only); GUESTS a comma list of
 #        tools/rig/hostroot/init.sh's guests (default: default,disable-radix
 #        on radix, default on hash)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
+#        QEMU_SMOKE_REBOOT=1  each guest reboots once (the machine reset
+#        and a second boot; with the module, the reset goes through its
+#        SET_STATE: the rebooted guest negotiates again at CAS)
+#        QEMU_SMOKE_MIGRATE=1  each guest is migrated to a file at its
+#        first tick and restored in a fresh QEMU (-incoming), which must let
+#        it finish; with the module, the MMU state travels in the
+#        spapr_kvm_ppc_mmu subsection and the destination applies it with
+#        SET_STATE
+#        QEMU_SMOKE_TREE=<dir>  boot this usr/bin + usr/share/qemu tree
+#        instead of tools/qemu/build.sh's (a developer's incremental build;
+#        the "ours" check then only wants "ppc-mmu" in the version)
 #        QEMU_SMOKE_KVM_PPC_MMU=auto|on|off  the pseries kvm-ppc-mmu property
 #        (patch 0002; default: not given, which is auto). With "on" the runs
 #        without the module must fail at start with QEMU's refusal.
 # Log:   build/logs/qemu-smoke-<host>[-<mode>].log; prints the host's and the
 #        guests' lines and exits 0 only if every guest reached userspace in
-#        both runs (with "on": only in the run with the module).
+#        both runs (with "on": only in the run with the module), printed the
+#        same guest lines in both, and, in the run with the module, the
+#        module did the work: QEMU opted the VM in and negotiated CAS through
+#        it (QEMU's spapr_kvm_ppc_mmu_* trace lines), and the module's own
+#        tracepoints (trace system ppc_mmu, read from tracefs after each run
+#        and printed as "<run>.<guest>: kmod: ...") show its CAS verdict and
+#        the guest's H_REGISTER_PROC_TBL answered in the kernel.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,7 +52,8 @@ host=${1:-radix}
 case $host in
 radix) guests=${2:-default,disable-radix} ;;
 hash) guests=${2:-default} ;;
-*) echo "smoke: unknown host '$host' (radix, hash)" >&2; exit 2 ;;
+nested) guests=${2:-default,disable-radix} ;;
+*) echo "smoke: unknown host '$host' (radix, hash, nested)" >&2; exit 2 ;;
 esac
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-900}
 mode=${QEMU_SMOKE_KVM_PPC_MMU:-}
@@ -42,10 +64,17 @@ auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
 *) echo "smoke: QEMU_SMOKE_KVM_PPC_MMU=$mode: auto, on or off" >&2; exit 2 ;;
 esac
 initrd=$root/build/qemu-smoke-host.cpio
-log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}.log
+reboot=${QEMU_SMOKE_REBOOT:-}
+migrate=${QEMU_SMOKE_MIGRATE:-}
+[ -n "$reboot" ] && [ -n "$migrate" ] && { echo "smoke: reboot or migrate, not both" >&2; exit 2; }
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}${reboot:+-reboot}${migrate:+-migrate}.log
 
 set -e
-qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
+if [ -n "${QEMU_SMOKE_TREE:-}" ]; then
+	qemu_tree=$QEMU_SMOKE_TREE
+else
+	qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1)
+fi
 make -s -C "$root" modules
 bash "$root/tools/rig/guest/mkguest.sh"
 # The host root is shared with other worktrees and the test suite: use it,
@@ -62,20 +91,11 @@ install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 cp -a "$qemu_tree/usr" "$stage/"
-# init.sh runs qemu-system-ppc64 with fixed options; to see what our
-# pseries machine found (patch 0002's probe), the binary moves aside and a
-# wrapper turns its trace event on (QEMU's default "log" trace backend
-# prints to stderr, which init.sh labels like the guest's console). It
-# stays in /usr/bin: QEMU looks for its firmware (vof.bin) relative to its
-# own path (../share/qemu). A second -machine merges with init.sh's -M.
+# init.sh runs qemu-system-ppc64 with fixed options: the binary moves aside
+# and tools/qemu/smoke-qemu-wrapper.sh takes its place (see there).
 mv "$stage/usr/bin/qemu-system-ppc64" "$stage/usr/bin/qemu-system-ppc64.ppc-mmu"
-# exec -a: QEMU's messages name argv[0], as they would without the wrapper
-# (its data directory comes from /proc/self/exe, not argv[0]).
-cat >"$stage/usr/bin/qemu-system-ppc64" <<EOS
-#!/bin/bash
-case "\$1" in --version|-version) exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu "\$@" ;; esac
-exec -a qemu-system-ppc64 /usr/bin/qemu-system-ppc64.ppc-mmu -trace 'spapr_kvm_ppc_mmu_*' $machine_opt "\$@"
-EOS
+sed "s|@MACHINE_OPT@|$machine_opt|" "$root/tools/qemu/smoke-qemu-wrapper.sh" \
+	>"$stage/usr/bin/qemu-system-ppc64"
 chmod 755 "$stage/usr/bin/qemu-system-ppc64"
 # gzip: QEMU 10's powernv loads at most 128 MiB of initrd (transparency.sh).
 (cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$stage.cpio"
@@ -86,14 +106,81 @@ set +e
 
 mkdir -p "$(dirname "$log")"
 t0=$(date +%s)
-run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests"
+run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=1}${migrate:+ qsmoke.migrate=1}"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
-grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu)' "$log"
+grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: |monitor: )' "$log"
+# check_module_work GUEST: in the run with the module, the MMU of GUEST
+# was negotiated by the module (QEMU's trace of the ioctl and the module's
+# own tracepoint agree on the mode), the guest's process-table registration
+# was answered in the kernel, and QEMU's view was refreshed from it. The
+# mode wanted: radix for "default" on a radix host, hash otherwise. The
+# guest's lines must be the same in both runs (for "legacy": but for the
+# MMU it runs, see below).
+check_module_work() {
+	local g=$1 p="with-module.$1: " radix=0 bad=0
+	case $host/$g in radix/default|nested/default|nested/disable-radix) radix=1 ;; esac
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_opt_in ret=0 " "$log" || {
+		echo "# $p QEMU did not opt the VM in"; bad=1; }
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* radix=$radix " "$log" || {
+		echo "# $p no accepted CAS through the module with radix=$radix"; bad=1; }
+	grep -qE "^${p}kmod: .*ppc_mmu_cas: " "$log" || {
+		echo "# $p no ppc_mmu_cas tracepoint from the module"; bad=1; }
+	grep -qE "^${p}kmod: .*ppc_mmu_register_proc_tbl: " "$log" || {
+		echo "# $p no ppc_mmu_register_proc_tbl tracepoint: H_REGISTER_PROC_TBL not in the kernel"; bad=1; }
+	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_state ret=0 radix=$radix " "$log" || {
+		echo "# $p QEMU never read the module's state (GET_STATE) with radix=$radix"; bad=1; }
+	# Every machine reset (at start, and the reboot's) through SET_STATE
+	local resets
+	# (with migration: the source's reset, the destination's, and the
+	# destination loading the stream's state)
+	resets=$(grep -cE "^${p}kmod: .*ppc_mmu_set_state: .* ret=0$" "$log")
+	[ "$resets" -eq $((reboot ? 2 : migrate ? 3 : 1)) ] || {
+		echo "# $p $resets successful ppc_mmu_set_state (machine resets, migration)"; bad=1; }
+	if [ -n "$migrate" ]; then
+		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_load ret=0 radix=$radix " "$log" || {
+			echo "# $p the destination did not restore the MMU (radix=$radix) through SET_STATE"; bad=1; }
+	fi
+	if [ -n "$reboot" ]; then
+		[ "$(grep -cE "^${p}kmod: .*ppc_mmu_cas: .* status=accepted" "$log")" -eq 2 ] || {
+			echo "# $p not two accepted CAS (one a boot)"; bad=1; }
+		if [ $radix = 0 ] && [ "$host" = radix ]; then
+			grep -qE "^${p}kmod: .*ppc_mmu_mode_switch: .*from=hash to=radix .*cause=set_state" "$log" || {
+				echo "# $p the reset did not take the hash VM back to radix"; bad=1; }
+		fi
+	fi
+	if [ "$g" = legacy ]; then
+		# The one intended difference: a guest without ISA 3.00 in its
+		# vector runs hash under the module (the radix bit of its
+		# pa-features hidden either way), where QEMU alone gives it the
+		# radix its OV5 asks for.
+		grep -qxF "${p}guest: MMU : Hash" "$log" &&
+		grep -qxF "${p}guest: pa-features radix bit: 0" "$log" || {
+			echo "# $p the legacy guest did not run hash with the radix bit hidden"; bad=1; }
+		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* legacy=1 " "$log" || {
+			echo "# $p the module did not call the guest legacy"; bad=1; }
+	fi
+	local skip='^(MMU : |ibm,pft-size: )'
+	[ "$g" = legacy ] || skip='^$'
+	# (with "on" the run without the module never started a guest)
+	if [ "$mode" != on ] &&
+	   [ "$(guest_lines without-module "$g" | grep -Ev "$skip")" != \
+	     "$(guest_lines with-module "$g" | grep -Ev "$skip")" ]; then
+		echo "# $g: the guest's lines differ with and without the module:"
+		diff <(guest_lines without-module "$g") <(guest_lines with-module "$g") | sed 's/^/#   /'
+		bad=1
+	fi
+	return $bad
+}
+
 ok=1
 [ $rc -eq 0 ] && grep -q '^hostinit: done' "$log" || ok=0
-grep -q "^hostinit: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
+ours="ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')"
+[ -n "${QEMU_SMOKE_TREE:-}" ] && ours="ppc-mmu"
+grep -q "^hostinit: QEMU emulator version .*$ours" "$log" || {
 	echo "# not our qemu-system-ppc64 in the host"; ok=0; }
+# What the guest sees must not depend on who negotiated its MMU.
+guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log"; }
 for g in ${guests//,/ }; do
 	for run in without-module with-module; do
 		# The probe: ENOTTY (-25) without the module, its caps with it;
@@ -109,6 +196,20 @@ for g in ${guests//,/ }; do
 		   ! grep -qE "^$run\.$g: .*spapr_kvm_ppc_mmu_probe kvm-ppc-mmu=$want" "$log"; then
 			echo "# $run.$g: the kvm-ppc-mmu probe did not say '$want'"; ok=0
 		fi
+		if [ "$host/$g/$run" = nested/legacy/with-module ] && [ "$mode" != off ]; then
+			# The refusal: a guest without ISA 3.00 must run hash,
+			# which a nested host cannot give. The module says so at
+			# CAS and QEMU stops as it does for any unavailable mode.
+			# (QEMU alone runs it radix, as its OV5 asks.)
+			grep -qxF "$run.$g: qemu-system-ppc64: Guest requested unavailable MMU mode (hash)." "$log" || {
+				echo "# $run.$g: no refusal of the legacy guest"; ok=0; }
+			grep -qE "^hostinit: $run\.$g: qemu exit=1 " "$log" || {
+				echo "# $run.$g: qemu did not exit 1"; ok=0; }
+			grep -qE "^$run\.$g: [0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=1 " "$log" &&
+			grep -qE "^$run\.$g: kmod: .*ppc_mmu_cas: .*status=mode_unavailable" "$log" || {
+				echo "# $run.$g: the refusal was not the module's"; ok=0; }
+			continue
+		fi
 		if [ "$mode/$run" = on/without-module ]; then
 			grep -qF "$run.$g: qemu-system-ppc64: kvm-ppc-mmu=on requires KVM-HV with the kvm-ppc-mmu module loaded in the host" "$log" || {
 				echo "# $run.$g: no refusal of kvm-ppc-mmu=on without the module"; ok=0; }
@@ -116,8 +217,13 @@ for g in ${guests//,/ }; do
 				echo "# $run.$g: qemu did not exit 1"; ok=0; }
 			continue
 		fi
-		grep -qxF "$run.$g: guest: userspace reached" "$log" || {
-			echo "# $run.$g: no 'guest: userspace reached'"; ok=0; }
+		boots=$(grep -cxF "$run.$g: guest: userspace reached" "$log")
+		[ "$boots" -eq $((reboot ? 2 : 1)) ] || {
+			echo "# $run.$g: 'guest: userspace reached' $boots times"; ok=0; }
+		[ -z "$migrate" ] || grep -qF "$run.$g: monitor: saved " "$log" || {
+			echo "# $run.$g: the guest was not migrated"; ok=0; }
+		[ "$run" = with-module ] && [ "$mode" != off ] && {
+			check_module_work "$g" || ok=0; }
 		grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log" || {
 			echo "# $run.$g: qemu did not exit 0"; ok=0; }
 	done
@@ -125,6 +231,6 @@ done
 if grep -qE "$kernel_trouble_re" "$log"; then
 	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
 fi
-[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): ok" ||
-	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}): FAILED"
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): FAILED"
 [ $ok = 1 ]
