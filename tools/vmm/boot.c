@@ -10,9 +10,6 @@
 
 #include "vmm.h"
 
-#define MSR_SF		(1ULL << 63)
-#define MSR_ME		(1ULL << 12)
-#define MSR_LE		(1ULL << 0)
 #define FW_AREA_SIZE	(1ULL << 20)	/* Open Firmware stack and stub, top of RAM */
 #define INITRD_ALIGN	(1ULL << 24)
 

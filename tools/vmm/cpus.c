@@ -126,13 +126,13 @@ static void on_kick(int sig)
 	(void)sig;	/* only to make KVM_RUN return EINTR */
 }
 
-/* One thread per vcpu; if one cannot be made, the VM is stopped (-1). */
-int vcpus_start_threads(struct vmm *vmm)
+/* One thread per vcpu; if one cannot be made, the VM is stopped. */
+void vcpus_start_threads(struct vmm *vmm)
 {
 	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART */
 	int i;
 
-	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(VMM_SIG_KICK, &sa, NULL);
 	pthread_mutex_lock(&vmm->lock);
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		struct vcpu *vcpu = &vmm->vcpu[i];
@@ -145,7 +145,6 @@ int vcpus_start_threads(struct vmm *vmm)
 		vcpu->thread_started = true;
 	}
 	pthread_mutex_unlock(&vmm->lock);
-	return vmm->stop && vmm->exit_code == VMM_EXIT_ERROR ? -1 : 0;
 }
 
 void vcpus_join_threads(struct vmm *vmm)

@@ -36,7 +36,6 @@
 #include "stream.h"
 
 #define SLB_ESID_V	(1ULL << 27)	/* a valid SLB entry, as KVM_GET_SREGS gives it */
-#define TB_HZ		512000000ULL	/* POWER9's timebase (platform.c says so to the guest) */
 
 /*
  * The guest's timebase is the host's plus the vcpus' TB_OFFSET. A new
@@ -316,7 +315,7 @@ static void continue_timebase(const struct stream_image *s, struct vm_image *img
 	old = tb_offset_of(&img->cpu[0]);
 	if (old)
 		printf("vmm: restore: guest timebase continued from the save (host time since: %lld ms)\n",
-		       (long long)(*old - offset) / (long long)(TB_HZ / 1000));
+		       (long long)(*old - offset) / (long long)(VMM_TIMEBASE_HZ / 1000));
 	for (i = 0; i < img->nr_vcpus; i++) {
 		old = tb_offset_of(&img->cpu[i]);
 		if (old)

@@ -13,7 +13,6 @@
 #include "vmm.h"
 
 #define VTY_REG			0x71000000	/* the hvc terminal number, as QEMU's */
-#define TIMEBASE_HZ		512000000	/* POWER9 */
 #define PA_RADIX_BYTE		40		/* ibm,pa-features byte 40 bit 0 */
 
 /*
@@ -126,7 +125,7 @@ static void add_cpu(struct vmm *vmm, struct dt_node *cpus, struct vcpu *vcpu)
 	dt_set_u32(cpu, "reg", vcpu->id);
 	dt_set_u32(cpu, "ibm,ppc-interrupt-server#s", vcpu->id);
 	dt_set_u32(cpu, "cpu-version", vmm->caps.pvr);
-	dt_set_u32(cpu, "timebase-frequency", TIMEBASE_HZ);
+	dt_set_u32(cpu, "timebase-frequency", VMM_TIMEBASE_HZ);
 	dt_set_u32(cpu, "clock-frequency", 1000000000);
 	dt_set_u32(cpu, "d-cache-block-size", 128);
 	dt_set_u32(cpu, "i-cache-block-size", 128);

@@ -27,10 +27,6 @@
 #define CPU_STOPPED		0
 #define CPU_RUNNING		2
 
-/* What start-cpu gives the started vcpu, as PAPR (and QEMU) do: 64-bit, machine checks on. */
-#define MSR_SF			(1ULL << 63)
-#define MSR_ME			(1ULL << 12)
-
 /* Big-endian, as Linux enters RTAS. */
 const uint32_t rtas_blob[5] = {
 	0x7c641b78,	/* mr    r4,r3 */

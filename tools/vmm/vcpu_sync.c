@@ -17,11 +17,7 @@
  *    (for one inside): together no kick is lost.
  * QEMU's pause_all_vcpus() and kvmtool's kvm__pause() follow the same idea.
  */
-#include <signal.h>
-
 #include "vmm.h"
-
-#define SIG_KICK	SIGUSR1		/* cpus.c installs a handler that does nothing */
 
 void vcpu_kick(struct vcpu *vcpu)
 {
@@ -29,7 +25,7 @@ void vcpu_kick(struct vcpu *vcpu)
 		return;
 	vcpu->run->immediate_exit = 1;
 	if (vcpu->thread_started)
-		pthread_kill(vcpu->thread, SIG_KICK);
+		pthread_kill(vcpu->thread, VMM_SIG_KICK);
 }
 
 /* The first reason to stop wins; every vcpu leaves KVM_RUN and its thread ends. */

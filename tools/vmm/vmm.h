@@ -42,6 +42,7 @@
 #define PPCMMU_VMM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,15 @@
 #define VMM_EXIT_RESTORE_REFUSED 7	/* --restore: a stream refused; nothing was run */
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* A vcpu's MSR at power-on and at RTAS start-cpu: 64-bit, machine checks on. */
+#define MSR_SF			(1ULL << 63)
+#define MSR_ME			(1ULL << 12)
+#define MSR_LE			(1ULL << 0)
+/* POWER9's timebase, as the cpu nodes tell the guest (platform.c). */
+#define VMM_TIMEBASE_HZ		512000000ULL
+/* The signal that kicks a vcpu thread out of KVM_RUN (vcpu_sync.c, cpus.c). */
+#define VMM_SIG_KICK		SIGUSR1
 
 struct vcpu_image;
 
@@ -226,7 +236,7 @@ int boot_prepare(struct vmm *vmm);
 int vm_reset(struct vmm *vmm);
 
 /* cpus.c */
-int vcpus_start_threads(struct vmm *vmm);
+void vcpus_start_threads(struct vmm *vmm);
 void vcpus_join_threads(struct vmm *vmm);
 
 #endif
