@@ -24,14 +24,19 @@
  *    rmmod fails with EBUSY while such a VM lives. A KVM_RUN that arrives
  *    once the module is going (no pin possible) returns EINTR without
  *    entering the guest, so unload never waits for a guest.
- *  - Every wrapper runs inside an SRCU read section. On remove the originals
- *    are restored, then: synchronize_rcu() so any CPU that had already
- *    loaded one of our pointers has entered its read section;
- *    synchronize_srcu() so every read section has ended;
- *    synchronize_rcu() again so the few instructions a wrapper runs after
- *    srcu_read_unlock (its epilogue) are done. The last step relies on the
- *    wrapper tail not sleeping: with CONFIG_PREEMPTION a task could be
- *    preempted there, which RCU-tasks covers instead.
+ *  - arch_vm_ioctl and destroy_vm run inside an SRCU read section.
+ *    vcpu_run, taken on every KVM_RUN of every HV VM, does not: it sleeps
+ *    only once it holds a module reference (the VM's pin, or one for the
+ *    call), and before that runs a few instructions that never sleep.
+ *    On remove the originals are restored, then: a wait for every CPU to
+ *    pass a quiescent state, so any CPU that had already loaded one of
+ *    our pointers has entered its read section or, in vcpu_run, finished
+ *    (no reference can be taken once the module is going);
+ *    synchronize_srcu() so every read section has ended; the same wait
+ *    again so the few instructions a wrapper runs after srcu_read_unlock
+ *    or module_put (its epilogue) are done. The waits rely on those
+ *    instructions not sleeping: with CONFIG_PREEMPTION a task could be
+ *    preempted there, which RCU-tasks covers instead of RCU.
  */
 #include <linux/delay.h>
 #include <linux/module.h>
@@ -73,42 +78,43 @@ static void ppcmmu_test_delay(void)
 		msleep(min(test_hook_delay_ms, PPCMMU_TEST_DELAY_MAX_MS));
 }
 
+/*
+ * Every KVM_RUN of every HV VM comes through here, so it takes no SRCU read
+ * section (two full barriers a call): it never sleeps without a module
+ * reference. Before it holds one it runs a few instructions and sleeps
+ * nowhere, which the unload's wait for CPUs covers (ppcmmu_hooks_remove).
+ */
 static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 {
-	int idx = srcu_read_lock(&ppcmmu_srcu);
 	struct ppcmmu_vm *vm;
 	int r;
 
 	/*
-	 * A run can last as long as the guest likes, and unload waits for
-	 * every call inside the SRCU read section: never enter the guest from
-	 * here without a module reference, or rmmod would sleep (in
-	 * synchronize_srcu, uninterruptibly) for as long as the guest stays
-	 * in the kernel. Normally that is the VM's own pin, taken here for
-	 * the VM's lifetime, which makes rmmod fail with EBUSY instead.
+	 * A run can last as long as the guest likes: never enter the guest
+	 * from here without a module reference, or rmmod would free the code
+	 * under it. Normally that is the VM's own pin, taken here for the
+	 * VM's lifetime, which makes rmmod fail with EBUSY instead.
 	 */
 	vm = ppcmmu_vm_pin(vcpu->kvm);
-	if (!IS_ERR(vm)) {
-		r = ppcmmu_vcpu_run_hooked(vm, vcpu);
-	} else if (PTR_ERR(vm) == -ENOMEM && try_module_get(THIS_MODULE)) {
+	if (!IS_ERR(vm))
+		return ppcmmu_vcpu_run_hooked(vm, vcpu);
+
+	if (PTR_ERR(vm) == -ENOMEM && try_module_get(THIS_MODULE)) {
 		/* No memory for the VM's entry: pin for this call only. */
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
 		module_put(THIS_MODULE);	/* epilogue: see ppcmmu_hooks_remove */
-	} else {
-		/*
-		 * The module is going, its hooks about to be withdrawn. Come
-		 * back without entering the guest, exactly as KVM-HV does
-		 * when a signal is pending at entry; the hypercall or MMIO the
-		 * VMM completed is already in the vcpu. The VMM re-enters
-		 * (VMMs must handle EINTR from KVM_RUN), soon straight into
-		 * KVM-HV, so rmmod waits for no guest.
-		 */
-		vcpu->run->exit_reason = KVM_EXIT_INTR;
-		r = -EINTR;
+		return r;
 	}
 
-	srcu_read_unlock(&ppcmmu_srcu, idx);
-	return r;
+	/*
+	 * The module is going, its hooks about to be withdrawn. Come back
+	 * without entering the guest, exactly as KVM-HV does when a signal is
+	 * pending at entry; the hypercall or MMIO the VMM completed is
+	 * already in the vcpu. The VMM re-enters (VMMs must handle EINTR from
+	 * KVM_RUN), soon straight into KVM-HV, so rmmod waits for no guest.
+	 */
+	vcpu->run->exit_reason = KVM_EXIT_INTR;
+	return -EINTR;
 }
 
 static PPCMMU_VM_IOCTL_RET ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int ioctl,

@@ -58,18 +58,21 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 	if (vm)
 		return vm;
 
+	/*
+	 * Pin before anything that may sleep: hooks.c's vcpu_run wrapper
+	 * runs outside SRCU and relies on never sleeping unpinned.
+	 */
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
+	if (!vm) {
+		module_put(THIS_MODULE);
 		return ERR_PTR(-ENOMEM);
+	}
 	vm->kvm = kvm;
 	vm->pid = task_tgid_nr(current);
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->entry_gate);
-
-	if (!try_module_get(THIS_MODULE)) {
-		kfree(vm);
-		return ERR_PTR(-ENODEV);
-	}
 
 	spin_lock(&ppcmmu_vms_lock);
 	raced = ppcmmu_vm_lookup_rcu(kvm);
