@@ -13,17 +13,33 @@
 
 /*
  * Pin @kvm for an ioctl that makes it the module's (ENABLE, SET_STATE,
- * CAS): from then on it is traced at destroy and has a state file.
- * Errors as ppcmmu_vm_pin(): ERR_PTR(-ENODEV) while unloading, -ENOMEM.
+ * CAS): from then on it is traced at destroy, has a state file, and its
+ * vcpus enter through the entry gate (run.c). Errors as ppcmmu_vm_pin():
+ * ERR_PTR(-ENODEV) while unloading, -ENOMEM; and -EBUSY for a VM whose
+ * vcpus already ran without opting in: they entered ungated, and nothing
+ * tells whether one is inside KVM-HV now, so no switch of ours may ever
+ * touch the VM (the decision is the first KVM_RUN's, as for features).
  */
-static struct ppcmmu_vm *ppcmmu_vm_pin_opted_in(struct kvm *kvm)
+static struct ppcmmu_vm *ppcmmu_vm_pin_opted_in(struct kvm *kvm, enum ppcmmu_op op)
 {
 	struct ppcmmu_vm *vm = ppcmmu_vm_pin(kvm);
+	bool added = false;
 
-	if (!IS_ERR(vm) && !READ_ONCE(vm->opted_in)) {
-		WRITE_ONCE(vm->opted_in, true);
-		ppcmmu_debugfs_add(vm);		/* idempotent */
+	if (IS_ERR(vm))
+		return vm;
+	mutex_lock(&vm->lock);		/* pairs with run.c's first run */
+	if (!vm->opted_in && vm->vcpus_ran) {
+		mutex_unlock(&vm->lock);
+		ppcmmu_refused(vm, op, -EBUSY, true);
+		return ERR_PTR(-EBUSY);
 	}
+	if (!vm->opted_in) {
+		WRITE_ONCE(vm->opted_in, true);
+		added = true;
+	}
+	mutex_unlock(&vm->lock);
+	if (added)
+		ppcmmu_debugfs_add(vm);		/* idempotent */
 	return vm;
 }
 
@@ -65,9 +81,9 @@ static long ppcmmu_ioctl_enable(struct kvm *kvm, void __user *argp)
 	}
 
 	/* An opted-in VM depends on the module: pin it for the VM's life. */
-	vm = ppcmmu_vm_pin_opted_in(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm, PPCMMU_OP_ENABLE);
 	if (IS_ERR(vm))
-		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM; EBUSY: ran */
 
 	mutex_lock(&vm->lock);
 	old = vm->features;
@@ -115,9 +131,9 @@ static long ppcmmu_ioctl_set_state(struct kvm *kvm, void __user *argp)
 		ppcmmu_refused(vm, PPCMMU_OP_SET_STATE, r, false);
 		return r;
 	}
-	vm = ppcmmu_vm_pin_opted_in(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm, PPCMMU_OP_SET_STATE);
 	if (IS_ERR(vm))
-		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM; EBUSY: ran */
 	return ppcmmu_set_state(vm, &st);
 }
 
@@ -132,9 +148,9 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	r = ppcmmu_check_cas_request(&req);
 	if (r)
 		return r;
-	vm = ppcmmu_vm_pin_opted_in(kvm);
+	vm = ppcmmu_vm_pin_opted_in(kvm, PPCMMU_OP_CAS);
 	if (IS_ERR(vm))
-		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM */
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM; EBUSY: ran */
 	r = ppcmmu_cas_negotiate(vm, -1, ppcmmu_vm_pvr(kvm, NULL), req.vec_addr, &req);
 	if (r)
 		return r;

@@ -19,9 +19,10 @@
 #define PPCMMU_HCALL_TO_VMM	(LONG_MIN + 1)	/* did our part; the VMM finishes it */
 
 /*
- * The first run freezes the feature set (see KVM_PPC_MMU_ENABLE). Later
- * runs skip the lock: once vcpus_ran is seen set (acquire), features can no
- * longer change and the value read after it is the final one.
+ * The first run freezes the feature set (see KVM_PPC_MMU_ENABLE) and
+ * whether the VM opted in at all (ioctl.c refuses a late opt-in). Later
+ * runs skip the lock: once vcpus_ran is seen set (acquire), neither can
+ * change any more and the values read after it are the final ones.
  */
 static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
 {
@@ -76,12 +77,13 @@ static long ppcmmu_handle_hcall(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu, u64
 
 /*
  * KVM-HV's vcpu_run, with no switch of ours while this vcpu is inside it
- * (see entry_gate). Every VM's vcpus take the gate, also those of a VM that
- * never opted in: KVM_PPC_MMU_SET_STATE and KVM_PPC_MMU_CAS switch any VM,
- * and a vcpu that skipped the gate could enter the guest with the old
- * mode's LPCR while one of them switches (ppc_mmu_fuzz hard-locked the
- * emulated radix host that way: SET_STATE on a VM without features while
- * its other vcpu entered). Uncontended, the gate changes nothing else.
+ * (see entry_gate). Every opted-in VM's vcpus take the gate, also those
+ * of a VM without features: KVM_PPC_MMU_SET_STATE and KVM_PPC_MMU_CAS
+ * switch any opted-in VM, and a vcpu that skipped the gate could enter the
+ * guest with the old mode's LPCR while one of them switches (ppc_mmu_fuzz
+ * hard-locked the emulated radix host that way: SET_STATE on a VM without
+ * features while its other vcpu entered). Uncontended, the gate changes
+ * nothing else.
  */
 static int ppcmmu_orig_run_gated(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 {
@@ -103,8 +105,16 @@ int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 	long hret;
 	int r;
 
-	if (!features)		/* not opted in: KVM-HV's answers only */
+	/*
+	 * A VM that did not opt in before its first run never will (ioctl.c),
+	 * so nothing of ours can switch it: straight to KVM-HV, ungated, the
+	 * same path as without the module.
+	 */
+	if (!features) {
+		if (!READ_ONCE(vm->opted_in))
+			return ppcmmu_orig_ops.vcpu_run(vcpu);
 		return ppcmmu_orig_run_gated(vm, vcpu);
+	}
 
 	for (;;) {
 		ppcmmu_prepare_entry(vm, features);

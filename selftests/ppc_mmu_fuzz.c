@@ -112,6 +112,7 @@ static long page_size;
 struct model {
 	uint64_t features;
 	bool ran;
+	bool opted;		/* an ENABLE, SET_STATE or CAS got past its checks */
 	int mode;		/* KVM_PPC_MMU_MODE_*, -1 unknown */
 	bool pt_known;
 	uint64_t pt;
@@ -832,6 +833,22 @@ static void check_hcall(struct fuzz_vm *f, const struct hc *h, const struct hc_o
 }
 
 /* A hash VM gets an HPT at its next entry if it has none: forget the order. */
+/*
+ * ENABLE, SET_STATE and the CAS ioctl opt the VM in once their request
+ * passes its checks; on a VM whose vcpus ran before it opted in, that is
+ * refused with EBUSY and the VM stays KVM-HV's alone (the uapi's rule: the
+ * first KVM_RUN decides). True, with *allowed = EBUSY, when refused.
+ */
+static bool opt_in_refused(struct model *m, uint32_t *allowed)
+{
+	if (m->ran && !m->opted) {
+		*allowed = E(EBUSY);
+		return true;
+	}
+	m->opted = true;
+	return false;
+}
+
 static void model_after_run(struct model *m)
 {
 	if (m->mode != KVM_PPC_MMU_MODE_RADIX && m->hpt == 0)
@@ -908,6 +925,7 @@ static void step_enable(struct fuzz_vm *f)
 {
 	struct kvm_ppc_mmu_enable en = { .features = rnd(f) & KVM_PPC_MMU_FEAT_ALL };
 	bool bad = true, ro;
+	uint32_t allowed;
 	void *arg = &en;
 	int e;
 
@@ -933,6 +951,10 @@ static void step_enable(struct fuzz_vm *f)
 	e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_ENABLE, arg);
 	if (bad) {
 		expect(f, C_MODULE, "ENABLE(bad)", e, arg == &en ? E(EINVAL) : E(EFAULT));
+		return;
+	}
+	if (opt_in_refused(&f->m, &allowed)) {
+		expect(f, C_MODULE, "ENABLE after an unopted run", e, allowed);
 		return;
 	}
 	if (expect(f, C_MODULE, "ENABLE", e,
@@ -1070,6 +1092,8 @@ static bool gen_state(struct fuzz_vm *f, struct kvm_ppc_mmu_state *st, uint32_t 
 		*allowed = E(EOPNOTSUPP);
 		return false;
 	}
+	if (opt_in_refused(m, allowed))
+		return false;
 	if (m->ran && st->features != m->features) {
 		*allowed = E(EBUSY);
 		return false;
@@ -1131,6 +1155,7 @@ static void step_cas_ioctl(struct fuzz_vm *f, bool solo)
 	struct kvm_ppc_mmu_cas c = { 0 };
 	struct hc h = { 0 };
 	bool bad = true, ro;
+	uint32_t allowed;
 	void *arg = &c;
 	int e;
 
@@ -1155,6 +1180,10 @@ static void step_cas_ioctl(struct fuzz_vm *f, bool solo)
 		break;
 	}
 	e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_CAS, arg);
+	if ((!bad || (arg != &c && ro)) && opt_in_refused(&f->m, &allowed)) {
+		expect(f, C_MODULE, "CAS after an unopted run", e, allowed);
+		return;
+	}
 	if (bad) {
 		/* a read-only page: negotiated, then the answer cannot be written */
 		if (arg != &c && ro) {
@@ -1471,6 +1500,7 @@ static bool vm_create(struct fuzz_vm *f)
 		r = ppcmmu_enable(f->vm.vm_fd, st.features);
 		if (expect(f, C_MODULE, "ENABLE at creation", -r, E(0)))
 			f->m.features = st.features;
+		f->m.opted = true;
 	}
 	return true;
 }
@@ -1483,8 +1513,19 @@ static void step_concurrent(struct fuzz_vm *f)
 {
 	struct hc h0;
 	struct hc_out o0;
-	int what = pick(f, 10);
+	int what;
 
+	/*
+	 * The helper's run and this thread's opt-in must not race on a VM
+	 * that has neither run nor opted in: which came first decides
+	 * whether the opt-in is refused. Run once alone first.
+	 */
+	if (!f->m.ran && !f->m.opted) {
+		step_hcall_solo(f);
+		if (!f->have_vm)
+			return;
+	}
+	what = pick(f, 10);
 	gen_hcall(f, 1, &f->helper_hc);
 	if (what < 5)
 		gen_hcall(f, 0, &h0);
@@ -1603,12 +1644,14 @@ static void *vm_main(void *arg)
 
 /*
  * Regression for the second bug the fuzzer found (kmod/run.c): the vcpus
- * of a VM that never opted in did not take the entry gate, so SET_STATE
+ * of a VM without features did not take the entry gate, so SET_STATE
  * switching the VM while one of them entered hard-locked the host. Not a
- * seed (it depends on timing): one vcpu enters and leaves the guest as
- * fast as it can while SET_STATE flips the VM between the reset states of
- * both modes, for RACE_SECONDS. Every answer must be 0 or EBUSY, and the
- * host must live.
+ * seed (it depends on timing): the VM opts in with SET_STATE alone (no
+ * features), then one vcpu enters and leaves the guest as fast as it can
+ * while SET_STATE flips the VM between the reset states of both modes, for
+ * RACE_SECONDS. Every answer must be 0 or EBUSY, and the host must live.
+ * (A VM that never opted in before it ran cannot be switched at all:
+ * ppc_mmu_proc_tbl's late opt-in test.)
  */
 #define RACE_SECONDS	3
 
@@ -1652,6 +1695,8 @@ static bool race_switch_regression(void)
 		return false;
 	}
 	write_guest(&f->vm);
+	e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st);	/* hash, no features */
+	expect(f, C_MODULE, "race: SET_STATE before the first run", e, E(0));
 	pthread_create(&t, NULL, race_runner, NULL);
 	end = now_ms() + RACE_SECONDS * 1000LL;
 	for (i = 0; now_ms() < end; i++) {

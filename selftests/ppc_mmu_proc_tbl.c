@@ -730,15 +730,61 @@ static void test_enable_and_state_ioctls(void)
 	guest_vm_destroy(&vm);
 }
 
+/*
+ * 6 results. Whether a VM is the module's is decided at its first KVM_RUN:
+ * a VM whose vcpus ran without opting in entered KVM-HV without the entry
+ * gate (kmod/run.c), so no switch of the module may ever touch it. ENABLE,
+ * SET_STATE and KVM_PPC_MMU_CAS are refused with EBUSY, nothing changes,
+ * and the guest runs on as KVM-HV's alone.
+ */
+static void test_late_opt_in_refused(void)
+{
+	struct kvm_ppc_mmu_state before, st;
+	struct kvm_ppc_mmu_cas cas;
+	struct guest_vm vm;
+	int r;
+
+	r = guest_vm_create_done(&vm, MEM_64M);
+	if (r) {
+		ktap_result(0, "late opt-in: VM setup (r=%d)", r);
+		ktap_skip_n(5, "no VM", "late opt-in");
+		return;
+	}
+	r = guest_vm_run_done(&vm);
+	r = r ? r : ppcmmu_get_state(vm.vm_fd, &before);
+	ktap_result(!r && before.features == 0,
+		    "late opt-in: a VM ran without opting in (r=%d)", r);
+
+	r = ppcmmu_enable(vm.vm_fd, FEAT_ALL);
+	ktap_result(r == -EBUSY && ppcmmu_enable(vm.vm_fd, 0) == -EBUSY,
+		    "late opt-in: ENABLE, with features or none -> EBUSY (r=%d)", r);
+	st = before;
+	r = ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0;
+	ktap_result(r == -EBUSY, "late opt-in: SET_STATE of its own state -> EBUSY (r=%d)", r);
+	memset(&cas, 0, sizeof(cas));
+	cas.vec_addr = MMU_GUEST_PROC_TBL;
+	r = ioctl(vm.vm_fd, KVM_PPC_MMU_CAS, &cas) ? -errno : 0;
+	ktap_result(r == -EBUSY, "late opt-in: KVM_PPC_MMU_CAS -> EBUSY (r=%d)", r);
+	r = ppcmmu_get_state(vm.vm_fd, &st);
+	ktap_result(!r && !memcmp(&st, &before, sizeof(st)),
+		    "late opt-in: the VM's MMU state is unchanged");
+
+	r = restart_vcpu(&vm, 0, GUEST_CODE_ADDR);
+	r = r ? r : guest_vm_run_done(&vm);
+	ktap_result(!r, "late opt-in: and its guest runs on (r=%d)", r);
+	guest_vm_destroy(&vm);
+}
+
 int main(void)
 {
-	int planned = 12 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 3 + 2 + 2 + 4 + 1;
+	int planned = 12 + 6 + 2 + 7 + 14 + 6 + NR_HOSTILE + 2 + 3 + 2 + 2 + 4 + 1;
 
 	test_env_begin(planned, "proc_tbl", &caps, &forced);
 	can_radix = caps.guest_modes & KVM_PPC_MMU_GUEST_RADIX;
 	can_hash = caps.guest_modes & KVM_PPC_MMU_GUEST_HASH;
 
 	test_enable_and_state_ioctls();
+	test_late_opt_in_refused();
 	test_not_opted_in();
 	test_radix_guest();
 	test_hash_guest_and_switch();

@@ -168,6 +168,12 @@ struct kvm_ppc_mmu_caps {
  * EINVAL: unknown flags or features, non-zero reserved.
  * Every feature is accepted on every host; which modes a guest can reach is
  * what KVM_PPC_MMU_GET_CAPS says.
+ *
+ * Opting in: the first ENABLE, SET_STATE or KVM_PPC_MMU_CAS that passes its
+ * argument checks opts the VM in (features may be 0), and must come before
+ * any vcpu of the VM enters KVM_RUN. The vcpus of a VM that ran without
+ * opting in enter KVM-HV as without the module, so the module can never
+ * switch that VM safely: all three then fail with EBUSY, changing nothing.
  */
 struct kvm_ppc_mmu_enable {
 	__u64 flags;
@@ -224,6 +230,7 @@ struct kvm_ppc_mmu_state {
  *         without PATB_GR, hash with a process table, order out of
  *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
  *         is in KVM_RUN, or features would change after a vcpu ran, or the
+ *         VM ran before it opted in (see KVM_PPC_MMU_ENABLE), or the
  *         VM changed while the state was being applied (its mode, or an
  *         HPT of another order than hpt_order put in place meanwhile, as a
  *         vcpu's first entry does).
@@ -285,8 +292,9 @@ struct kvm_ppc_mmu_state {
  *     /chosen/ibm,architecture-vec-5), and always platform_byte24 (this
  *     host's ibm,arch-vec-5-platform-support byte 24: 0x80 either, 0x40
  *     radix only, 0x00 hash only; advertise it before CAS).
- * The ioctl itself fails only for EFAULT/EINVAL (bad argument), ENOMEM or
- * ENODEV (module unloading); every verdict on the vector is a status.
+ * The ioctl itself fails only for EFAULT/EINVAL (bad argument), ENOMEM,
+ * ENODEV (module unloading) or EBUSY (the VM ran before it opted in, see
+ * KVM_PPC_MMU_ENABLE); every verdict on the vector is a status.
  * Nothing about the VM changes unless status is ACCEPTED.
  */
 struct kvm_ppc_mmu_cas {
