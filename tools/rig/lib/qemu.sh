@@ -15,6 +15,8 @@
 #   hangs there as soon as anything runs before it; passes on 7.2).
 # Boots Debian's powerpc64le kernel with the initramfs, console to LOG: the
 # one PPC_MMU_KERNEL names (6.1, 6.12, 7.2; default 6.1, tools/rig/lib/kernel.sh).
+# PPC_MMU_QEMU_ARGS, if set, is added to QEMU's command line (split on
+# blanks), e.g. "-icount shift=0,sleep=off" for instruction-counted time.
 # Returns QEMU's status (124 on timeout).
 
 # What fails a console whatever the tests said: oops, BUG (KASAN's too), WARN,
@@ -48,7 +50,9 @@ run_host() {
 		machine=(-M powernv9 "${machine[@]}") ;;
 	*)	echo "unknown host '$host' (radix, hash, nested, dd20)" >&2; return 2 ;;
 	esac
-	timeout --foreground -k 5 "$timeout_s" "$qemu" "${machine[@]}" \
+	local -a user_args
+	read -r -a user_args <<<"${PPC_MMU_QEMU_ARGS:-}"
+	timeout --foreground -k 5 "$timeout_s" "$qemu" "${machine[@]}" "${user_args[@]}" \
 		-nographic -no-reboot -m 2G \
 		-kernel "$kdir/vmlinux" -initrd "$initrd" \
 		-append "$append" </dev/null >"$log" 2>&1
