@@ -11,15 +11,16 @@
  *
  * Each guest registers a radix table once, then loops CALLS times (counting
  * in a GPR), then reports DONE. Times are CLOCK_MONOTONIC integer ns around
- * the whole loop; ROUNDS rounds interleave the variants (odd rounds in the
- * reverse order, so no variant always runs right after a module reload)
- * and the median per call is reported.
+ * the whole loop (tools/bench.sh runs the host instruction-counted: one ns
+ * per emulated instruction); ROUNDS rounds interleave the variants (odd
+ * rounds in the reverse order, so no variant always runs right after a
+ * module reload) and the median per call is reported.
  *
  * "VMM path hooked/unhooked" is what a VM that does not opt in pays for
- * the module being loaded (every vcpu takes the module's vcpu_run wrapper
- * and its entry gate, kmod/run.c): vmm / vmm-bare of the same round, one
- * ratio per round, reported as the median with min, max and quartiles,
- * as well as the ratio of the medians.
+ * the module being loaded (every vcpu takes the module's vcpu_run wrapper,
+ * kmod/hooks.c and run.c; only opted-in VMs also take the entry gate):
+ * vmm / vmm-bare of the same round, one ratio per round, reported as the
+ * median with min, max and quartiles, as well as the ratio of the medians.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +33,7 @@
 #include "lib/ppcmmu.h"
 
 #define CALLS	3000
-#define ROUNDS	7
+#define ROUNDS	11
 #define KEEP_RADIX_GTSE	0x05ULL
 
 enum variant { FLOOR, KERNEL, VMM, VMM_BARE, NR_VARIANTS };
