@@ -63,9 +63,9 @@
 
 #include "bench_loop.h"
 #include "lib/cas_guest.h"
+#include "lib/mmu_guest.h"
 #include "lib/module_ctl.h"
 #include "lib/ppcmmu.h"
-#include "lib/test_env.h"
 
 #define GUEST_MEM	CAS_GUEST_MEM	/* 64 MiB: 64 VMs fit the 2 GiB host */
 #define MAX_VMS		64
@@ -115,7 +115,7 @@ static bool boot_ok(struct boot *b, struct guest_vm *vm, const struct kvm_ppc_mm
 			 (long long)res->register_rc);
 	else if (!b->radix && (!res->saw_henter || res->henter_rc))
 		snprintf(b->why, sizeof(b->why), "H_ENTER rc %lld", (long long)res->henter_rc);
-	else if (!res->done || res->other_hcall || res->value_read != TEST_B_VALUE ||
+	else if (!res->done || res->other_hcall || res->value_read != MMU_GUEST_B_VALUE ||
 		 *(uint64_t *)(vm->mem + MMU_GUEST_PAGE_A) != MMU_GUEST_MAGIC)
 		snprintf(b->why, sizeof(b->why), "translated accesses wrong (read %#llx)",
 			 (unsigned long long)res->value_read);

@@ -26,8 +26,7 @@ cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$stage/"
 # them compiling.
 helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
 	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c"
-	 "$root/selftests/lib/cas_vectors.c" "$root/selftests/lib/cas_guest.c"
-	 "$root/selftests/lib/test_env.c" "$root/selftests/lib/ktap.c")
+	 "$root/selftests/lib/cas_vectors.c" "$root/selftests/lib/cas_guest.c")
 for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c \
 	    bench-scale:tools/bench/bench_scale.c; do
 	powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -pthread -I"$root/selftests" -I"$root/uapi" \
