@@ -16,15 +16,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
-#include "lib/htab_stream.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/htab_stream.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MEM_64M		(64UL << 20)
 #define ORDER_64M	19
@@ -375,7 +375,7 @@ static void test_ioctl_arguments(void)
 }
 
 /*
- * Copy VM @a's HPT into VM @b through KVM's HTAB fd (lib/htab_stream.c:
+ * Copy VM @a's HPT into VM @b through KVM's HTAB fd (ppcmmu/htab_stream.c:
  * one record per guest HPTE, VRMA entries left out). Returns the number of
  * HPTEs copied or -errno.
  */

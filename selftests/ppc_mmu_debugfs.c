@@ -22,14 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cas_guest.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define KVM_DIR		DEBUGFS "/kvm"

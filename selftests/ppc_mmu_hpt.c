@@ -28,14 +28,14 @@
 #include <unistd.h>
 
 #include "lib/busy_switch.h"
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MIB		(1LL << 20)
 #define MEM_64M		(64ULL << 20)

@@ -2,7 +2,7 @@
 /*
  * H_REGISTER_PROC_TBL in the kernel and the radix/hash switch, proven by
  * guests that build their own translation structures, turn translation on,
- * and move data through non-identity mappings (lib/mmu_guest.h).
+ * and move data through non-identity mappings (ppcmmu/mmu_guest.h).
  *
  * A DD2.2 radix host (the emulated "radix" host, like real POWER9 hosts)
  * runs hash guests next to radix ones as is. On a DD2.0 radix host (the
@@ -20,13 +20,13 @@
 #include <unistd.h>
 
 #include "lib/busy_switch.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MEM_64M		(64UL << 20)
 #define MEM_48M		(48UL << 20)

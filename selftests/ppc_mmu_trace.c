@@ -15,15 +15,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "lib/cas_guest.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
 #include "lib/tracefs.h"
+#include "ppcmmu/cas_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define SYSTEM		"ppc_mmu"
 #define MAX_LINES	16

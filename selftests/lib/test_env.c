@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 
-#include "guest.h"
 #include "ktap.h"
-#include "module_ctl.h"
-#include "ppcmmu.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 #include "test_env.h"
 
 static int read_caps(struct kvm_ppc_mmu_caps *caps)

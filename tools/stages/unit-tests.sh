@@ -11,8 +11,8 @@ out=$root/build/unit
 mkdir -p "$out"
 cc=${CC:-clang}
 cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -fsanitize=address,undefined
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests")
-logic=("$root"/kmod/logic/*.c "$root"/selftests/lib/cas_vectors.c)
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/tools/lib")
+logic=("$root"/kmod/logic/*.c "$root"/tools/lib/ppcmmu/cas_vectors.c)
 
 vmm=("$root"/tools/vmm/{of_client,devtree,rtas,guest_mem,vcpu_sync}.c)
 vmm_rma=("$root"/tools/vmm/rma.c "$root/kmod/logic/hpt_order.c")

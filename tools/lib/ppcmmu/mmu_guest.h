@@ -14,8 +14,8 @@
  * Neither EA is guest RAM (the VM has 64 MiB): only a working translation
  * can make the accesses land.
  */
-#ifndef PPCMMU_SELFTEST_MMU_GUEST_H
-#define PPCMMU_SELFTEST_MMU_GUEST_H
+#ifndef PPCMMU_LIB_MMU_GUEST_H
+#define PPCMMU_LIB_MMU_GUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,7 +84,7 @@ struct mmu_guest_result {
 	int exits;		/* -errno, or number of exits seen */
 	bool saw_register;	/* a REPORT with TAG_REGISTER */
 	uint64_t register_rc;
-	uint64_t register_busy;	/* long-busy answers before it (lib/busy_switch.h) */
+	uint64_t register_busy;	/* long-busy answers before it (H_REGISTER_PROC_TBL retried) */
 	bool saw_henter;
 	uint64_t henter_rc;
 	bool saw_translated;
