@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <linux/kvm_ppc_mmu.h>
 
-#include "lib/guest.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/module_ctl.h"
 
 #define NR_TESTS 28
 

@@ -16,15 +16,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
-#include "lib/htab_stream.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/htab_stream.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MEM_64M		(64UL << 20)
 #define ORDER_64M	19
@@ -91,12 +91,12 @@ static void run_cas(enum vec_kind k, uint64_t vec_addr, bool intercept, struct c
 	int r;
 
 	memset(cr, 0, sizeof(*cr));
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, intercept ? FEAT_ALL : FEAT_NO_CAS);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, intercept ? FEAT_ALL : FEAT_NO_CAS);
 	if (r) {
 		cr->r = r;
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	write_vector(vm.mem + VEC_ADDR, k);
 	if (mangle)
 		mangle(&vm);
@@ -182,7 +182,7 @@ static void test_kind(enum vec_kind k)
 
 	if (status == KVM_PPC_MMU_CAS_ACCEPTED) {
 		ktap_result(ic.res.saw_cas && ic.res.cas_rc == 0 && ic.res.saw_translated &&
-			    ic.res.value_read == TEST_B_VALUE && ic.res.value_read_again &&
+			    ic.res.value_read == MMU_GUEST_B_VALUE && ic.res.value_read_again &&
 			    (ic.res.msr & 0x30) == 0x30 && ic.res.done && !ic.res.other_hcall,
 			    "%s: guest runs translated in the negotiated mode (read %#llx, msr %#llx)",
 			    kind_name[k], (unsigned long long)ic.res.value_read,
@@ -300,7 +300,7 @@ static void test_vcpu_pvr(void)
 	uint32_t pvr = 0, other;
 	int r, r_other, r_same;
 
-	r = test_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
 	r = r ? r : guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	r = r < 0 ? r : ioctl(vm.vcpus[0].fd, KVM_GET_SREGS, &sregs) ? -errno : 0;
 	if (!r)
@@ -343,7 +343,7 @@ static void test_ioctl_arguments(void)
 {
 	struct kvm_ppc_mmu_cas c;
 	struct guest_vm vm;
-	int r = test_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	int r = mmu_guest_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
 
 	if (r) {
 		ktap_result(0, "cas ioctls: VM (r=%d)", r);
@@ -375,7 +375,7 @@ static void test_ioctl_arguments(void)
 }
 
 /*
- * Copy VM @a's HPT into VM @b through KVM's HTAB fd (lib/htab_stream.c:
+ * Copy VM @a's HPT into VM @b through KVM's HTAB fd (ppcmmu/htab_stream.c:
  * one record per guest HPTE, VRMA entries left out). Returns the number of
  * HPTEs copied or -errno.
  */
@@ -410,13 +410,13 @@ static void test_migrate(bool radix)
 			    name);
 		return;
 	}
-	r = test_vm(&a, MEM_64M, radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&a, MEM_64M, radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "%s: source VM (r=%d)", name, r);
 		ktap_skip_n(3, "no VM", name);
 		return;
 	}
-	test_pages(&a);
+	mmu_guest_pages(&a);
 	gasm_init(&g, a.mem + GUEST_CODE_ADDR);
 	if (radix) {
 		mmu_guest_build_radix(&g);
@@ -436,11 +436,11 @@ static void test_migrate(bool radix)
 	r = r ? r : ppcmmu_get_state(a.vm_fd, &st);
 	r = r ? r : guest_get_regs(&a, 0, &regs);
 	r = r ? r : (ioctl(a.vcpus[0].fd, KVM_GET_SREGS, &sregs) ? -errno : 0);
-	ktap_result(!r && log[0].args[1] == TEST_B_VALUE && (regs.msr & 0x30) == 0x30,
+	ktap_result(!r && log[0].args[1] == MMU_GUEST_B_VALUE && (regs.msr & 0x30) == 0x30,
 		    "%s: source guest ran translated, saved (mode %u, hpt_order %u)", name, st.mode,
 		    st.hpt_order);
 
-	r = r ? r : test_vm(&b, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = r ? r : mmu_guest_vm(&b, MEM_64M, GUEST_MMU_DEFAULT, 0);
 	if (r) {
 		guest_vm_destroy(&a);
 		ktap_skip_n(3, "no source state or no VM", name);
@@ -455,13 +455,14 @@ static void test_migrate(bool radix)
 	ktap_result(r >= 0 && (radix || htab == 3) && !memcmp(&st, &st_b, sizeof(st)),
 		    "%s: SET_STATE (and the guest's %d HPTEs) restore the same MMU state", name, htab);
 
-	*(uint64_t *)(b.mem + MMU_GUEST_PAGE_B + 8) = TEST_B_VALUE ^ 0xffff;
+	*(uint64_t *)(b.mem + MMU_GUEST_PAGE_B + 8) = MMU_GUEST_B_VALUE ^ 0xffff;
 	r = guest_vcpu_add(&b, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	r = r < 0 ? r : (ioctl(b.vcpus[0].fd, KVM_SET_SREGS, &sregs) ? -errno : 0);
 	r = r ? r : (ioctl(b.vcpus[0].fd, KVM_SET_REGS, &regs) ? -errno : 0);
 	if (!r)
 		mmu_guest_run(&b, 0, &res);
-	ktap_result(!r && res.saw_translated_again && res.value_read_again == (TEST_B_VALUE ^ 0xffff) &&
+	ktap_result(!r && res.saw_translated_again &&
+		    res.value_read_again == (MMU_GUEST_B_VALUE ^ 0xffff) &&
 		    (res.msr_again & 0x30) == 0x30 && res.done,
 		    "%s: guest continues translated in the new VM (read %#llx)", name,
 		    (unsigned long long)res.value_read_again);
@@ -484,7 +485,7 @@ static void test_restore_refused(void)
 		st.mode = can_radix ? KVM_PPC_MMU_MODE_HASH : KVM_PPC_MMU_MODE_RADIX;
 		st.hpt_order = can_radix ? ORDER_64M : 0;
 		st.process_table = can_radix ? 0 : GR | MMU_GUEST_PROC_TBL;
-		r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+		r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
 		r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
 		ktap_result(r == -EOPNOTSUPP, "restore a %s state here -> EOPNOTSUPP (r=%d)",
 			    can_radix ? "hash" : "radix", r);
@@ -493,7 +494,7 @@ static void test_restore_refused(void)
 	memset(&st, 0, sizeof(st));
 	st.mode = KVM_PPC_MMU_MODE_HASH;
 	st.hpt_order = 17;
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
 	refs = module_refcnt(PPCMMU_MODNAME);
 	r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
 	ktap_result(r == -EINVAL && module_refcnt(PPCMMU_MODNAME) == refs,
@@ -506,7 +507,7 @@ static void test_restore_refused(void)
 		return;
 	}
 	st.hpt_order = 46;
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
 	r = r ? r : (ioctl(vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
 	/* a fresh radix VM's partition-table dw1 is PATB_GR alone */
 	ktap_result(r == -ENOMEM && test_state_is(vm.vm_fd, can_radix ? KVM_PPC_MMU_MODE_RADIX :

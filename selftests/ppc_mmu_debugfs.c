@@ -22,13 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cas_guest.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define KVM_DIR		DEBUGFS "/kvm"
@@ -143,7 +144,7 @@ static void test_not_opted_in(void)
 	struct stat s;
 	int r;
 
-	r = test_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, 0);
 	if (!r) {
 		gasm_init(&a, vm.mem + GUEST_CODE_ADDR);
 		gasm_hcall(&a, TEST_HCALL_DONE);
@@ -231,7 +232,7 @@ static void test_refusal_and_open_fd(void)
 	int r, fd = -1, n = -1;
 	ssize_t after = 0;
 
-	r = test_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
+	r = mmu_guest_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
 	if (!r)
 		r = ioctl(vm.vm_fd, KVM_PPC_MMU_CAS, &c) ? -errno : 0;
 	if (!r) {
@@ -325,7 +326,7 @@ static void test_churn(void)
 		struct guest_vm vm;
 		struct gasm a;
 
-		r = test_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
+		r = mmu_guest_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
 		if (r)
 			break;
 		if (i % 2) {	/* every other VM also runs, and pins the module */

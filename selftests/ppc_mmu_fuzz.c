@@ -46,13 +46,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define FUZZ_SECONDS	10	/* default budget; PPC_MMU_FUZZ_SECONDS=N */
 #define NR_VMS		3

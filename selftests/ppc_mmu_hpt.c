@@ -28,14 +28,14 @@
 #include <unistd.h>
 
 #include "lib/busy_switch.h"
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MIB		(1LL << 20)
 #define MEM_64M		(64ULL << 20)
@@ -228,7 +228,7 @@ static void run_cas_twice(struct guest_vm *vm, struct cas_twice *ct)
 			if (args[0] == TAG_CAS && args[2] >= 1 && args[2] <= 2)
 				ct->guest_rc[args[2] - 1] = args[1];
 			if (args[0] == TAG_TRANSLATED)
-				ct->translated = args[1] == TEST_B_VALUE &&
+				ct->translated = args[1] == MMU_GUEST_B_VALUE &&
 						 (args[2] & (GUEST_MSR_IR | GUEST_MSR_DR)) ==
 						 (GUEST_MSR_IR | GUEST_MSR_DR);
 			run->papr_hcall.ret = 0;
@@ -271,13 +271,13 @@ static void test_cas_again_keeps_table(void)
 		ktap_skip_n(4, why, name);
 		return;
 	}
-	r = test_vm(&vm, 1ULL << (order + 7), GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&vm, 1ULL << (order + 7), GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "%s: VM of %llu MiB (r=%d)", name, (1ULL << (order + 7)) >> 20, r);
 		ktap_skip_n(3, "no VM", name);
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	cas_vec_linux61(vm.mem + VEC_ADDR, 0x00, 0x00);
 	write_cas_twice_program(&vm);
 	r = guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
@@ -361,7 +361,7 @@ static void test_busy_switch_allocates_nothing(void)
 	r = guest_vm_create(&hog.vm, MEM_64M);
 	hog.live = !r;
 	r = r ? r : (ioctl(hog.vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st) ? -errno : 0);
-	r = r ? r : test_vm(&vm, 1ULL << (order + 7), GUEST_MMU_RADIX, FEAT_ALL);
+	r = r ? r : mmu_guest_vm(&vm, 1ULL << (order + 7), GUEST_MMU_RADIX, FEAT_ALL);
 	if (r) {
 		hog_free(&hog);
 		ktap_result(0, "%s: VMs (r=%d)", name, r);
@@ -457,7 +457,7 @@ static long long time_alone(int (*make)(struct guest_vm *vm), int (*act)(struct 
 static int exit_at_once_vm(struct guest_vm *vm, uint64_t mem, enum guest_mmu mmu)
 {
 	struct gasm a;
-	int r = test_vm(vm, mem, mmu, KVM_PPC_MMU_FEAT_HPT_SIZING);
+	int r = mmu_guest_vm(vm, mem, mmu, KVM_PPC_MMU_FEAT_HPT_SIZING);
 
 	if (r)
 		return r;

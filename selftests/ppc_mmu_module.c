@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/kmsg.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/module_ctl.h"
 
 #define GUEST_MEM	(16UL << 20)
 

@@ -2,7 +2,7 @@
 /*
  * H_REGISTER_PROC_TBL in the kernel and the radix/hash switch, proven by
  * guests that build their own translation structures, turn translation on,
- * and move data through non-identity mappings (lib/mmu_guest.h).
+ * and move data through non-identity mappings (ppcmmu/mmu_guest.h).
  *
  * A DD2.2 radix host (the emulated "radix" host, like real POWER9 hosts)
  * runs hash guests next to radix ones as is. On a DD2.0 radix host (the
@@ -20,13 +20,13 @@
 #include <unistd.h>
 
 #include "lib/busy_switch.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define MEM_64M		(64UL << 20)
 #define MEM_48M		(48UL << 20)
@@ -34,7 +34,7 @@
 #define KVM_DEFAULT_ORDER 24
 #define GR		(1ULL << 63)
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
-#define B_VALUE		TEST_B_VALUE
+#define B_VALUE		MMU_GUEST_B_VALUE
 #define H_PARAMETER	((uint64_t)-4)
 #define H_P2		((uint64_t)-55)
 #define H_P3		((uint64_t)-56)
@@ -76,7 +76,7 @@ static void test_not_opted_in(void)
 	struct gasm a;
 	int r;
 
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_HPT_SIZING);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_HPT_SIZING);
 	if (r) {
 		ktap_result(0, "not opted in: VM setup (r=%d)", r);
 		ktap_skip_n(1, "no VM", "not opted in");
@@ -157,13 +157,13 @@ static void test_radix_guest(void)
 		ktap_skip_n(7, "host cannot run radix guests", "radix guest");
 		return;
 	}
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "radix: VM setup (r=%d)", r);
 		ktap_skip_n(6, "no VM", "radix guest");
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	write_radix_program(&vm, GUEST_CODE_ADDR);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
@@ -194,13 +194,13 @@ static void test_hash_guest_and_switch(void)
 		ktap_skip_n(14, "host cannot run hash guests", "hash guest");
 		return;
 	}
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "hash: VM setup (r=%d)", r);
 		ktap_skip_n(13, "no VM", "hash guest");
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	write_hash_program(&vm, GUEST_CODE_ADDR, true);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
@@ -219,7 +219,7 @@ static void test_hash_guest_and_switch(void)
 		guest_vm_destroy(&vm);
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	write_radix_program(&vm, 0x800);
 	r = restart_vcpu(&vm, 0, 0x800);
 	if (r)
@@ -247,13 +247,13 @@ static void test_legacy_guest(void)
 			    "legacy guest");
 		return;
 	}
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "legacy: VM setup (r=%d)", r);
 		ktap_skip_n(5, "no VM", "legacy guest");
 		return;
 	}
-	test_pages(&vm);
+	mmu_guest_pages(&vm);
 	write_hash_program(&vm, GUEST_CODE_ADDR, false);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	mmu_guest_run(&vm, 0, &res);
@@ -264,9 +264,9 @@ static void test_legacy_guest(void)
 	guest_vm_destroy(&vm);
 
 	/* The same guest without the feature gets KVM-HV's fixed default. */
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_DEFAULT, 0);
 	if (!r) {
-		test_pages(&vm);
+		mmu_guest_pages(&vm);
 		write_hash_program(&vm, GUEST_CODE_ADDR, false);
 		guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 		mmu_guest_run(&vm, 0, &res);
@@ -332,7 +332,7 @@ static void test_hostile_arguments(void)
 	struct gasm a;
 	int i, r, same = 1;
 
-	r = test_vm(&vm, MEM_48M, radix_vm ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_48M, radix_vm ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "hostile: VM setup (r=%d)", r);
 		ktap_skip_n(NR_HOSTILE + 1, "no VM", "hostile");
@@ -419,7 +419,7 @@ static void test_register_while_another_runs(void)
 		ktap_skip_n(3, "host cannot run both modes: no switch", name);
 		return;
 	}
-	r = test_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_64M, GUEST_MMU_RADIX, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "%s: VM setup (r=%d)", name, r);
 		ktap_skip_n(2, "no VM", name);
@@ -521,7 +521,7 @@ static void test_storm(bool flip)
 		ktap_skip_n(2, "host offers no guest MMU mode", name);
 		return;
 	}
-	r = test_vm(&vm, MEM_64M, can_radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
+	r = mmu_guest_vm(&vm, MEM_64M, can_radix ? GUEST_MMU_RADIX : GUEST_MMU_DEFAULT, FEAT_ALL);
 	if (r) {
 		ktap_result(0, "%s: VM setup (r=%d)", name, r);
 		ktap_skip_n(1, "no VM", name);
@@ -588,11 +588,11 @@ static long long memory_per_vm(enum guest_mmu mmu, uint64_t features, bool hash_
 	sync();
 	before = free_bytes();
 	for (i = 0; i < MEM_VMS; i++) {
-		if (test_vm(&vms[i], MEM_256M, mmu, features)) {
+		if (mmu_guest_vm(&vms[i], MEM_256M, mmu, features)) {
 			ok = 0;
 			break;
 		}
-		test_pages(&vms[i]);
+		mmu_guest_pages(&vms[i]);
 		if (hash_guest)
 			write_hash_program(&vms[i], GUEST_CODE_ADDR, can_radix);
 		else
@@ -673,7 +673,7 @@ static void test_enable_and_state_ioctls(void)
 	struct gasm a;
 	int r;
 
-	r = test_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
 	if (r) {
 		ktap_result(0, "ioctls: VM setup (r=%d)", r);
 		ktap_skip_n(11, "no VM", "ioctls");

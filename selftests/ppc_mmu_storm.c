@@ -32,11 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define STORM_SECONDS	10	/* default; PPC_MMU_STORM_SECONDS=N for longer */
 #define STORM_EXTRA_S	15	/* at most this much longer, for coverage */

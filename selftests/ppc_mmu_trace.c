@@ -15,14 +15,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "lib/cas_guest.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
 #include "lib/test_env.h"
 #include "lib/tracefs.h"
+#include "ppcmmu/cas_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define SYSTEM		"ppc_mmu"
 #define MAX_LINES	16
@@ -100,7 +101,7 @@ static void test_not_opted_in(void)
 	int r;
 
 	tracefs_clear();
-	r = test_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, 0);
+	r = mmu_guest_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, 0);
 	if (!r) {
 		gasm_init(&a, vm.mem + GUEST_CODE_ADDR);
 		gasm_hcall(&a, TEST_HCALL_REPORT);
@@ -147,7 +148,7 @@ static void test_radix_guest(void)
 	show("radix", &reg);
 	show("radix", &bad);
 
-	ktap_result(!r && res.done && res.value_read == TEST_B_VALUE &&
+	ktap_result(!r && res.done && res.value_read == MMU_GUEST_B_VALUE &&
 		    out.status == KVM_PPC_MMU_CAS_ACCEPTED && out.mode == KVM_PPC_MMU_MODE_RADIX,
 		    "radix guest boots through CAS and registration (r=%d)", r);
 	ktap_result(en.n == 1 && trace_field_num(en.l[0], "vm", 0) > 0 &&
@@ -242,7 +243,7 @@ static void test_hash_guest(void)
 	show("hash", &cas);
 	show("hash", &reg);
 
-	ktap_result(!r && res.done && res.value_read == TEST_B_VALUE &&
+	ktap_result(!r && res.done && res.value_read == MMU_GUEST_B_VALUE &&
 		    out.status == KVM_PPC_MMU_CAS_ACCEPTED && out.mode == KVM_PPC_MMU_MODE_HASH,
 		    "hash guest boots through CAS and registration (r=%d)", r);
 	ktap_result(ins.n == 1 && trace_field_num(ins.l[0], "order", 0) == CAS_GUEST_HPT_ORDER &&
@@ -317,7 +318,7 @@ static void test_refusals(void)
 	char *t;
 
 	tracefs_clear();
-	r = test_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
+	r = mmu_guest_vm(&vm, 16UL << 20, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
 	if (!r) {
 		rc = ioctl(vm.vm_fd, KVM_PPC_MMU_CAS, &c) ? -errno : 0;
 		gasm_init(&a, vm.mem + GUEST_CODE_ADDR);

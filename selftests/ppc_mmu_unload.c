@@ -24,11 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
 #include "lib/ktap.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define GUEST_MEM	(16UL << 20)
 #define DELAY_MS	1500

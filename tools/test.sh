@@ -19,7 +19,8 @@
 #                   hosts keep one core busy, the build takes the other.
 # Layout: tools/ holds the two entry points (this and demo.sh), tools/stages/
 # one script per test stage, tools/rig/ what builds and boots the emulated
-# hosts, and the programs (vmm/, host-check/, demo/, bench/).
+# hosts, the programs (vmm/, host-check/, demo/, bench/) and lib/ppcmmu/,
+# the library they share with the selftests.
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
 # Env:   PPC_MMU_KERNELS="6.1 6.12"   the kernels of the matrix (default all three)
 #        PPC_MMU_DEBUG_KERNEL=0        leave out the debug kernel stage

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "busy_switch.h"
-#include "guest_asm.h"
+#include "ppcmmu/guest_asm.h"
 
 #define SPINNER_AT	0x1000ULL
 #define REGISTRAR_AT	0x2000ULL

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "guest.h"
-#include "mmu_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/mmu_guest.h"
 
 #define BUSY_FLAG_IN		0x600000ULL
 #define BUSY_FLAG_GO		0x600100ULL

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <string.h>
 
 #include "ktap.h"
-#include "mmu_guest.h"
-#include "module_ctl.h"
-#include "ppcmmu.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 #include "test_env.h"
 
 static int read_caps(struct kvm_ppc_mmu_caps *caps)
@@ -61,26 +60,6 @@ void test_env_restore(bool forced)
 		ppcmmu_ensure_unloaded();
 		ppcmmu_ensure_loaded();
 	}
-}
-
-int test_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features)
-{
-	int r = guest_vm_create(vm, mem);
-
-	if (r)
-		return r;
-	r = guest_vm_set_mmu(vm, mmu);
-	if (!r && features)
-		r = ppcmmu_enable(vm->vm_fd, features);
-	if (r)
-		guest_vm_destroy(vm);
-	return r;
-}
-
-void test_pages(struct guest_vm *vm)
-{
-	memset(vm->mem + MMU_GUEST_PAGE_A, 0, 4096);
-	*(uint64_t *)(vm->mem + MMU_GUEST_PAGE_B) = TEST_B_VALUE;
 }
 
 bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what)

@@ -7,10 +7,6 @@
 #include <stdint.h>
 #include <linux/kvm_ppc_mmu.h>
 
-#include "guest.h"
-
-#define TEST_B_VALUE	0x0123456789abcdefULL
-
 /*
  * Load kvm-ppc-mmu and read its caps. On a POWER9 < DD2.2 radix host (the
  * emulated rig) reload it with allow_hash_on_no_mixing_cpu=1 so hash and
@@ -25,10 +21,6 @@ int test_env_load(struct kvm_ppc_mmu_caps *caps, bool *forced);
 void test_env_begin(int planned, const char *name, struct kvm_ppc_mmu_caps *caps, bool *forced);
 /* Undo the forced reload: leave the module loaded plainly for later tests. */
 void test_env_restore(bool forced);
-/* A VM in @mmu with @features (0: not opted in). */
-int test_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features);
-/* Clear page A, put TEST_B_VALUE in page B (see lib/mmu_guest.h). */
-void test_pages(struct guest_vm *vm);
 /* The VM's state is exactly this (logged either way). */
 bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what);
 

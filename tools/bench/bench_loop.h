@@ -3,7 +3,7 @@
  * The timed guest of the benchmarks: one vcpu that registers a radix
  * process table once (so an opted-in VM is in a steady state), reports,
  * then makes the same hypercall a fixed number of times and stops.
- * Header-only: each benchmark is one source file plus selftests/lib.
+ * Header-only: each benchmark is one source file plus tools/lib/ppcmmu.
  */
 #ifndef PPCMMU_BENCH_LOOP_H
 #define PPCMMU_BENCH_LOOP_H
@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #include "bench_stats.h"
-#include "lib/guest.h"
-#include "lib/guest_asm.h"
-#include "lib/mmu_guest.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
 
 /*
  * At GUEST_CODE_ADDR: H_REGISTER_PROC_TBL(radix, GTSE), REPORT, then

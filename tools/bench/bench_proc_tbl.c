@@ -29,8 +29,8 @@
 #include <string.h>
 
 #include "bench_loop.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define CALLS	3000
 #define ROUNDS	11

@@ -5,7 +5,7 @@
  * Part 1, scale. For each count N in counts[] and each of ROUNDS rounds,
  * N threads (one per VM, released together by barriers) each:
  *   setup      create a VM of GUEST_MEM, opt in to every feature, write
- *              the guest (selftests/lib/cas_guest.h) and its vcpu;
+ *              the guest (tools/lib/ppcmmu/cas_guest.h) and its vcpu;
  *   negotiate  run it: CAS in the kernel (the VMM answers from
  *              KVM_PPC_MMU_GET_CAS), H_REGISTER_PROC_TBL in the kernel,
  *              H_ENTERs for hash, translation on, one store and one load
@@ -28,10 +28,10 @@
  *   HPT        sum of 2^hpt_order as the module reports it (GET_STATE)
  *              for the N VMs of rounds 0 and 1, all alive at once (radix VMs
  *              must read 0; hash VMs the RAM-sized order of
- *              lib/cas_guest.h, else the boot counts as failed).
+ *              ppcmmu/cas_guest.h, else the boot counts as failed).
  *   peak/VM    free memory consumed per VM while all N are alive (mean of
  *              the rounds).
- *   back       free memory (MemFree + the per-CPU free lists, lib/ppcmmu.h
+ *   back       free memory (MemFree + the per-CPU free lists, ppcmmu/ppcmmu.h
  *              free_bytes) and MemAvailable after all N are destroyed,
  *              minus before they were created: the lowest and highest of
  *              the rounds (0 = all returned; negative = still held).
@@ -62,10 +62,10 @@
 #include <unistd.h>
 
 #include "bench_loop.h"
-#include "lib/cas_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
-#include "lib/test_env.h"
+#include "ppcmmu/cas_guest.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define GUEST_MEM	CAS_GUEST_MEM	/* 64 MiB: 64 VMs fit the 2 GiB host */
 #define MAX_VMS		64
@@ -115,7 +115,7 @@ static bool boot_ok(struct boot *b, struct guest_vm *vm, const struct kvm_ppc_mm
 			 (long long)res->register_rc);
 	else if (!b->radix && (!res->saw_henter || res->henter_rc))
 		snprintf(b->why, sizeof(b->why), "H_ENTER rc %lld", (long long)res->henter_rc);
-	else if (!res->done || res->other_hcall || res->value_read != TEST_B_VALUE ||
+	else if (!res->done || res->other_hcall || res->value_read != MMU_GUEST_B_VALUE ||
 		 *(uint64_t *)(vm->mem + MMU_GUEST_PAGE_A) != MMU_GUEST_MAGIC)
 		snprintf(b->why, sizeof(b->why), "translated accesses wrong (read %#llx)",
 			 (unsigned long long)res->value_read);

@@ -13,11 +13,11 @@
 #include <sys/ioctl.h>
 #include <linux/kvm_ppc_mmu.h>
 
-#include "lib/cas_vectors.h"
-#include "lib/guest.h"
-#include "lib/mmu_guest.h"
-#include "lib/module_ctl.h"
-#include "lib/ppcmmu.h"
+#include "ppcmmu/cas_vectors.h"
+#include "ppcmmu/guest.h"
+#include "ppcmmu/mmu_guest.h"
+#include "ppcmmu/module_ctl.h"
+#include "ppcmmu/ppcmmu.h"
 
 #define VEC_ADDR	0x400000ULL
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the selftests the way a kernel tree would: kselftest's own Makefile
 # and lib.mk (from Debian's linux-source-6.1), with selftests/ copied in as
-# tools/testing/selftests/kvm-ppc-mmu, then `make install`, giving
+# tools/testing/selftests/kvm-ppc-mmu and the library it shares with the
+# tools as tools/lib/ppcmmu (where the kernel keeps tools/lib/bpf for
+# selftests/bpf and bpftool), then `make install`, giving
 # build/kselftest/ with run_kselftest.sh, kselftest-list.txt and our
 # programs. Also fetches Debian's static ppc64el busybox (build/busybox),
 # the shell run_kselftest.sh needs inside the emulated host.
@@ -24,9 +26,11 @@ if [ ! -f "$src/.complete" ]; then
 	touch "$src/.complete"
 fi
 st=$src/tools/testing/selftests
-rm -rf "$st/kvm-ppc-mmu" "$st/uapi" "$out" "$root/build/kselftest-obj"
+rm -rf "$st/kvm-ppc-mmu" "$st/uapi" "$src/tools/lib/ppcmmu" "$out" "$root/build/kselftest-obj"
 cp -r "$root/selftests" "$st/kvm-ppc-mmu"
 cp -r "$root/uapi" "$st/uapi"
+mkdir -p "$src/tools/lib"
+cp -r "$root/tools/lib/ppcmmu" "$src/tools/lib/ppcmmu"
 make -s -C "$st" TARGETS=kvm-ppc-mmu CC=powerpc64le-linux-gnu-gcc \
 	O="$root/build/kselftest-obj" INSTALL_PATH="$out" install >/dev/null
 

@@ -21,9 +21,9 @@ trap 'rm -rf "$stage"' EXIT
 "$root/tools/rig/guest/mkguest.sh"
 mkdir -p "$stage"/{dev,proc,sys,bin,guest}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/initramfs/init.c"
-powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests" \
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$root/uapi" -I"$root/kmod/logic" -I"$root/tools/lib" \
 	-o "$stage/ppc-mmu-vmm" "$root"/tools/vmm/*.c "$root/kmod/logic/hpt_order.c" \
-	"$root/selftests/lib/htab_stream.c"
+	"$root/tools/lib/ppcmmu/htab_stream.c"
 # A hash guest's stream for the hosts that cannot run hash (tools/vmm/scenarios.sh).
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -o "$stage/mkstream" \
 	"$root/tools/vmm/tests/mkstream.c" "$root/tools/vmm/stream.c"

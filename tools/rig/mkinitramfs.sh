@@ -24,13 +24,13 @@ cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$stage/"
 # Programs run instead of the selftests with ppcmmu.run=NAME (tools/demo.sh,
 # tools/bench.sh). Built with every initramfs, so the selftest stage keeps
 # them compiling.
-helpers=("$root/selftests/lib/guest.c" "$root/selftests/lib/module_ctl.c"
-	 "$root/selftests/lib/ppcmmu.c" "$root/selftests/lib/mmu_guest.c"
-	 "$root/selftests/lib/cas_vectors.c" "$root/selftests/lib/cas_guest.c"
-	 "$root/selftests/lib/test_env.c" "$root/selftests/lib/ktap.c")
+# They use the shared library only (tools/lib/ppcmmu), never selftests/lib.
+lib=$root/tools/lib/ppcmmu
+helpers=("$lib/guest.c" "$lib/module_ctl.c" "$lib/ppcmmu.c" "$lib/mmu_guest.c"
+	 "$lib/cas_vectors.c" "$lib/cas_guest.c")
 for prog in demo:tools/demo/ppc_mmu_demo.c bench:tools/bench/bench_proc_tbl.c \
 	    bench-scale:tools/bench/bench_scale.c; do
-	powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -pthread -I"$root/selftests" -I"$root/uapi" \
+	powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -pthread -I"$root/tools/lib" -I"$root/uapi" \
 		-o "$stage/${prog%%:*}" "$root/${prog#*:}" "${helpers[@]}"
 done
 cp "$root/kvm-ppc-mmu.ko" "$stage/"

@@ -11,7 +11,7 @@ out=$root/build/fuzz
 secs=${FUZZ_SECONDS:-30}
 mkdir -p "$out"
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests")
+	-I"$root/uapi" -I"$root/kmod/logic" -I"$root/tools/lib")
 logic=("$root"/kmod/logic/*.c)
 
 # Seed corpus for the CAS parser, written by a tiny native helper.
@@ -19,7 +19,7 @@ seed_dir=$out/seeds-cas
 mkdir -p "$seed_dir"
 cat >"$out/seed.c" <<'SEED'
 #include <stdio.h>
-#include "lib/cas_vectors.h"
+#include "ppcmmu/cas_vectors.h"
 static void put(const char *dir, const char *name, const uint8_t *b, size_t n)
 {
 	char p[512];
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 SEED
-cc -I"$root/selftests" -o "$out/seed" "$out/seed.c" "$root/selftests/lib/cas_vectors.c" &&
+cc -I"$root/tools/lib" -o "$out/seed" "$out/seed.c" "$root/tools/lib/ppcmmu/cas_vectors.c" &&
 	"$out/seed" "$seed_dir"
 
 pass=0 fail=0

@@ -2,7 +2,8 @@
 # Native unit tests of the pure logic in kmod/logic/, and of the reference
 # VMM's guest-facing parsers (tools/vmm/tests/), built with the host
 # compiler under ASan and UBSan (any report aborts the test = failure);
-# then the check that the VMM's files depend one way (vmm-layers.sh).
+# then the checks that the VMM's files depend one way (vmm-layers.sh) and
+# that tools/lib/ppcmmu depends on nothing of the selftests (lib-deps.sh).
 # Prints each program's TAP lines and "unit tests: N passed, N failed".
 set -uo pipefail
 
@@ -11,8 +12,8 @@ out=$root/build/unit
 mkdir -p "$out"
 cc=${CC:-clang}
 cflags=(-std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -fsanitize=address,undefined
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests")
-logic=("$root"/kmod/logic/*.c "$root"/selftests/lib/cas_vectors.c)
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I"$root/uapi" -I"$root/kmod/logic" -I"$root/tools/lib")
+logic=("$root"/kmod/logic/*.c "$root"/tools/lib/ppcmmu/cas_vectors.c)
 
 vmm=("$root"/tools/vmm/{of_client,devtree,rtas,guest_mem,vcpu_sync}.c)
 vmm_rma=("$root"/tools/vmm/rma.c "$root/kmod/logic/hpt_order.c")
@@ -41,12 +42,16 @@ for t in "$root"/kmod/logic/tests/test_*.c "$root"/tools/vmm/tests/test_*.c; do
 	fi
 done
 
-# Not a program but a property of the VMM's sources: its files depend one
-# way (issue 12), so it keeps reading bottom-up as it grows.
-"$root/tools/stages/vmm-layers.sh" >"$out/vmm-layers.log" 2>&1
-cat "$out/vmm-layers.log"
-p=$(grep -c '^ok ' "$out/vmm-layers.log") f=$(grep -c '^not ok ' "$out/vmm-layers.log")
-pass=$((pass + p)) fail=$((fail + f))
+# Not programs but properties of the sources (issue 12): the VMM's files
+# depend one way, so it keeps reading bottom-up as it grows; the shared
+# library tools/lib/ppcmmu uses nothing of the selftests.
+for check in vmm-layers lib-deps; do
+	"$root/tools/stages/$check.sh" >"$out/$check.log" 2>&1
+	cat "$out/$check.log"
+	p=$(grep -c '^ok ' "$out/$check.log") f=$(grep -c '^not ok ' "$out/$check.log")
+	pass=$((pass + p)) fail=$((fail + f))
+	[ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { echo "not ok - $check.sh printed no result"; fail=$((fail + 1)); }
+done
 
 echo "unit tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

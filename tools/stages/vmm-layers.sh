@@ -5,8 +5,8 @@
 # parsing) or includes its header. Any loop in that graph fails the check.
 # Each file is a node named after its basename: x.c and x.h are one home;
 # vmm.h (struct vmm, no .c) is a node of its own. Files outside tools/vmm
-# (libc, kmod/logic, the selftests' shared lib) cannot call back into the
-# VMM and are left out.
+# (libc, kmod/logic, the shared library tools/lib/ppcmmu) cannot call back
+# into the VMM and are left out.
 #
 # Prints one KTAP-style line ("ok - ...", unnumbered: unit-tests.sh counts
 # it), then the layers bottom first, or every edge that closes a loop.
@@ -31,7 +31,7 @@ node() { local b; b=$(basename "$1"); echo "${b%.*}"; }
 # Symbol edges: "user definer symbol", from the cross-built objects.
 for c in "$dir"/*.c; do
 	n=$(node "$c")
-	if ! "$cc" -c -O0 -I"$root/uapi" -I"$root/kmod/logic" -I"$root/selftests" \
+	if ! "$cc" -c -O0 -I"$root/uapi" -I"$root/kmod/logic" -I"$root/tools/lib" \
 		-o "$tmp/$n.o" "$c" 2>"$tmp/$n.err"; then
 		echo "not ok - $name: $n.c does not build"
 		sed 's/^/#   /' "$tmp/$n.err" | head -20

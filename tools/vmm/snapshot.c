@@ -5,7 +5,7 @@
  * vcpu registers (KVM_GET_REGS/SREGS and every ONE_REG KVM-HV answers), the
  * MMU state through kvm-ppc-mmu (GET_STATE -> SET_STATE: radix process table
  * or hash HPT order), and for hash guests the HPT contents through KVM's
- * HTAB fd (selftests/lib/htab_stream.c, shared with the selftests). The
+ * HTAB fd (tools/lib/ppcmmu/htab_stream.c, shared with the selftests). The
  * old VM is destroyed before the new one runs, so nothing of it can keep
  * the guest alive by accident.
  *
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "snapshot.h"
-#include "lib/htab_stream.h"	/* selftests/lib: shared with the selftests */
+#include "ppcmmu/htab_stream.h"	/* tools/lib/ppcmmu: shared with the selftests */
 
 #define ONE_REG(sz, n)	(KVM_REG_PPC | KVM_REG_SIZE_##sz | (n))
 

@@ -20,7 +20,7 @@
  *   rtas.c       the few RTAS calls Linux needs, start-cpu and stop-self
  *   platform.c   what goes in the tree: cpus, memory, /chosen, /rtas, the vty
  *   snapshot.c   every register of a vcpu; the VM saved, restored afresh
- *                (the HPT through selftests/lib/htab_stream.c)
+ *                (the HPT through tools/lib/ppcmmu/htab_stream.c)
  *   migration.c  --save/--restore: a snapshot to a stream and back, across
  *                VMM processes, checked whole before anything is made of it
  *   cas.c        ibm,client-architecture-support through the module

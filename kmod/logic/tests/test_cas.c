@@ -6,7 +6,7 @@
 #include "../papr.h"
 #include "../uapi_checks.h"
 #include "unit.h"
-#include "lib/cas_vectors.h"
+#include "ppcmmu/cas_vectors.h"
 #include <linux/kvm_ppc_mmu.h>
 
 #define P9_DD20		0x004e1200

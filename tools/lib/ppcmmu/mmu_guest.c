@@ -4,6 +4,7 @@
 #include <linux/kvm_ppc_mmu.h>
 
 #include "mmu_guest.h"
+#include "ppcmmu.h"
 
 #define RADIX_L2	(MMU_GUEST_RADIX_ROOT + 0x10000)
 #define RADIX_L3	(RADIX_L2 + 0x1000)
@@ -222,4 +223,24 @@ void mmu_guest_run(struct guest_vm *vm, int idx, struct mmu_guest_result *res)
 			res->other_hcall = log[i].nr;
 		}
 	}
+}
+
+int mmu_guest_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features)
+{
+	int r = guest_vm_create(vm, mem);
+
+	if (r)
+		return r;
+	r = guest_vm_set_mmu(vm, mmu);
+	if (!r && features)
+		r = ppcmmu_enable(vm->vm_fd, features);
+	if (r)
+		guest_vm_destroy(vm);
+	return r;
+}
+
+void mmu_guest_pages(struct guest_vm *vm)
+{
+	memset(vm->mem + MMU_GUEST_PAGE_A, 0, 4096);
+	*(uint64_t *)(vm->mem + MMU_GUEST_PAGE_B) = MMU_GUEST_B_VALUE;
 }

@@ -5,16 +5,16 @@
 
 #include "cas_guest.h"
 #include "cas_vectors.h"
-#include "test_env.h"
+#include "mmu_guest.h"
 
 int cas_guest_prepare(struct guest_vm *vm, uint8_t ov5_24, uint8_t ov5_26)
 {
 	int r;
 
-	r = test_vm(vm, CAS_GUEST_MEM, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
+	r = mmu_guest_vm(vm, CAS_GUEST_MEM, GUEST_MMU_DEFAULT, KVM_PPC_MMU_FEAT_ALL);
 	if (r)
 		return r;
-	test_pages(vm);
+	mmu_guest_pages(vm);
 	cas_vec_linux61(vm->mem + CAS_GUEST_VEC_ADDR, ov5_24, ov5_26);
 	mmu_guest_cas_program(vm, CAS_GUEST_VEC_ADDR);
 	r = guest_vcpu_add(vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);

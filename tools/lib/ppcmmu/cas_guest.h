@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Boot the CAS guest of lib/mmu_guest.h in a fresh opted-in VM (all
+ * Boot the CAS guest of mmu_guest.h in a fresh opted-in VM (all
  * features, 64 MiB), the way a VMM does with the module: the guest's
  * KVMPPC_H_CAS is negotiated in the kernel (FEAT_CAS), the VMM reads the
  * outcome with KVM_PPC_MMU_GET_CAS and answers the guest, which then
  * registers its process table and runs translated to DONE. The VM is left
  * alive for the caller to inspect and destroy.
  */
-#ifndef PPCMMU_SELFTEST_CAS_GUEST_H
-#define PPCMMU_SELFTEST_CAS_GUEST_H
+#ifndef PPCMMU_LIB_CAS_GUEST_H
+#define PPCMMU_LIB_CAS_GUEST_H
 
 #include <stdint.h>
 #include <linux/kvm_ppc_mmu.h>

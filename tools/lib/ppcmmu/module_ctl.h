@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Loading and unloading kernel modules from a selftest.
+ * Loading and unloading kernel modules from a selftest, the demo or a
+ * benchmark.
  *
  * Module files are found through environment variables, so the same binary
  * works in the emulated host's initramfs (where /init sets them) and on a
@@ -9,8 +10,8 @@
  *   PPC_MMU_KO		path of kvm-ppc-mmu.ko
  *   PPC_MMU_KVM_HV_KO	path of kvm-hv.ko
  */
-#ifndef PPCMMU_SELFTEST_MODULE_CTL_H
-#define PPCMMU_SELFTEST_MODULE_CTL_H
+#ifndef PPCMMU_LIB_MODULE_CTL_H
+#define PPCMMU_LIB_MODULE_CTL_H
 
 #include <stdbool.h>
 

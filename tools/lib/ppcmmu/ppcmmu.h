@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Thin wrappers over the module's ioctls for tests: 0 or -errno. */
-#ifndef PPCMMU_SELFTEST_PPCMMU_H
-#define PPCMMU_SELFTEST_PPCMMU_H
+/*
+ * Thin wrappers over the module's ioctls (0 or -errno), and the host's free
+ * memory as the selftests and benchmarks compare it.
+ */
+#ifndef PPCMMU_LIB_PPCMMU_H
+#define PPCMMU_LIB_PPCMMU_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,8 +9,8 @@
  * n_invalid) followed by n_valid HPTEs of 16 bytes, big-endian.
  * Functions return what they did (bytes, HPTEs) or -errno.
  */
-#ifndef PPCMMU_SELFTEST_HTAB_STREAM_H
-#define PPCMMU_SELFTEST_HTAB_STREAM_H
+#ifndef PPCMMU_LIB_HTAB_STREAM_H
+#define PPCMMU_LIB_HTAB_STREAM_H
 
 #include <stddef.h>
 #include <stdint.h>

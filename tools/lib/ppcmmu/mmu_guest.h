@@ -14,10 +14,11 @@
  * Neither EA is guest RAM (the VM has 64 MiB): only a working translation
  * can make the accesses land.
  */
-#ifndef PPCMMU_SELFTEST_MMU_GUEST_H
-#define PPCMMU_SELFTEST_MMU_GUEST_H
+#ifndef PPCMMU_LIB_MMU_GUEST_H
+#define PPCMMU_LIB_MMU_GUEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "guest.h"
@@ -30,6 +31,8 @@
 #define MMU_GUEST_EA_A		0x10000000ULL
 #define MMU_GUEST_EA_B		0x10001000ULL
 #define MMU_GUEST_MAGIC		0x5ca1ab1e0ddba11ULL
+/* What mmu_guest_pages() puts in page B, for the guest to read back. */
+#define MMU_GUEST_B_VALUE	0x0123456789abcdefULL
 
 #define H_REGISTER_PROC_TBL	0x37cULL
 #define H_ENTER			0x08ULL
@@ -44,6 +47,14 @@ enum mmu_guest_tag {
 	TAG_TRANSLATED_AGAIN = 0x301,	/* the same through EA A/B + 8 */
 	TAG_CAS = 0x400,	/* r5 = what the VMM answered to KVMPPC_H_CAS */
 };
+
+/*
+ * A VM of @mem bytes in @mmu, opted in to the module's @features (0: not
+ * opted in). 0 or -errno; on failure nothing is left to destroy.
+ */
+int mmu_guest_vm(struct guest_vm *vm, size_t mem, enum guest_mmu mmu, uint64_t features);
+/* Clear page A, put MMU_GUEST_B_VALUE in page B. */
+void mmu_guest_pages(struct guest_vm *vm);
 
 /* H_REGISTER_PROC_TBL(flags, base, 0, size); the return code is left in r3. */
 void mmu_guest_call_register(struct gasm *a, uint64_t flags, uint64_t base, uint64_t size);
@@ -73,7 +84,7 @@ struct mmu_guest_result {
 	int exits;		/* -errno, or number of exits seen */
 	bool saw_register;	/* a REPORT with TAG_REGISTER */
 	uint64_t register_rc;
-	uint64_t register_busy;	/* long-busy answers before it (lib/busy_switch.h) */
+	uint64_t register_busy;	/* long-busy answers before it (H_REGISTER_PROC_TBL retried) */
 	bool saw_henter;
 	uint64_t henter_rc;
 	bool saw_translated;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Encoders for the handful of Power ISA instructions the test guests use.
+ * Encoders for the handful of Power ISA instructions the hand-written
+ * guests use.
  * Guests are written as arrays of these, so a reader can check each one
  * against the ISA book without an assembler in the loop.
  */
-#ifndef PPCMMU_SELFTEST_GUEST_ASM_H
-#define PPCMMU_SELFTEST_GUEST_ASM_H
+#ifndef PPCMMU_LIB_GUEST_ASM_H
+#define PPCMMU_LIB_GUEST_ASM_H
 
 #include <stdint.h>
 

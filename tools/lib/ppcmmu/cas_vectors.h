@@ -2,7 +2,7 @@
 /*
  * ibm,architecture-vec images as real guests send them, built byte for byte
  * (pure C: used by the native unit tests and fuzzer seeds as well as by the
- * guests in the selftests).
+ * guests in the selftests, the demo and the benchmarks).
  *
  *   cas_vec_linux61  Linux 6.1 prom_init: 14 PVR pairs (POWER5..POWER10 and
  *                    logical 3.1..2.05, "2.04 and earlier" last), count 5,

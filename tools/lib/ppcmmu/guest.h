@@ -2,10 +2,10 @@
 /*
  * Create KVM-HV VMs with one or more vcpus and run hand-written guests in
  * them. Every helper reports failure through its return value (-errno) so
- * tests can turn setup failures into KTAP failures instead of crashing.
+ * callers can turn setup failures into test failures instead of crashing.
  */
-#ifndef PPCMMU_SELFTEST_GUEST_H
-#define PPCMMU_SELFTEST_GUEST_H
+#ifndef PPCMMU_LIB_GUEST_H
+#define PPCMMU_LIB_GUEST_H
 
 #include <stddef.h>
 #include <stdint.h>
