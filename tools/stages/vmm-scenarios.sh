@@ -71,8 +71,26 @@ check() {	# check <ok?> <text>
 section() {	# the console between "scenario: NAME begin" and its end line
 	# (the guest's tty ends its lines with \r\n, which the host's console
 	# doubles: no \r survives here)
-	tr -d '\r' <"$log" | awk -v b="scenario: $1 begin" -v e="scenario: $1 end " \
+	tr -d '\r' <"$log" | unsplit_kernel_messages |
+		awk -v b="scenario: $1 begin" -v e="scenario: $1 end " \
 		'$0 == b {on=1; next} on && index($0, e) == 1 {print; exit} on'
+}
+
+# The guest's kernel and its userspace share one console, so a kernel
+# message can land inside a line userspace is writing:
+#   guest: dt: /cpus[    7.082380] hrtimer: interrupt took 21733311 ns
+#   /PowerPC,POWER9@1/d-cache-line-size 4 ccfc5c3c
+# Give the message its own line and join the two halves of the other.
+unsplit_kernel_messages() {
+	awk '{
+		if (held != "") { $0 = held $0; held = "" }
+		if (match($0, /\[ *[0-9]+\.[0-9]+\] /) && RSTART > 1) {
+			held = substr($0, 1, RSTART - 1)
+			print substr($0, RSTART)
+			next
+		}
+		print
+	} END { if (held != "") print held }'
 }
 
 has() { grep -qF -- "$2" <<<"$1" && echo 1 || echo 0; }
