@@ -19,6 +19,8 @@
 #       emulated host's speed falls on both alike; the patched binary
 #       runs directly (no wrapper script in the measured time), the module's
 #       tracepoints recorded by this /init around the run
+#   qcmp.dt=1  the guests print their whole device tree first (guest.dt=1:
+#       "guest: dt: <path>/<name> <len> <crc32>"), compared like the rest
 # Each guest console line is printed as "<label>.<guest>: ..." (bench:
 # "r<round>.<label>.<guest>: ..."), and per QEMU run
 #   hostinit: <label>.<guest>: qemu exit=RC time=S userspace=S
@@ -78,8 +80,9 @@ label_lines() {
 
 run_guest() {	# run_guest LABEL QEMU GUEST
 	local label=$1.$3 qemu=$2 t0 rc kernel=/guest/vmlinux append='' u
+	[ "$(arg qcmp.dt)" = 1 ] && append="guest.dt=1 "
 	case $3 in
-	disable-radix) append=disable_radix ;;
+	disable-radix) append+=disable_radix ;;
 	legacy) kernel=/guest/vmlinux-legacy ;;
 	esac
 	rm -f /tmp/userspace-cs

@@ -17,6 +17,8 @@
 #        default, disable-radix, legacy (default: all three on radix,
 #        default,disable-radix on hash and nested)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s> (default 900)
+#        QEMU_COMPARE_DT=1  the guests also print their whole device tree
+#        (guest.dt=1), so (a), (b) and (c) must build the same one
 # Log:   build/logs/qemu-compare-<host>.log
 # shellcheck disable=SC2015 # "A && B || { complain; }": C only complains
 set -uo pipefail
@@ -30,13 +32,13 @@ radix) guests=${2:-default,disable-radix,legacy} ;;
 hash|nested) guests=${2:-default,disable-radix} ;;
 *) echo "compare: unknown host '$host' (radix, hash, nested)" >&2; exit 2 ;;
 esac
-log=$root/build/logs/qemu-compare-$host.log
+log=$root/build/logs/qemu-compare-$host${QEMU_COMPARE_DT:+-dt}.log
 initrd=$root/build/qemu-compare-host.cpio
 mkdir -p "$root/build/logs"
 
 qemu_side_by_side_initrd "$initrd" || { echo "compare: could not build the host initramfs" >&2; exit 1; }
 t0=$(date +%s)
-run_host "$host" "$initrd" "$log" "${PPC_MMU_HOST_TIMEOUT:-900}" "panic=-1 tguests=$guests qcmp.mode=compare"
+run_host "$host" "$initrd" "$log" "${PPC_MMU_HOST_TIMEOUT:-900}" "panic=-1 tguests=$guests qcmp.mode=compare${QEMU_COMPARE_DT:+ qcmp.dt=1}"
 rc=$?
 echo "# $host host: qemu status $rc, $(($(date +%s) - t0))s wall, console log $log"
 grep -E '^hostinit: |^(unpatched|patched|patched-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |kmod: .*ppc_mmu_(cas|mode_switch|hpt_install):)' "$log"
@@ -47,7 +49,8 @@ grep -q "^hostinit: unpatched: QEMU emulator version 7.2.*Debian" "$log" &&
 	! grep -q "^hostinit: unpatched: .*ppc-mmu" "$log" || { echo "# (a) is not Debian's QEMU"; ok=0; }
 grep -q "^hostinit: patched: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
 	echo "# (b)/(c) is not this build of ours"; ok=0; }
-guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log"; }
+# (/chosen/rng-seed: random bytes QEMU puts there at every reset)
+guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log" | grep -v '^dt: /chosen/rng-seed '; }
 for g in ${guests//,/ }; do
 	for run in unpatched patched patched-module; do
 		[ "$host/$g/$run" = nested/legacy/patched-module ] && continue
