@@ -30,7 +30,7 @@
 # Next to this script: /usr/bin in the smoke, /opt/ppc-mmu/usr/bin in
 # tools/qemu/compare.sh and bench.sh (where Debian's binary stays in /usr/bin).
 bin=${0%/*}/qemu-system-ppc64.ppc-mmu
-case "${1:-}" in --version|-version) exec -a qemu-system-ppc64 $bin "$@" ;; esac
+case "${1:-}" in --version|-version) exec -a qemu-system-ppc64 "$bin" "$@" ;; esac
 
 args=()
 reboot='' migrate='' append=''
@@ -64,7 +64,7 @@ if [ -n "$migrate" ]; then
 	rm -f $mon.in $mon.out $mon.log $state
 	mkfifo $mon.in $mon.out
 	: >$out
-	(exec -a qemu-system-ppc64 $bin "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
 	pid=$!
 	cat $mon.out >$mon.log &
 	tail -n +1 -f --pid=$pid $out | {
@@ -99,14 +99,18 @@ if [ -n "$migrate" ]; then
 		rm -f $mon.in $mon.out
 		mkfifo $mon.in $mon.out
 		: >$mon.log
-		timeout -k 5 120 $bin "${args[@]}" -monitor pipe:$mon -incoming "exec:cat $state" &
+		timeout -k 5 120 "$bin" "${args[@]}" -monitor pipe:$mon -incoming "exec:cat $state" &
 		pid=$!
 		cat $mon.out >$mon.log &
 		exec 5>$mon.in
 		for _ in $(seq 240); do
 			sleep 0.5
 			echo "info status" >&5
-			if grep -q 'VM status: paused' $mon.log; then
+			# Plain "paused": the load is done. While it runs, HMP says
+			# "paused (inmigrate)", and a cont then only sets autostart,
+			# which the stream's paused run state overrides once loaded:
+			# the guest would stay paused.
+			if tr -d '\r' <$mon.log | grep -q 'VM status: paused$'; then
 				echo "monitor: destination loaded, paused: cont"
 				echo cont >&5
 				break
@@ -130,7 +134,7 @@ elif [ "$reboot" = switch ]; then
 	*" disable_radix "*) next=$(echo "$append" | sed -E 's/(^| )disable_radix( |$)/ /g; s/ +$//') ;;
 	*) next="${append% } disable_radix" ;;
 	esac
-	(exec -a qemu-system-ppc64 $bin "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
 	pid=$!
 	cat $mon.out >$mon.log &
 	exec 5>$mon.in
@@ -161,12 +165,12 @@ elif [ "$reboot" = switch ]; then
 	[ "$(grep -c 'guest: rebooting' $out)" -ge 2 ] && rc=1
 	rm -f $mon.in $mon.out $mon.log $out
 elif [ -z "$reboot" ]; then
-	(exec -a qemu-system-ppc64 $bin "${args[@]}")
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}")
 	rc=$?
 else
 	out=/tmp/qsmoke-qemu.out
 	: >$out
-	(exec -a qemu-system-ppc64 $bin "${args[@]}") >$out 2>&1 &
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}") >$out 2>&1 &
 	pid=$!
 	# A pipe, not <(...): the host has no /dev/fd.
 	tail -n +1 -f --pid=$pid $out | {
