@@ -14,23 +14,33 @@
 #     once (guest.reboot=1, and no -no-reboot): QEMU resets the machine and
 #     boots the guest again, and is stopped at the second "guest: rebooting"
 #     (the guest's command line is the same each boot), exit status 0;
+#   - with qsmoke.reboot=switch, the same reboot, but changing the guest's
+#     MMU the way an admin would: once the guest reached userspace, the
+#     monitor (a pipe chardev) sets the machine's kernel command line,
+#     `qom-set /machine append ...` (QEMU 7.2: MachineState's "append"
+#     property, read again by spapr_machine_reset into /chosen/bootargs),
+#     with disable_radix toggled and without guest.reboot=1: the reset
+#     boots the guest into the other MMU, and that second boot powers off;
 #   - with qsmoke.migrate=1, the guest is migrated: at its "guest: tick 1"
 #     the VM is stopped and saved through the monitor (a pipe chardev) with
 #     migrate "exec:cat > FILE", that QEMU quits, and a fresh QEMU process
 #     with the same options and -incoming "exec:cat FILE" is told to "cont"
 #     once it has loaded it, and lets the guest finish its ticks; the monitor's answers are printed as "monitor: ".
 # exec -a: QEMU's messages name argv[0], as they would without the wrapper.
-bin=/usr/bin/qemu-system-ppc64.ppc-mmu
-case "${1:-}" in --version|-version) exec -a qemu-system-ppc64 $bin "$@" ;; esac
+# Next to this script: /usr/bin in the smoke, /opt/ppc-mmu/usr/bin in
+# tools/qemu/compare.sh and bench.sh (where Debian's binary stays in /usr/bin).
+bin=${0%/*}/qemu-system-ppc64.ppc-mmu
+case "${1:-}" in --version|-version) exec -a qemu-system-ppc64 "$bin" "$@" ;; esac
 
 args=()
-reboot='' migrate=''
+reboot='' migrate='' append=''
 grep -qw 'qsmoke.reboot=1' /proc/cmdline && reboot=1
+grep -qw 'qsmoke.reboot=switch' /proc/cmdline && reboot=switch
 grep -qw 'qsmoke.migrate=1' /proc/cmdline && migrate=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	-no-reboot) [ -n "$reboot" ] || args+=("$1") ;;
-	-append) args+=("$1" "$2${reboot:+ guest.reboot=1}"); shift ;;
+	-append) args+=("$1" "$2${reboot:+ guest.reboot=1}"); append=$2; shift ;;
 	*) args+=("$1") ;;
 	esac
 	shift
@@ -54,7 +64,7 @@ if [ -n "$migrate" ]; then
 	rm -f $mon.in $mon.out $mon.log $state
 	mkfifo $mon.in $mon.out
 	: >$out
-	(exec -a qemu-system-ppc64 $bin "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
 	pid=$!
 	cat $mon.out >$mon.log &
 	tail -n +1 -f --pid=$pid $out | {
@@ -89,14 +99,18 @@ if [ -n "$migrate" ]; then
 		rm -f $mon.in $mon.out
 		mkfifo $mon.in $mon.out
 		: >$mon.log
-		timeout -k 5 120 $bin "${args[@]}" -monitor pipe:$mon -incoming "exec:cat $state" &
+		timeout -k 5 120 "$bin" "${args[@]}" -monitor pipe:$mon -incoming "exec:cat $state" &
 		pid=$!
 		cat $mon.out >$mon.log &
 		exec 5>$mon.in
 		for _ in $(seq 240); do
 			sleep 0.5
 			echo "info status" >&5
-			if grep -q 'VM status: paused' $mon.log; then
+			# Plain "paused": the load is done. While it runs, HMP says
+			# "paused (inmigrate)", and a cont then only sets autostart,
+			# which the stream's paused run state overrides once loaded:
+			# the guest would stay paused.
+			if tr -d '\r' <$mon.log | grep -q 'VM status: paused$'; then
 				echo "monitor: destination loaded, paused: cont"
 				echo cont >&5
 				break
@@ -110,13 +124,53 @@ if [ -n "$migrate" ]; then
 		[ $rc -eq 0 ] && rc=1
 	fi
 	rm -f $mon.in $mon.out $mon.log $state $out
+elif [ "$reboot" = switch ]; then
+	out=/tmp/qsmoke-qemu.out mon=/tmp/qsmoke-mon
+	rm -f $mon.in $mon.out $mon.log
+	mkfifo $mon.in $mon.out
+	: >$out
+	# The next boot's command line: disable_radix toggled, no guest.reboot=1.
+	case " $append " in
+	*" disable_radix "*) next=$(echo "$append" | sed -E 's/(^| )disable_radix( |$)/ /g; s/ +$//') ;;
+	*) next="${append% } disable_radix" ;;
+	esac
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}" -monitor pipe:$mon) >$out 2>&1 &
+	pid=$!
+	cat $mon.out >$mon.log &
+	exec 5>$mon.in
+	tail -n +1 -f --pid=$pid $out | {
+		n=0 set=
+		while IFS= read -r line; do
+			printf '%s\n' "$line"
+			case $line in
+			*"guest: userspace reached"*)
+				[ -n "$set" ] && continue
+				set=1
+				echo "monitor: qom-set /machine append $next"
+				echo "qom-set /machine append $next" >&5
+				echo "qom-get /machine append" >&5 ;;
+			*"guest: rebooting"*)
+				# A second reboot: the new command line was not used.
+				n=$((n + 1))
+				[ $n -ge 2 ] && kill "$pid" 2>/dev/null ;;
+			esac
+		done
+	}
+	wait $pid
+	rc=$?
+	exec 5>&-
+	sleep 0.5
+	# HMP echoes what it reads: keep qom-get's answer (a JSON string) and errors.
+	tr -d '\r' <$mon.log | grep -aE '^"|rror' | sort -u | sed 's/^/monitor: append now /'
+	[ "$(grep -c 'guest: rebooting' $out)" -ge 2 ] && rc=1
+	rm -f $mon.in $mon.out $mon.log $out
 elif [ -z "$reboot" ]; then
-	(exec -a qemu-system-ppc64 $bin "${args[@]}")
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}")
 	rc=$?
 else
 	out=/tmp/qsmoke-qemu.out
 	: >$out
-	(exec -a qemu-system-ppc64 $bin "${args[@]}") >$out 2>&1 &
+	(exec -a qemu-system-ppc64 "$bin" "${args[@]}") >$out 2>&1 &
 	pid=$!
 	# A pipe, not <(...): the host has no /dev/fd.
 	tail -n +1 -f --pid=$pid $out | {

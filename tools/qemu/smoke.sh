@@ -23,6 +23,16 @@
 #        QEMU_SMOKE_REBOOT=1  each guest reboots once (the machine reset
 #        and a second boot; with the module, the reset goes through its
 #        SET_STATE: the rebooted guest negotiates again at CAS)
+#        QEMU_SMOKE_REBOOT=switch  the reboot changes the guest's MMU as an
+#        admin would: once the guest is up, the monitor sets the machine's
+#        kernel command line (qom-set /machine append, disable_radix
+#        toggled; tools/qemu/smoke-qemu-wrapper.sh), the guest reboots and
+#        its second boot runs the other MMU where the host has it (radix
+#        host: default radix->hash, disable-radix hash->radix; hash host:
+#        hash both times; nested: radix both times, Linux ignores
+#        disable_radix there). Both runs must show the same two MMUs, and
+#        with the module, CAS and GET_STATE must follow the switch and the
+#        module's ppc_mmu_mode_switch tracepoint show it
 #        QEMU_SMOKE_MIGRATE=1  each guest is migrated to a file at its
 #        first tick and restored in a fresh QEMU (-incoming), which must let
 #        it finish; with the module, the MMU state travels in the
@@ -65,9 +75,16 @@ auto|on|off) machine_opt="-machine kvm-ppc-mmu=$mode" ;;
 esac
 initrd=$root/build/qemu-smoke-host.cpio
 reboot=${QEMU_SMOKE_REBOOT:-}
+case $reboot in
+''|1|switch) ;;
+*) echo "smoke: QEMU_SMOKE_REBOOT=$reboot: 1 or switch" >&2; exit 2 ;;
+esac
+reboots=0 reboot_tag=
+[ -n "$reboot" ] && reboots=1 reboot_tag=-reboot
+[ "$reboot" = switch ] && reboot_tag=-reboot-switch
 migrate=${QEMU_SMOKE_MIGRATE:-}
 [ -n "$reboot" ] && [ -n "$migrate" ] && { echo "smoke: reboot or migrate, not both" >&2; exit 2; }
-log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}${reboot:+-reboot}${migrate:+-migrate}.log
+log=$root/build/logs/qemu-smoke-$host${mode:+-$mode}$reboot_tag${migrate:+-migrate}.log
 
 set -e
 if [ -n "${QEMU_SMOKE_TREE:-}" ]; then
@@ -106,7 +123,7 @@ set +e
 
 mkdir -p "$(dirname "$log")"
 t0=$(date +%s)
-run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=1}${migrate:+ qsmoke.migrate=1}"
+run_host "$host" "$initrd" "$log" "$timeout_s" "panic=-1 tguests=$guests${reboot:+ qsmoke.reboot=$reboot}${migrate:+ qsmoke.migrate=1}"
 rc=$?
 echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
 grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-system-ppc64: |[0-9@.]*spapr_kvm_ppc_mmu|kmod: |monitor: )' "$log"
@@ -118,8 +135,11 @@ grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: (guest: |qemu-syste
 # guest's lines must be the same in both runs (for "legacy": but for the
 # MMU it runs, see below).
 check_module_work() {
-	local g=$1 p="with-module.$1: " radix=0 bad=0
+	local g=$1 p="with-module.$1: " radix=0 radix2 bad=0
 	case $host/$g in radix/default|nested/default|nested/disable-radix) radix=1 ;; esac
+	# After a switching reboot: the other mode on a radix host.
+	radix2=$radix
+	[ "$reboot" = switch ] && [ "$host" = radix ] && radix2=$((!radix))
 	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_opt_in ret=0 " "$log" || {
 		echo "# $p QEMU did not opt the VM in"; bad=1; }
 	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* radix=$radix " "$log" || {
@@ -130,12 +150,25 @@ check_module_work() {
 		echo "# $p no ppc_mmu_register_proc_tbl tracepoint: H_REGISTER_PROC_TBL not in the kernel"; bad=1; }
 	grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_state ret=0 radix=$radix " "$log" || {
 		echo "# $p QEMU never read the module's state (GET_STATE) with radix=$radix"; bad=1; }
+	if [ "$reboot" = switch ]; then
+		# The second boot's CAS and the state QEMU read last.
+		grep -E "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 " "$log" | tail -n1 |
+			grep -qE " radix=$radix2 " || {
+			echo "# $p the rebooted guest's CAS was not radix=$radix2"; bad=1; }
+		grep -E "^${p}[0-9@.]*spapr_kvm_ppc_mmu_state ret=0 " "$log" | tail -n1 |
+			grep -qE " radix=$radix2 " || {
+			echo "# $p GET_STATE after the reboot did not say radix=$radix2"; bad=1; }
+		if [ "$host/$radix" = radix/1 ]; then
+			grep -qE "^${p}kmod: .*ppc_mmu_mode_switch: .*from=radix to=hash " "$log" || {
+				echo "# $p no radix->hash switch by the module after the reboot"; bad=1; }
+		fi
+	fi
 	# Every machine reset (at start, and the reboot's) through SET_STATE
 	local resets
 	# (with migration: the source's reset, the destination's, and the
 	# destination loading the stream's state)
 	resets=$(grep -cE "^${p}kmod: .*ppc_mmu_set_state: .* ret=0$" "$log")
-	[ "$resets" -eq $((reboot ? 2 : migrate ? 3 : 1)) ] || {
+	[ "$resets" -eq $((reboots ? 2 : migrate ? 3 : 1)) ] || {
 		echo "# $p $resets successful ppc_mmu_set_state (machine resets, migration)"; bad=1; }
 	if [ -n "$migrate" ]; then
 		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_load ret=0 radix=$radix " "$log" || {
@@ -154,14 +187,42 @@ check_module_work() {
 		# vector runs hash under the module (the radix bit of its
 		# pa-features hidden either way), where QEMU alone gives it the
 		# radix its OV5 asks for.
+		# shellcheck disable=SC2015 # the || part is only the complaint
 		grep -qxF "${p}guest: MMU : Hash" "$log" &&
 		grep -qxF "${p}guest: pa-features radix bit: 0" "$log" || {
 			echo "# $p the legacy guest did not run hash with the radix bit hidden"; bad=1; }
 		grep -qE "^${p}[0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=0 .* legacy=1 " "$log" || {
 			echo "# $p the module did not call the guest legacy"; bad=1; }
 	fi
-	local skip='^(MMU : |ibm,pft-size: )'
-	[ "$g" = legacy ] || skip='^$'
+	local skip='^$'
+	[ "$g" = legacy ] && skip='^(MMU : |ibm,pft-size: )'
+	if [ "$reboot" = switch ]; then
+		# The MMU of each boot, in both runs: the switch is the command
+		# line's doing, not the module's.
+		local want run m1=Hash m2=Hash
+		[ $radix = 1 ] && m1=Radix
+		[ $radix2 = 1 ] && m2=Radix
+		want="MMU : $m1
+MMU : $m2"
+		for run in without-module with-module; do
+			[ "$mode" = on ] && [ $run = without-module ] && continue
+			[ "$(guest_lines $run "$g" | grep '^MMU : ')" = "$want" ] || {
+				echo "# $run.$g: MMU lines are not: $want"; bad=1; }
+		done
+		grep -qE "^${p}monitor: append now \".*" "$log" || {
+			echo "# $p the monitor did not report the new append"; bad=1; }
+		if [ "$host/$radix/$radix2" = radix/0/1 ]; then
+			# hash -> radix: the one difference. QEMU 7.2 alone keeps
+			# the hash boot's htab_shift over the reset
+			# (spapr_machine_reset frees no HPT when KVM can do radix),
+			# so the radix guest still reads that ibm,pft-size; with
+			# the module, QEMU takes hpt_order 0 from GET_STATE after
+			# SET_STATE freed the table, as in a first radix boot.
+			skip='^ibm,pft-size: '
+			[ "$(guest_lines with-module "$g" | sed -n 's/^ibm,pft-size: //p' | tail -n1)" = 0 ] || {
+				echo "# $p the rebooted radix guest's ibm,pft-size is not 0"; bad=1; }
+		fi
+	fi
 	# (with "on" the run without the module never started a guest)
 	if [ "$mode" != on ] &&
 	   [ "$(guest_lines without-module "$g" | grep -Ev "$skip")" != \
@@ -205,6 +266,7 @@ for g in ${guests//,/ }; do
 				echo "# $run.$g: no refusal of the legacy guest"; ok=0; }
 			grep -qE "^hostinit: $run\.$g: qemu exit=1 " "$log" || {
 				echo "# $run.$g: qemu did not exit 1"; ok=0; }
+			# shellcheck disable=SC2015 # the || part is only the complaint
 			grep -qE "^$run\.$g: [0-9@.]*spapr_kvm_ppc_mmu_cas ret=0 status=1 " "$log" &&
 			grep -qE "^$run\.$g: kmod: .*ppc_mmu_cas: .*status=mode_unavailable" "$log" || {
 				echo "# $run.$g: the refusal was not the module's"; ok=0; }
@@ -218,7 +280,7 @@ for g in ${guests//,/ }; do
 			continue
 		fi
 		boots=$(grep -cxF "$run.$g: guest: userspace reached" "$log")
-		[ "$boots" -eq $((reboot ? 2 : 1)) ] || {
+		[ "$boots" -eq $((reboots ? 2 : 1)) ] || {
 			echo "# $run.$g: 'guest: userspace reached' $boots times"; ok=0; }
 		[ -z "$migrate" ] || grep -qF "$run.$g: monitor: saved " "$log" || {
 			echo "# $run.$g: the guest was not migrated"; ok=0; }
@@ -231,6 +293,6 @@ done
 if grep -qE "$kernel_trouble_re" "$log"; then
 	echo "# kernel trouble on the console:"; grep -m3 -E "$kernel_trouble_re" "$log"; ok=0
 fi
-[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): ok" ||
-	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot:+, reboot}${migrate:+, migrate}): FAILED"
+[ $ok = 1 ] && echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot_tag//-/, }${migrate:+, migrate}): ok" ||
+	echo "qemu smoke ($host${mode:+, kvm-ppc-mmu=$mode}${reboot_tag//-/, }${migrate:+, migrate}): FAILED"
 [ $ok = 1 ]
