@@ -46,23 +46,9 @@ secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 say() { echo "hostinit: $*"; }
 arg() { sed -n "s/.*$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 
-# Guest RAM as tools/rig/hostroot/init.sh backs it (see there for why).
-hpt_page_cap='' mem="-m 512M" ram_backing="plain, 64K host pages"
-if [ "$(getconf PAGESIZE)" = 4096 ]; then
-	hp_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
-	if [ -n "$hp_kb" ] && echo $((512 * 1024 / hp_kb)) >/proc/sys/vm/nr_hugepages &&
-	   [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((512 * 1024 / hp_kb)) ] &&
-	   mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages; then
-		mem="-m 512M -object memory-backend-file,id=ram0,size=512M,mem-path=/dev/hugepages
-			-machine memory-backend=ram0"
-		ram_backing="${hp_kb} kB huge pages (4K host pages)"
-	else
-		hpt_page_cap=,cap-hpt-max-page-size=4k
-		mem="-m 1G -object memory-backend-ram,id=ram0,size=256M -object memory-backend-ram,id=ram1,size=768M
-			-numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1"
-		ram_backing="4K pages, NUMA node 0 of 256 MiB"
-	fi
-fi
+# Guest RAM as tools/rig/hostroot/init.sh backs it (tools/rig/hostroot/guest-ram.sh).
+# shellcheck source=tools/rig/hostroot/guest-ram.sh
+. /guest-ram.sh
 say "guest RAM: $ram_backing"
 
 # label_lines LABEL T0: prefix each line; note when userspace was reached.
