@@ -162,7 +162,7 @@ saved() {
 
 # --restore in a second VMM process: no new boot, the guest goes on.
 restored() {
-	local s=$1 id=$2 mmu=$3 mode
+	local s=$1 id=$2 mmu=$3 mode jump
 	mode=$(tr '[:upper:]' '[:lower:]' <<<"$mmu")
 	check "$(grep -qE "^vmm: restore: 512 MiB guest \([0-9]+ KiB from the stream\), [0-9]+ vcpus, MMU $mode; the guest continues" <<<"$s" && echo 1 || echo 0)" \
 		"$id: a new VMM process made the VM from the stream ($mode, ${vcpus:-?} vcpus)"
@@ -174,8 +174,14 @@ restored() {
 		"$id: the per-cpu work saved mid-run finished on every cpu after the restore"
 	check "$(( $(hasnt "$s" "guest: tick 1") & $(hasnt "$s" "vmm: CAS") & $(hasnt "$s" "guest: userspace reached") ))" \
 		"$id: it continued where it was saved (no boot, no CAS, no tick 1 again)"
-	check "$(( $(has "$s" "vmm: restore: guest timebase continued from the save") & $(hasnt "$s" "guest: clock jumped") ))" \
-		"$id: the guest's clock went on from the save, not by the 3 s and more since$(grep -m1 -o 'guest: clock jumped: [0-9]* ms' <<<"$s" | sed 's/^guest: / (/;s/$/)/')"
+	# The VMMs wait 10 s between save and restore (tools/vmm/scenarios.sh):
+	# a guest timebase not continued from the save jumps by that and more.
+	# A loaded emulated host alone can stretch a 200 ms sleep to ~4 s (seen
+	# on 6.12's hash host in boots with no restore at all), so only a jump
+	# of 8 s or more fails; shorter ones are shown.
+	jump=$(sed -n 's/^guest: clock jumped: \([0-9]*\) ms.*/\1/p' <<<"$s" | sort -n | tail -1)
+	check "$(( $(has "$s" "vmm: restore: guest timebase continued from the save") & (${jump:-0} < 8000) ))" \
+		"$id: the guest's clock went on from the save, not by the 10 s and more since${jump:+ (largest stall: $jump ms)}"
 	check "$(( $(has "$s" "vmm: the guest powered off") & $(exit_is "$s" 0) ))" \
 		"$id: the guest powered off, VMM exit 0"
 	if [ "$mmu" = Hash ]; then
