@@ -50,7 +50,7 @@ grep -q "^hostinit: unpatched: QEMU emulator version 7.2.*Debian" "$log" &&
 grep -q "^hostinit: patched: QEMU emulator version .*ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')" "$log" || {
 	echo "# (b)/(c) is not this build of ours"; ok=0; }
 # (/chosen/rng-seed: random bytes QEMU puts there at every reset)
-guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log" | grep -v '^dt: /chosen/rng-seed '; }
+guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log" | grep -vE '^(dt: /chosen/rng-seed |clock jumped: )'; }
 for g in ${guests//,/ }; do
 	for run in unpatched patched patched-module; do
 		[ "$host/$g/$run" = nested/legacy/patched-module ] && continue

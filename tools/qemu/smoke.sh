@@ -242,7 +242,9 @@ ours="ppc-mmu $(basename "$qemu_tree" | sed 's/.*-//')"
 grep -q "^hostinit: QEMU emulator version .*$ours" "$log" || {
 	echo "# not our qemu-system-ppc64 in the host"; ok=0; }
 # What the guest sees must not depend on who negotiated its MMU.
-guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log"; }
+# (A "clock jumped" line is a stall of the loaded emulated host, not
+# something the module decides: left out.)
+guest_lines() { sed -n "s/^$1\\.$2: guest: //p" "$log" | grep -v '^clock jumped: '; }
 for g in ${guests//,/ }; do
 	for run in without-module with-module; do
 		# The probe: ENOTTY (-25) without the module, its caps with it;
