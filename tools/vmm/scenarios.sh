@@ -47,7 +47,7 @@ save_restore() {	# (scenario() sets $name: these keep their own)
 	rm -f /tmp/$saved.vm
 	scenario $saved "$@" --snapshot-after "guest: tick 1" --save /tmp/$saved.vm
 	# Time passes between the two, as in any migration: the guest's clock
-	# must not jump by it (tools/rig/guest/init.c prints any 200 ms sleep
+	# must not jump by it (tools/rig/guest/init.c prints any tick
 	# that took over 2.5 s; the judge fails a jump of 8 s or more, well
 	# above the ~4 s a loaded emulated host can stall a guest anyway).
 	sleep 10
