@@ -44,7 +44,7 @@ struct ppcmmu_vm {
 	pid_t pid;		/* process (tgid) that first brought it to us */
 	struct mutex lock;	/* serialises ENABLE and the MMU hypercalls */
 	/*
-	 * Held for read by each vcpu of the VM (opted in or not) for as long
+	 * Held for read by each vcpu of an opted-in VM (features or not) for as long
 	 * as it is inside KVM-HV's vcpu_run (run.c); taken for write, never waited
 	 * for (trylock, else -EBUSY), by a radix <-> hash switch of ours
 	 * (ppcmmu_configure_mmu()). KVM-HV's own rule refuses a switch
@@ -62,7 +62,8 @@ struct ppcmmu_vm {
 	 * The VMM used ENABLE, SET_STATE or CAS on the VM. Only such VMs are
 	 * traced at destroy and get a state file: a VM merely run through
 	 * the hooks (every HV VM is, once the module is loaded) must look
-	 * exactly as without the module.
+	 * exactly as without the module. Set only before the first KVM_RUN
+	 * (ioctl.c), under lock; a VM without it enters KVM-HV ungated.
 	 */
 	bool opted_in;
 	bool debugfs_added;	/* the state file exists (debugfs.c) */
