@@ -42,6 +42,8 @@ rm -rf "$twin" && mkdir -p "$twin"
 cp -r "$root/Kbuild" "$root/kmod" "$root/uapi" "$twin/"
 "$kdir/kmake" -s M="$twin" PPCMMU_MODNAME=kvm-ppc-mmu-twin modules
 cp "$twin/kvm-ppc-mmu-twin.ko" "$stage/"
+# Built here too, so a stage run alone never boots stale selftests.
+make -s -C "$root/selftests" || exit 1
 cp "$root"/build/selftests/* "$stage/selftests/"
 # kselftest's own runner with a shell to run it, if tools/rig/kselftest-tree.sh
 # built them (ppcmmu.run=kselftest-runner; see tools/stages/kselftest-check.sh).
