@@ -27,7 +27,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 source tools/rig/lib/stage.sh
 start=$(date +%s)
 bash tools/rig/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }

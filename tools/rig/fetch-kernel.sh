@@ -226,7 +226,7 @@ if ! "$dest/kmake" -s M="$probe" modules >"$probe/log" 2>&1 ||
 	exit 1
 fi
 rm -rf "$probe"
-step done
+step "done"
 touch "$dest/.complete"
 link
 echo "fetch-kernel: ready in $dest (${timings[*]})"

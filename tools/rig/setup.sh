@@ -11,6 +11,7 @@
 #     shows the "cannot mix hash and radix" refusal (QEMU 10 rejects
 #     power9_v2.0 on powernv9).
 # bc, flex and bison build the debug host kernel (tools/rig/debug-kernel/).
+# The unit tests run shellcheck over the scripts (tools/stages/shellcheck.sh).
 set -euo pipefail
 
 qemu_min=1:10.0
@@ -18,7 +19,7 @@ backports_list=/etc/apt/sources.list.d/ppc-mmu-bookworm-backports.sources
 
 pkgs=(make gcc clang libclang-rt-14-dev gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
       sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap
-      dwarves bc flex bison)
+      dwarves bc flex bison shellcheck)
 
 missing=()
 for p in "${pkgs[@]}"; do

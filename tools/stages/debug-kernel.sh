@@ -18,7 +18,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 source tools/rig/lib/stage.sh
 source tools/rig/lib/kernel.sh
 export PPC_MMU_KERNEL=6.1-debug
@@ -26,7 +26,8 @@ logs=$(ppcmmu_logs_dir)
 
 total_pass=0 total_fail=0
 build() {
-	local t0=$(date +%s)
+	local t0
+	t0=$(date +%s)
 	tools/rig/fetch-kernel.sh 6.1-debug || return 1
 	echo "debug kernel $(cat build/kernel/6.1-debug/release) ready ($(( $(date +%s) - t0 ))s here)"
 	make -s modules && echo "build: 1 passed, 0 failed"

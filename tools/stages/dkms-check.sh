@@ -17,7 +17,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 source "$root/tools/rig/lib/kernel.sh"
 export PATH=$PATH:/sbin:/usr/sbin
 ver=$(sed -n 's/^PACKAGE_VERSION="\?\([^"]*\)"\?/\1/p' dkms.conf)
@@ -46,7 +46,7 @@ mkdir -p "$sb_host/tree" "$sb_host/src" "$sb_host/root/lib/modules/$kver" "$sb_h
 printf '#!/bin/sh\nexec powerpc64le-linux-gnu-strip "$@"\n' >"$sb_host/bin/strip"
 chmod +x "$sb_host/bin/strip"
 if [ -n "$chroot_dir" ] && ! in_env sh -c 'command -v dkms && command -v depmod' >/dev/null; then
-	{ in_env apt-get -q $ppcmmu_apt_valid_until update &&
+	{ in_env apt-get -q "${ppcmmu_apt_valid_until[@]}" update &&
 	  DEBIAN_FRONTEND=noninteractive in_env apt-get -y -q install --no-install-recommends dkms kmod
 	} >"$sb_host/last.log" 2>&1
 	result $? "dkms installed in the $kver chroot"

@@ -24,7 +24,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 source tools/rig/lib/stage.sh
 series=("$@")
 [ ${#series[@]} -eq 0 ] && series=(6.1 6.12 7.2)

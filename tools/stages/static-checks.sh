@@ -9,7 +9,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 export PATH=$PATH:/sbin:/usr/sbin
 pass=0 fail=0 n=0
 result() {	# result <0|1 ok> <name> [details file]

@@ -3,7 +3,8 @@
 # VMM's guest-facing parsers (tools/vmm/tests/), built with the host
 # compiler under ASan and UBSan (any report aborts the test = failure);
 # then the checks that the VMM's files depend one way (vmm-layers.sh) and
-# that tools/lib/ppcmmu depends on nothing of the selftests (lib-deps.sh).
+# that tools/lib/ppcmmu depends on nothing of the selftests (lib-deps.sh),
+# and shellcheck over the scripts (shellcheck.sh).
 # Prints each program's TAP lines and "unit tests: N passed, N failed".
 set -uo pipefail
 
@@ -44,8 +45,9 @@ done
 
 # Not programs but properties of the sources (issue 12): the VMM's files
 # depend one way, so it keeps reading bottom-up as it grows; the shared
-# library tools/lib/ppcmmu uses nothing of the selftests.
-for check in vmm-layers lib-deps; do
+# library tools/lib/ppcmmu uses nothing of the selftests; the scripts that
+# run and judge the tests pass shellcheck.
+for check in vmm-layers lib-deps shellcheck; do
 	"$root/tools/stages/$check.sh" >"$out/$check.log" 2>&1
 	cat "$out/$check.log"
 	p=$(grep -c '^ok ' "$out/$check.log") f=$(grep -c '^not ok ' "$out/$check.log")

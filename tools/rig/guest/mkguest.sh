@@ -22,7 +22,7 @@ mkdir -p "$out" "$stage"/{dev,proc,sys}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/guest/init.c"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 # The guest kernel is 6.1 whatever the host's: fetched here if no stage has yet.
-guest_kdir=$(PPC_MMU_KERNEL= ppcmmu_kernel_dir)
+guest_kdir=$(PPC_MMU_KERNEL="" ppcmmu_kernel_dir)
 powerpc64le-linux-gnu-strip -o "$out/vmlinux" "$guest_kdir/vmlinux"
 "$root/tools/rig/guest/mklegacy.sh" "$out/vmlinux" "$out/vmlinux-legacy" >/dev/null
 rm -f "$out/vmlinux-host"

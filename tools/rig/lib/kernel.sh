@@ -30,7 +30,7 @@ ppcmmu_kernel_series_list="6.1 6.12 7.2 6.1-debug"
 # Valid-Until (seen: sid's, "expired (invalid since 19d)", on a fresh
 # machine; a cached list hid it elsewhere). Signatures are still checked;
 # only the freshness date is not, for the private suites and the sid chroot.
-ppcmmu_apt_valid_until="-o Acquire::Check-Valid-Until=false"
+ppcmmu_apt_valid_until=(-o Acquire::Check-Valid-Until=false)
 ppcmmu_root=${ppcmmu_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 
 ppcmmu_kernel_series() {
@@ -83,7 +83,7 @@ ppcmmu_private_apt() {
 		    -o "Dir::Cache=$top/cache"
 		    -o APT::Architecture=amd64 -o APT::Architectures=amd64,ppc64el
 		    -o APT::Sandbox::User=root -q
-		    $ppcmmu_apt_valid_until)
+		    "${ppcmmu_apt_valid_until[@]}")
 	local want s
 	want=$(for s in "${suites[@]}"; do
 		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
@@ -95,8 +95,8 @@ ppcmmu_private_apt() {
 		echo "$want" >"$top/sources.list"
 	fi
 	if [ -z "$(find "$top/state/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
-		local i ok=0
-		for i in 1 2 3; do	# a mirror mid-sync can fail one index
+		local _ ok=0
+		for _ in 1 2 3; do	# a mirror mid-sync can fail one index
 			apt-get "${opts[@]}" update >"$top/update.log" 2>&1 && { ok=1; break; }
 			sleep 5
 		done

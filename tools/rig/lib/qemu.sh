@@ -24,6 +24,7 @@
 # lockdep's and RCU's "WARNING: possible/suspicious/..." headers, kmemleak's
 # "unreferenced object" (tools/rig/initramfs/init.c prints them). One
 # pattern for every script that judges a console.
+# shellcheck disable=SC2034  # used by the scripts that source this file
 kernel_trouble_re='Oops:|BUG:|WARNING: CPU|WARNING: (possible|suspicious|inconsistent|bad unlock|lock held|held lock|Nested lock)|unreferenced object 0x|Kernel panic|Unable to handle kernel|kernel BUG|Call Trace:|refcount_t: |list_(add|del) corruption|soft lockup|hard LOCKUP|rcu_sched detected|rcu: INFO|blocked for more than|general protection'
 
 ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
