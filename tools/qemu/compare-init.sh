@@ -28,27 +28,15 @@
 # to the guest's first "guest: userspace reached" (host uptime, emulated).
 set -u
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-export PATH=/usr/sbin:/usr/bin HOME=/root TMPDIR=/tmp LANG=C
+# shellcheck source=tools/rig/hostroot/host-lib.sh
+. /host-lib.sh
+host_begin
 
-guest_timeout=300
 unpatched=/usr/bin/qemu-system-ppc64
 patched=/opt/ppc-mmu/usr/bin/qemu-system-ppc64
 
-now_cs() {
-	local up _
-	read -r up _ </proc/uptime
-	echo $((10#${up/./}))
-}
-secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
-say() { echo "hostinit: $*"; }
 arg() { sed -n "s/.*$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 
-# Guest RAM as tools/rig/hostroot/init.sh backs it (tools/rig/hostroot/guest-ram.sh).
-# shellcheck source=tools/rig/hostroot/guest-ram.sh
-. /guest-ram.sh
 say "guest RAM: $ram_backing"
 
 # label_lines LABEL T0: prefix each line; note when userspace was reached.
@@ -65,21 +53,12 @@ label_lines() {
 }
 
 run_guest() {	# run_guest LABEL QEMU GUEST
-	local label=$1.$3 qemu=$2 t0 rc kernel=/guest/vmlinux append='' u
-	[ "$(arg qcmp.dt)" = 1 ] && append="guest.dt=1 "
-	case $3 in
-	disable-radix) append+=disable_radix ;;
-	legacy) kernel=/guest/vmlinux-legacy ;;
-	esac
+	local label=$1.$3 qemu=$2 t0 rc kernel append u
+	guest_boot "$3"
+	[ "$(arg qcmp.dt)" = 1 ] && append="guest.dt=1 $append"
 	rm -f /tmp/userspace-cs
 	t0=$(now_cs)
-	# shellcheck disable=SC2086 # $mem is several options
-	timeout -k 5 "$guest_timeout" "$qemu" \
-		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
-		-nographic -vga none -no-reboot $mem -smp 1 \
-		-kernel "$kernel" -initrd /guest/initramfs.cpio \
-		-append "console=hvc0 loglevel=5 panic=-1 $append" </dev/null 2>&1 |
-		label_lines "$label" "$t0"
+	qemu_guest "$qemu" "$append" | label_lines "$label" "$t0"
 	rc=${PIPESTATUS[0]}
 	u=-
 	[ -s /tmp/userspace-cs ] && u=$(secs "$(cat /tmp/userspace-cs)")

@@ -29,7 +29,7 @@ qemu_side_by_side_initrd() {
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{modules,guest,opt/ppc-mmu}
 	install -m 755 "$root/tools/qemu/compare-init.sh" "$stage/init"
-	install -m 644 "$root/tools/rig/hostroot/guest-ram.sh" "$stage/guest-ram.sh"
+	install -m 644 "$root/tools/rig/hostroot/host-lib.sh" "$stage/host-lib.sh"
 	cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	cp -a "$qemu_tree/usr" "$stage/opt/ppc-mmu/"

@@ -59,6 +59,33 @@ if [ -d /sys/module/kvm_ppc_mmu ]; then
 	fi
 fi
 
+# follow_reboots PID OUT [ON_USERSPACE]: print QEMU's output (OUT) as it
+# comes, run the function ON_USERSPACE once, at the guest's first "guest:
+# userspace reached", and stop QEMU at a second "guest: rebooting": the
+# guest reboots once, so a second means the reset did not boot what it was
+# to (for switch: the new command line was not used). A pipe, not <(...):
+# the host has no /dev/fd.
+follow_reboots() {
+	local pid=$1 out=$2 on_userspace=${3:-} n=0 line
+	tail -n +1 -f --pid="$pid" "$out" | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		*"guest: userspace reached"*)
+			[ -n "$on_userspace" ] && "$on_userspace" && on_userspace= ;;
+		*"guest: rebooting"*)
+			n=$((n + 1))
+			[ $n -ge 2 ] && kill "$pid" 2>/dev/null ;;
+		esac
+	done
+}
+
+# For reboot=switch, through the monitor on fd 5: the next boot's command line.
+set_next_append() {
+	echo "monitor: qom-set /machine append $next"
+	echo "qom-set /machine append $next" >&5
+	echo "qom-get /machine append" >&5
+}
+
 if [ -n "$migrate" ]; then
 	out=/tmp/qsmoke-qemu.out mon=/tmp/qsmoke-mon state=/tmp/qsmoke-vm.state
 	rm -f $mon.in $mon.out $mon.log $state
@@ -138,24 +165,7 @@ elif [ "$reboot" = switch ]; then
 	pid=$!
 	cat $mon.out >$mon.log &
 	exec 5>$mon.in
-	tail -n +1 -f --pid=$pid $out | {
-		n=0 set=
-		while IFS= read -r line; do
-			printf '%s\n' "$line"
-			case $line in
-			*"guest: userspace reached"*)
-				[ -n "$set" ] && continue
-				set=1
-				echo "monitor: qom-set /machine append $next"
-				echo "qom-set /machine append $next" >&5
-				echo "qom-get /machine append" >&5 ;;
-			*"guest: rebooting"*)
-				# A second reboot: the new command line was not used.
-				n=$((n + 1))
-				[ $n -ge 2 ] && kill "$pid" 2>/dev/null ;;
-			esac
-		done
-	}
+	follow_reboots $pid $out set_next_append
 	wait $pid
 	rc=$?
 	exec 5>&-
@@ -172,18 +182,7 @@ else
 	: >$out
 	(exec -a qemu-system-ppc64 "$bin" "${args[@]}") >$out 2>&1 &
 	pid=$!
-	# A pipe, not <(...): the host has no /dev/fd.
-	tail -n +1 -f --pid=$pid $out | {
-		n=0
-		while IFS= read -r line; do
-			printf '%s\n' "$line"
-			case $line in
-			*"guest: rebooting"*)
-				n=$((n + 1))
-				[ $n -ge 2 ] && kill "$pid" 2>/dev/null ;;
-			esac
-		done
-	}
+	follow_reboots $pid $out
 	wait $pid
 	rc=$?
 	[ "$(grep -c 'guest: rebooting' $out)" -ge 2 ] && rc=0

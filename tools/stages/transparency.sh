@@ -41,7 +41,7 @@ build() {
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{modules,guest}
 	install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
-	install -m 644 "$root/tools/rig/hostroot/guest-ram.sh" "$stage/guest-ram.sh"
+	install -m 644 "$root/tools/rig/hostroot/host-lib.sh" "$stage/host-lib.sh"
 	cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
 	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	# Compressed: QEMU 10's powernv loads at most 128 MiB of initrd, and two

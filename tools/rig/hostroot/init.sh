@@ -14,27 +14,9 @@
 # start "hostinit: ". Then the host powers off.
 set -u
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-export PATH=/usr/sbin:/usr/bin HOME=/root TMPDIR=/tmp LANG=C
-
-guest_timeout=300
-
-# Uptime in centiseconds, so bash can do the arithmetic.
-now_cs() {
-	local up _
-	read -r up _ </proc/uptime
-	echo $((10#${up/./}))
-}
-
-secs() {	# secs CENTISECONDS -> "S.CC"
-	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
-}
-
-say() {
-	echo "hostinit: $*"
-}
+# shellcheck source=tools/rig/hostroot/host-lib.sh
+. /host-lib.sh
+host_begin
 
 # Highest kvm_ppc_mmu refcnt while QEMU runs: a VM that ran a vcpu through
 # the module's hooks pins it (kmod/vm_registry.c), so >= 1 shows the guest
@@ -48,31 +30,17 @@ watch_refcnt() {
 	done
 }
 
-# Guest RAM: how QEMU backs it on this host (see there).
-# shellcheck source=tools/rig/hostroot/guest-ram.sh
-. /guest-ram.sh
 say "guest RAM: $ram_backing"
 
 run_guest() {	# run_guest RUN GUEST
-	local label=$1.$2 t0 rc kernel=/guest/vmlinux append=
-	case $2 in
-	disable-radix) append=disable_radix ;;
-	legacy) kernel=/guest/vmlinux-legacy ;;
-	esac
+	local label=$1.$2 t0 rc kernel append
+	guest_boot "$2"
 	say "$label: kvm_ppc_mmu $([ -d /sys/module/kvm_ppc_mmu ] && echo loaded || echo absent)"
 	echo 0 >/tmp/refcnt-max
 	touch /tmp/guest-running
 	watch_refcnt &
 	t0=$(now_cs)
-	# Unmodified QEMU; the caps QEMU 7.2 wants but the emulated POWER9 lacks
-	# are set to what it has (see DESIGN.md), and on a 4K-page host the
-	# options such a host needs (above).
-	timeout -k 5 "$guest_timeout" qemu-system-ppc64 \
-		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
-		-nographic -vga none -no-reboot $mem -smp 1 \
-		-kernel "$kernel" -initrd /guest/initramfs.cpio \
-		-append "console=hvc0 loglevel=5 panic=-1 $append" </dev/null 2>&1 |
-		sed -u "s/\r//g; s/^/$label: /"
+	qemu_guest qemu-system-ppc64 "$append" | sed -u "s/\r//g; s/^/$label: /"
 	rc=${PIPESTATUS[0]}
 	rm -f /tmp/guest-running
 	wait

@@ -1,0 +1,103 @@
+# shellcheck shell=bash
+# What the /init scripts of the emulated hosts that run guests under QEMU
+# share (tools/rig/hostroot/init.sh, the transparency host, and
+# tools/qemu/compare-init.sh, the QEMU comparison and bench host): sourced as
+# /host-lib.sh, which their stage builders install beside them.
+#   host_begin          mount /proc, /sys, /dev; PATH; guest RAM (below)
+#   now_cs, secs, say   the host's clock in centiseconds, as S.CC, a log line
+#   guest_boot GUEST    the kernel and command line of one of the project's
+#                       guests: default, disable-radix, legacy
+#   qemu_guest QEMU APPEND...
+#                       run the guest with QEMU: the one command line both
+#                       hosts use, so unpatched, patched and Debian's QEMU
+#                       are compared on the same options
+# shellcheck disable=SC2034 # set here, used by the script that sources this one
+
+guest_timeout=300
+
+host_begin() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	export PATH=/usr/sbin:/usr/bin HOME=/root TMPDIR=/tmp LANG=C
+	guest_ram
+}
+
+# Uptime in centiseconds, so bash can do the arithmetic.
+now_cs() {
+	local up _
+	read -r up _ </proc/uptime
+	echo $((10#${up/./}))
+}
+
+secs() {	# secs CENTISECONDS -> "S.CC"
+	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+say() {
+	echo "hostinit: $*"
+}
+
+# guest_boot GUEST: sets kernel and append (the guest's own command line
+# options) for GUEST:
+#   default        Debian's kernel as is
+#   disable-radix  the same with disable_radix: hash, switched at CAS on a
+#                  radix host
+#   legacy         the kernel without ISA 3.00 in its CAS vector (hash, and
+#                  QEMU's legacy-guest handling)
+guest_boot() {
+	kernel=/guest/vmlinux append=
+	case $1 in
+	disable-radix) append=disable_radix ;;
+	legacy) kernel=/guest/vmlinux-legacy ;;
+	esac
+}
+
+# qemu_guest QEMU APPEND: boot $kernel (guest_boot) under QEMU with KVM,
+# console on stdout, killed after $guest_timeout s; returns QEMU's status.
+# The caps QEMU 7.2 wants but the emulated POWER9 lacks are set to what it
+# has (see DESIGN.md), and guest RAM is backed as guest_ram chose.
+qemu_guest() {
+	# shellcheck disable=SC2086 # $mem is several options
+	timeout -k 5 "$guest_timeout" "$1" \
+		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
+		-nographic -vga none -no-reboot $mem -smp 1 \
+		-kernel "$kernel" -initrd /guest/initramfs.cpio \
+		-append "console=hvc0 loglevel=5 panic=-1 $2" </dev/null 2>&1
+}
+
+# guest_ram: how QEMU backs a guest's 512 MiB on this host. Sets
+# hpt_page_cap (a -M suffix), mem (several QEMU options, unquoted on
+# purpose) and ram_backing (what the log says).
+#
+# A host with 4K pages (Debian's kernels from 6.12; 6.1 had 64K) cannot
+# give a hash guest its usual 64K pages from plain 4K-backed RAM, and
+# KVM-HV's VRMA (the hash guest's real-mode window, one page per HPTE
+# group) would reach only RAM/4, so QEMU stops at start: "Can't support
+# 64 kiB guest pages with 4 kiB host pages", then "Unable to create 512MiB
+# RMA (VRMA only allows 128MiB". With or without the module, an admin of
+# such a host backs guest RAM with huge pages (2M on a radix host, 16M on a
+# hash one: 64K or 16M VRMA pages, the whole RAM covered), tried first here.
+# The emulated hosts have none (QEMU's powernv9 gives the kernel no huge
+# page size: no Hugepagesize in /proc/meminfo), so what runs here is the
+# other way: guest pages of 4K and a NUMA node 0 within the VRMA (it must
+# be a multiple of 256 MiB, so the guest gets 1 GiB and a VRMA of 256 MiB).
+guest_ram() {
+	local hp_kb
+	hpt_page_cap='' mem="-m 512M" ram_backing="plain, 64K host pages"
+	if [ "$(getconf PAGESIZE)" = 4096 ]; then
+		hp_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
+		if [ -n "$hp_kb" ] && echo $((512 * 1024 / hp_kb)) >/proc/sys/vm/nr_hugepages &&
+		   [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((512 * 1024 / hp_kb)) ] &&
+		   mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages; then
+			mem="-m 512M -object memory-backend-file,id=ram0,size=512M,mem-path=/dev/hugepages
+				-machine memory-backend=ram0"
+			ram_backing="${hp_kb} kB huge pages (4K host pages)"
+		else
+			hpt_page_cap=,cap-hpt-max-page-size=4k
+			mem="-m 1G -object memory-backend-ram,id=ram0,size=256M -object memory-backend-ram,id=ram1,size=768M
+				-numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1"
+			ram_backing="4K pages, NUMA node 0 of 256 MiB (no huge pages: size ${hp_kb:-none} kB, got $(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo -))"
+		fi
+	fi
+}
