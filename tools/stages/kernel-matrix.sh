@@ -7,13 +7,20 @@
 #   dkms            add/build/install/remove against its headers
 #   emulated hosts  the selftests in the hosts radix, hash, nested (and dd20
 #                   on 6.1)
-#   kselftest runner
+#   kselftest runner  on 6.1 only: it checks kselftest's packaging (Makefile,
+#                   lib.mk, run_kselftest.sh), the same whatever the kernel;
+#                   the programs it runs ran on every kernel as "emulated hosts"
 #   vmm scenarios   the reference VMM's real-guest scenarios; on 6.12 and 7.2
 #                   also the host's own kernel booted as the guest, and not
 #                   dt-check (it checks the VMM's Open Firmware, the same
 #                   code whatever the host kernel: 6.1 runs it on 4 hosts)
 #                   nor the radix host's hash-snapshot (the hash host's
-#                   snapshot and hash-save copy an HPT on that kernel too)
+#                   snapshot and hash-save copy an HPT on that kernel too);
+#                   on 6.12 not legacy either: in the kernel it is
+#                   disable-radix's switch to hash (what differs, the CAS
+#                   vector's reading and the VMM's pa-features edit, is not
+#                   the kernel's), and 6.12's 4K-page hosts make each hash
+#                   boot 40 s; 7.2 keeps it, as its refusal is that kernel's
 #   transparency    Debian's unmodified QEMU, with and without the module
 # The guests are bookworm's 6.1 kernel except in the same-kernel scenarios.
 # The module is left built for 6.1, as the other tools expect.
@@ -50,9 +57,12 @@ for k in "${series[@]}"; do
 		ppcmmu_stage "$release: static checks" tools/stages/static-checks.sh
 		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
 		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh "${hosts[@]}"
-		ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
-		skip=
-		[ "$k" = 6.1 ] || skip=dt-check,hash-snapshot
+		[ "$k" = 6.1 ] && ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
+		case $k in
+		6.1) skip= ;;
+		6.12) skip=dt-check,hash-snapshot,legacy ;;
+		*) skip=dt-check,hash-snapshot ;;
+		esac
 		VMM_SKIP=$skip ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh "${hosts[@]}"
 		ppcmmu_stage "$release: transparency" tools/stages/transparency.sh
 	fi
