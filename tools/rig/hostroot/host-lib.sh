@@ -7,7 +7,7 @@
 #   now_cs, secs, say   the host's clock in centiseconds, as S.CC, a log line
 #   guest_boot GUEST    the kernel and command line of one of the project's
 #                       guests: default, disable-radix, legacy
-#   qemu_guest QEMU APPEND...
+#   qemu_guest QEMU APPEND
 #                       run the guest with QEMU: the one command line both
 #                       hosts use, so unpatched, patched and Debian's QEMU
 #                       are compared on the same options
