@@ -24,10 +24,18 @@
  *    rmmod fails with EBUSY while such a VM lives. A KVM_RUN that arrives
  *    once the module is going (no pin possible) returns EINTR without
  *    entering the guest, so unload never waits for a guest.
- *  - arch_vm_ioctl and destroy_vm run inside an SRCU read section.
- *    vcpu_run, taken on every KVM_RUN of every HV VM, does not: it sleeps
- *    only once it holds a module reference (the VM's pin, or one for the
- *    call), and before that runs a few instructions that never sleep.
+ *  - arch_vm_ioctl holds a module reference for the call: a VM ioctl can
+ *    block for as long as the caller likes (an argument on a userfaultfd
+ *    page nobody resolves), and rmmod must then fail with EBUSY rather than
+ *    wait for it. Only a call that arrives once the module is going (no
+ *    reference possible) runs inside an SRCU read section instead; it is
+ *    never one of ours (those return ENODEV then).
+ *  - destroy_vm runs inside an SRCU read section; it never waits on
+ *    userspace.
+ *    vcpu_run, taken on every KVM_RUN of every HV VM, holds neither: it
+ *    sleeps only once it holds a module reference (the VM's pin, or one
+ *    for the call), and before that runs a few instructions that never
+ *    sleep.
  *    On remove the originals are restored, then: a wait for every CPU to
  *    pass a quiescent state, so any CPU that had already loaded one of
  *    our pointers has entered its read section or, in vcpu_run, finished
@@ -66,7 +74,6 @@ DEFINE_STATIC_SRCU(ppcmmu_srcu);
  * at unload, a sleep after the module is marked going and before any hook
  * is withdrawn. 0 (the default) costs nothing.
  */
-#define PPCMMU_TEST_DELAY_MAX_MS	10000U
 static unsigned int test_hook_delay_ms;
 module_param(test_hook_delay_ms, uint, 0444);
 MODULE_PARM_DESC(test_hook_delay_ms,
@@ -100,7 +107,12 @@ static int ppcmmu_vcpu_run(struct kvm_vcpu *vcpu)
 		return ppcmmu_vcpu_run_hooked(vm, vcpu);
 
 	if (PTR_ERR(vm) == -ENOMEM && try_module_get(THIS_MODULE)) {
-		/* No memory for the VM's entry: pin for this call only. */
+		/*
+		 * No memory for the VM's entry: pin for this call only, and
+		 * run as without the module. That is safe because such a VM
+		 * can never be switched by us: the entry an opt-in creates
+		 * later sees that its vcpus ran (vm_registry.c) and refuses.
+		 */
 		r = ppcmmu_orig_ops.vcpu_run(vcpu);
 		module_put(THIS_MODULE);	/* epilogue: see ppcmmu_hooks_remove */
 		return r;
@@ -121,14 +133,28 @@ static PPCMMU_VM_IOCTL_RET ppcmmu_arch_vm_ioctl(struct file *filp, unsigned int 
 						unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
-	int idx = srcu_read_lock(&ppcmmu_srcu);
 	PPCMMU_VM_IOCTL_RET r;
+	int idx;
 
+	if (try_module_get(THIS_MODULE)) {
+		if (_IOC_TYPE(ioctl) == KVM_PPC_MMU_IO)
+			r = ppcmmu_vm_ioctl(kvm, ioctl, (void __user *)arg);
+		else if (ioctl == KVM_PPC_GET_HTAB_FD)
+			r = ppcmmu_get_htab_fd_ioctl(filp, ioctl, arg);
+		else
+			r = ppcmmu_orig_ops.arch_vm_ioctl(filp, ioctl, arg);
+		module_put(THIS_MODULE);	/* epilogue: see ppcmmu_hooks_remove */
+		return r;
+	}
+
+	/*
+	 * The module is going and the hooks are about to be withdrawn: no VM
+	 * is pinned (rmmod needs refcount 0), so nothing of ours applies.
+	 */
 	if (_IOC_TYPE(ioctl) == KVM_PPC_MMU_IO)
-		r = ppcmmu_vm_ioctl(kvm, ioctl, (void __user *)arg);
-	else
-		r = ppcmmu_orig_ops.arch_vm_ioctl(filp, ioctl, arg);
-
+		return -ENODEV;
+	idx = srcu_read_lock(&ppcmmu_srcu);
+	r = ppcmmu_orig_ops.arch_vm_ioctl(filp, ioctl, arg);
 	srcu_read_unlock(&ppcmmu_srcu, idx);
 	return r;
 }

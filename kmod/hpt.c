@@ -39,6 +39,8 @@
  * Should a radix VM hold an HPT anyway when it is destroyed, the destroy
  * hook frees it (ppcmmu_hpt_free_stray()).
  */
+#include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/vmalloc.h>
 
 #include "ppc_mmu.h"
@@ -47,6 +49,18 @@
 #include "logic/hpt_order.h"
 #include "logic/papr.h"
 #include "trace.h"
+
+/*
+ * For the selftests only: an HPT for a large guest takes a while to
+ * allocate and zero (RAM/128 bytes from CMA), longer than the emulated
+ * hosts' RAM allows to show. This stretches every allocation, so a test can
+ * check that no vcpu waits for one and that the VMM's kick still gets
+ * through (selftests/ppc_mmu_kick.c). 0 (the default) costs nothing.
+ */
+static unsigned int test_hpt_alloc_delay_ms;
+module_param(test_hpt_alloc_delay_ms, uint, 0444);
+MODULE_PARM_DESC(test_hpt_alloc_delay_ms,
+		 "Testing only: make each HPT allocation take this many ms longer (max 10000)");
 
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm)
 {
@@ -91,6 +105,8 @@ static int ppcmmu_hpt_alloc(struct kvm_hpt_info *info, u32 order)
 	info->order = order;
 	info->virt = hpt;
 	info->cma = cma;
+	if (test_hpt_alloc_delay_ms)
+		msleep(min(test_hpt_alloc_delay_ms, PPCMMU_TEST_DELAY_MAX_MS));
 	return 0;
 }
 
@@ -146,6 +162,57 @@ static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *in
 }
 
 /*
+ * First half of an install: if @vm, judged now, needs a table for @want,
+ * allocate it into *@info (no lock held: CMA and zeroing can take a while);
+ * else leave *@info empty. 0, or -ENOMEM, or -EBUSY (see
+ * ppcmmu_hpt_install()).
+ */
+static int ppcmmu_hpt_prepare(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
+			      struct kvm_hpt_info *info)
+{
+	enum ppcmmu_hpt_verdict v = ppcmmu_hpt_judge(vm->kvm, want);
+
+	memset(info, 0, sizeof(*info));
+	if (v != PPCMMU_HPT_ALLOCATE)
+		return ppcmmu_hpt_verdict_errno(v);
+	return ppcmmu_hpt_alloc(info, want->order);
+}
+
+/*
+ * Second half: judge @vm again under mmu_setup_lock and put the table
+ * @info prepared in place if it still needs one. A table not put in place
+ * is freed. A VM that needs a table now but did not when prepared (another
+ * thread took its table away meanwhile) is -EBUSY: the caller retries.
+ * *@installed as ppcmmu_hpt_install().
+ */
+static int ppcmmu_hpt_commit(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
+			     struct kvm_hpt_info *info, enum ppcmmu_cause cause,
+			     unsigned long *installed)
+{
+	struct kvm *kvm = vm->kvm;
+	enum ppcmmu_hpt_verdict v;
+
+	*installed = 0;
+	mutex_lock(&kvm->arch.mmu_setup_lock);
+	v = ppcmmu_hpt_judge_locked(kvm, want);
+	if (v == PPCMMU_HPT_ALLOCATE && info->virt) {
+		ppcmmu_hpt_set_locked(kvm, info);
+		*installed = info->virt;
+		vm->hpt_virt = info->virt;	/* for the debugfs file's "from" */
+		vm->hpt_cause = cause;
+	}
+	mutex_unlock(&kvm->arch.mmu_setup_lock);
+
+	if (*installed)
+		trace_ppc_mmu_hpt_install(vm, info->order, info->cma, cause);
+	else if (info->virt)
+		ppcmmu_hpt_free(info);
+	if (v == PPCMMU_HPT_ALLOCATE && !*installed)
+		return -EBUSY;
+	return ppcmmu_hpt_verdict_errno(v);
+}
+
+/*
  * Give @vm an empty HPT as @want says (see the rules above), for @cause.
  * On return *@installed is the table put in place (its virt), 0 if none
  * was. Returns 0 (installed, or a suitable table was there), -ENOMEM, or
@@ -156,37 +223,14 @@ static void ppcmmu_hpt_set_locked(struct kvm *kvm, const struct kvm_hpt_info *in
 int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
 		       enum ppcmmu_cause cause, unsigned long *installed)
 {
-	struct kvm *kvm = vm->kvm;
 	struct kvm_hpt_info info;
-	enum ppcmmu_hpt_verdict v;
 	int err;
 
 	*installed = 0;
-	v = ppcmmu_hpt_judge(kvm, want);
-	if (v != PPCMMU_HPT_ALLOCATE)
-		return ppcmmu_hpt_verdict_errno(v);
-
-	/* Allocate outside the lock: CMA and zeroing can take a while. */
-	err = ppcmmu_hpt_alloc(&info, want->order);
+	err = ppcmmu_hpt_prepare(vm, want, &info);
 	if (err)
 		return err;
-
-	mutex_lock(&kvm->arch.mmu_setup_lock);
-	v = ppcmmu_hpt_judge_locked(kvm, want);
-	if (v == PPCMMU_HPT_ALLOCATE) {
-		ppcmmu_hpt_set_locked(kvm, &info);
-		*installed = info.virt;
-		vm->hpt_virt = info.virt;	/* for the debugfs file's "from" */
-		vm->hpt_cause = cause;
-	}
-	mutex_unlock(&kvm->arch.mmu_setup_lock);
-
-	if (*installed)
-		trace_ppc_mmu_hpt_install(vm, info.order, info.cma, cause);
-
-	if (!*installed)
-		ppcmmu_hpt_free(&info);
-	return ppcmmu_hpt_verdict_errno(v);
+	return ppcmmu_hpt_commit(vm, want, &info, cause, installed);
 }
 
 /* Give hash VM @vm an HPT sized from its RAM unless it has one already. */
@@ -242,7 +286,15 @@ static void ppcmmu_mmu_snap(struct kvm *kvm, struct ppcmmu_mmu_snap *s)
  * HPT as @hpt says is put in place first, so KVM-HV keeps it instead of
  * allocating its default; if that cannot be done, or the switch then
  * fails, nothing changes. Returns 0 or -errno (-EBUSY: other vcpus
- * running or entering, or the VM changed meanwhile; -ENOMEM, -EINVAL).
+ * running or entering, the VMM's own ioctls in the way (switch_guard.c),
+ * or the VM changed meanwhile; -ENOMEM, -EINVAL). The caller holds
+ * vm->lock, so no switch of ours can make the mode read here stale; only
+ * the VMM's own KVM_PPC_CONFIGURE_V3_MMU could, as without us.
+ *
+ * Order: the table is allocated first, holding nothing but vm->lock, so a
+ * large one (RAM/128: GiBs for a large guest) keeps no vcpu waiting at the
+ * entry gate; then the guard (switch_guard.c), which takes the gate last;
+ * then the table goes in and KVM-HV switches.
  *
  * The before/after look is for the tracepoints only (a switch, and the HPT
  * KVM-HV frees going radix). It is taken only when they are enabled; a VMM
@@ -256,22 +308,26 @@ int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
 		       trace_ppc_mmu_hpt_free_enabled();
 	struct ppcmmu_mmu_snap before, after;
 	struct kvm *kvm = vm->kvm;
+	struct kvm_hpt_info table = { 0 };
 	unsigned long installed = 0;
-	bool gated;
+	bool switching;
 	int err;
 
-	/*
-	 * A switch waits for no vcpu to be inside KVM-HV (vm->entry_gate).
-	 * Callers hold vm->lock, so no switch of ours can make this stale;
-	 * only the VMM's own KVM_PPC_CONFIGURE_V3_MMU could, as without us.
-	 */
-	gated = !!(cfg->flags & KVM_PPC_MMUV3_RADIX) != kvm_is_radix(kvm);
-	if (gated && !down_write_trylock(&vm->entry_gate))
+	lockdep_assert_held(&vm->lock);
+	switching = !!(cfg->flags & KVM_PPC_MMUV3_RADIX) != kvm_is_radix(kvm);
+	if (hpt) {
+		err = ppcmmu_hpt_prepare(vm, hpt, &table);
+		if (err)
+			return err;
+	}
+	if (switching && ppcmmu_switch_guard_begin(vm)) {
+		ppcmmu_hpt_free(&table);
 		return -EBUSY;
+	}
 	if (tracing)
 		ppcmmu_mmu_snap(kvm, &before);
 	if (hpt) {
-		err = ppcmmu_hpt_install(vm, hpt, cause, &installed);
+		err = ppcmmu_hpt_commit(vm, hpt, &table, cause, &installed);
 		if (err)
 			goto out;
 	}
@@ -279,8 +335,8 @@ int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
 	if (err && installed)
 		ppcmmu_hpt_drop(vm, installed, cause);
 out:
-	if (gated)
-		up_write(&vm->entry_gate);
+	if (switching)
+		ppcmmu_switch_guard_end(vm);
 	if (err || !tracing)
 		return err;
 

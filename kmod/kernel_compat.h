@@ -87,6 +87,17 @@ static inline struct dentry *ppcmmu_kvm_debugfs_dir(struct kvm *kvm)
 	return IS_ERR_OR_NULL(kvm->debugfs_dentry) ? NULL : kvm->debugfs_dentry;
 }
 
+/*
+ * Has @vcpu ever entered KVM_RUN? KVM sets vcpu->pid on the first KVM_RUN,
+ * before the architecture's run (kvm_vcpu_ioctl()), and never clears it
+ * while the vcpu lives (an __rcu pointer in 6.1 and 6.12); only whether
+ * it is NULL is read here, so no lock or RCU section is needed.
+ */
+static inline bool ppcmmu_vcpu_entered_run(struct kvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->pid) != NULL;
+}
+
 /* kvm_read_guest(): the caller holds kvm->srcu. 0 or -EFAULT. */
 int ppcmmu_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 

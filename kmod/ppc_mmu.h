@@ -52,9 +52,13 @@ struct ppcmmu_vm {
 	 * the vcore's LPCR before waiting for the switch in kvmhv_setup_mmu()
 	 * and enters the guest with the old mode's LPCR: the host then
 	 * hangs (kvmppc_p9_bad_interrupt). The gate closes that window for
-	 * every switch a guest can ask for.
+	 * every switch a guest can ask for. A switch also keeps clear of the
+	 * VMM's own ioctls on the VM (switch_guard.c), and takes the gate
+	 * last, after its HPT is allocated, so vcpus wait for it briefly.
 	 */
 	struct rw_semaphore entry_gate;
+	/* KVM_PPC_GET_HTAB_FD calls under way (switch_guard.c) */
+	atomic_t htab_fds_opening;
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
@@ -81,6 +85,9 @@ struct ppcmmu_vm {
 	atomic64_t nr_refusals;		/* anything answered but success */
 	atomic64_t nr_busy;		/* of those, H_LONG_BUSY / CAS BUSY / EBUSY */
 };
+
+/* The most a testing-only delay parameter may stretch anything (hooks.c, hpt.c). */
+#define PPCMMU_TEST_DELAY_MAX_MS	10000U
 
 const char *ppcmmu_cause_name(enum ppcmmu_cause cause);
 /* Count (and trace) a refusal of @op with @code (-errno or H_*). */
@@ -117,6 +124,11 @@ int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause);
 int ppcmmu_configure_mmu(struct ppcmmu_vm *vm, struct kvm_ppc_mmuv3_cfg *cfg,
 			 const struct ppcmmu_hpt_want *hpt, enum ppcmmu_cause cause);
 void ppcmmu_hpt_free_stray(struct kvm *kvm, struct ppcmmu_vm *vm);
+
+/* switch_guard.c: a radix <-> hash switch vs the VMM's own ioctls */
+int ppcmmu_switch_guard_begin(struct ppcmmu_vm *vm);
+void ppcmmu_switch_guard_end(struct ppcmmu_vm *vm);
+long ppcmmu_get_htab_fd_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 
 /* proc_tbl.c */
 long ppcmmu_h_register_proc_tbl(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu);

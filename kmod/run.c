@@ -24,16 +24,19 @@
  * runs skip the lock: once vcpus_ran is seen set (acquire), neither can
  * change any more and the values read after it are the final ones.
  */
-static u64 ppcmmu_vm_start_running(struct ppcmmu_vm *vm)
+static int ppcmmu_vm_start_running(struct ppcmmu_vm *vm, u64 *features)
 {
 	/* pairs with the store below: features read after it are final */
 	if (!smp_load_acquire(&vm->vcpus_ran)) {
-		mutex_lock(&vm->lock);
+		/* a CAS may hold the lock for a while: let the VMM's kick in */
+		if (mutex_lock_interruptible(&vm->lock))
+			return -EINTR;
 		/* pairs with the load above; ENABLE checks it under the lock */
 		smp_store_release(&vm->vcpus_ran, true);
 		mutex_unlock(&vm->lock);
 	}
-	return READ_ONCE(vm->features);
+	*features = READ_ONCE(vm->features);
+	return 0;
 }
 
 /*
@@ -89,7 +92,11 @@ static int ppcmmu_orig_run_gated(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 {
 	int r;
 
-	if (down_read_killable(&vm->entry_gate)) {
+	/*
+	 * A switch holds the gate only for KVM-HV's part of it (the HPT is
+	 * allocated before), but the VMM's kick must still get through.
+	 */
+	if (down_read_interruptible(&vm->entry_gate)) {
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	}
@@ -100,10 +107,15 @@ static int ppcmmu_orig_run_gated(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 
 int ppcmmu_vcpu_run_hooked(struct ppcmmu_vm *vm, struct kvm_vcpu *vcpu)
 {
-	u64 features = ppcmmu_vm_start_running(vm);
 	struct kvm_run *run = vcpu->run;
+	u64 features;
 	long hret;
 	int r;
+
+	if (ppcmmu_vm_start_running(vm, &features)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
 
 	/*
 	 * A VM that did not opt in before its first run never will (ioctl.c),

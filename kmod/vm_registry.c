@@ -46,6 +46,26 @@ struct ppcmmu_vm *ppcmmu_vm_find(struct kvm *kvm)
 }
 
 /*
+ * Whether any vcpu of @kvm has entered KVM_RUN, through the module or not:
+ * before the module was loaded (it may still be inside KVM-HV's own
+ * vcpu_run), or while its entry could not be allocated (hooks.c runs such
+ * a vcpu ungated). A new entry starts from this, so such a VM cannot opt in
+ * afterwards (ioctl.c). Reads kvm->online_vcpus and the vcpu array as
+ * kvm_for_each_vcpu() allows without kvm->lock; a vcpu created after the
+ * look has not run, or runs through the module and says so itself (run.c).
+ */
+static bool ppcmmu_vm_vcpus_entered_run(struct kvm *kvm)
+{
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		if (ppcmmu_vcpu_entered_run(vcpu))
+			return true;
+	return false;
+}
+
+/*
  * Find or create @kvm's entry, pinning this module for the VM's lifetime.
  * ERR_PTR(-ENODEV) when the module is being unloaded (no new pin is
  * possible), ERR_PTR(-ENOMEM) when the entry cannot be allocated.
@@ -71,6 +91,7 @@ struct ppcmmu_vm *ppcmmu_vm_pin(struct kvm *kvm)
 	}
 	vm->kvm = kvm;
 	vm->pid = task_tgid_nr(current);
+	vm->vcpus_ran = ppcmmu_vm_vcpus_entered_run(kvm);
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->entry_gate);
 

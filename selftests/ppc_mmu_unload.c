@@ -13,14 +13,23 @@
  *    for as long as its guest spins, and the guest must keep running;
  *  - an opt-in refused because the module is going says so (ENODEV);
  *  - a guest that ran through the module and spins in KVM_RUN makes rmmod
- *    fail with EBUSY at once, and keeps running.
+ *    fail with EBUSY at once, and keeps running;
+ *  - so does a VM ioctl of the module's blocked on the caller's own memory
+ *    (a userfaultfd page nobody resolves): rmmod must not wait for it;
+ *  - a VM whose vcpu entered KVM_RUN before the module was loaded cannot
+ *    opt in afterwards (EBUSY), running or not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -329,11 +338,154 @@ static void test_pinned_run_refuses_unload(void)
 	guest_vm_destroy(&spin);
 }
 
+/* KVM_PPC_MMU_GET_CAPS with its argument where the caller says, on a thread. */
+struct caps_call {
+	pthread_t thread;
+	int vm_fd;
+	void *arg;
+	volatile bool done;
+	int r;
+};
+
+static void *caps_call_main(void *p)
+{
+	struct caps_call *c = p;
+
+	c->r = ioctl(c->vm_fd, KVM_PPC_MMU_GET_CAPS, c->arg) ? -errno : 0;
+	c->done = true;
+	return NULL;
+}
+
+/* A page whose first touch waits on @uffd until the test resolves it. */
+static void *uffd_missing_page(int *uffd, long page)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	void *p;
+
+	*uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (*uffd < 0)
+		return NULL;
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = page;
+	if (p == MAP_FAILED || ioctl(*uffd, UFFDIO_API, &api) ||
+	    ioctl(*uffd, UFFDIO_REGISTER, &reg)) {
+		close(*uffd);
+		return NULL;
+	}
+	return p;
+}
+
+/* Did the kernel fault on the page (the caller is now waiting on it)? */
+static bool uffd_fault_seen(int uffd, int max_ms)
+{
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	return poll(&pfd, 1, max_ms) == 1 && read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+	       msg.event == UFFD_EVENT_PAGEFAULT;
+}
+
+/*
+ * One of the module's VM ioctls blocked on the caller's own memory holds a
+ * module reference, not the unload: rmmod fails with EBUSY at once instead
+ * of sleeping in synchronize_srcu() until the caller lets go (before, it
+ * could not even be interrupted). Once the page is resolved the ioctl
+ * completes. 3 results.
+ */
+static void test_blocked_ioctl_refuses_unload(void)
+{
+	const char *name = "unload under a VM ioctl blocked on userfaultfd";
+	struct modop unload = { .load = false };
+	struct caps_call call = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_zeropage zero = { 0 };
+	struct guest_vm vm;
+	bool faulted, finished;
+	int uffd, r;
+
+	call.arg = uffd_missing_page(&uffd, page);
+	if (!call.arg) {
+		ktap_skip_n(3, "no userfaultfd in this kernel", name);
+		return;
+	}
+	r = ppcmmu_ensure_loaded();
+	r = r ? r : guest_vm_create(&vm, GUEST_MEM);
+	if (!ktap_result(r == 0, "%s: module loaded, VM created (r=%d)", name, r)) {
+		ktap_skip_n(2, "setup failed", name);
+		close(uffd);
+		return;
+	}
+	call.vm_fd = vm.vm_fd;
+	pthread_create(&call.thread, NULL, caps_call_main, &call);
+	faulted = uffd_fault_seen(uffd, 5000);
+
+	pthread_create(&unload.thread, NULL, modop_main, &unload);
+	finished = modop_wait(&unload, 5000);
+	ktap_result(faulted && finished && unload.r == -EWOULDBLOCK,
+		    "%s: rmmod returns EBUSY at once (ioctl blocked %d, rmmod %s, r=%d)",
+		    name, faulted && !call.done, finished ? "returned" : "still blocked after 5 s",
+		    unload.r);
+
+	zero.range.start = (uintptr_t)call.arg;
+	zero.range.len = page;
+	ioctl(uffd, UFFDIO_ZEROPAGE, &zero);
+	pthread_join(call.thread, NULL);
+	pthread_join(unload.thread, NULL);
+	ktap_result(call.r == 0, "%s: the ioctl completes once its page is resolved (r=%d)",
+		    name, call.r);
+	guest_vm_destroy(&vm);
+	close(uffd);
+	munmap(call.arg, page);
+}
+
+/*
+ * A VM whose vcpu entered KVM_RUN before the module was loaded: its vcpus
+ * enter KVM-HV without the entry gate (one may be inside KVM-HV's own
+ * vcpu_run right now), so the module can never switch it safely, and every
+ * opt-in must fail with EBUSY, as the uapi promises for a VM that ran.
+ * 3 results.
+ */
+static void test_ran_before_load_cannot_opt_in(void)
+{
+	const char *name = "a VM that ran before the module was loaded";
+	struct kvm_ppc_mmu_cas cas = { .vec_addr = 0x2000 };
+	struct guest_vm spin;
+	struct spinner s = { .vm = &spin };
+	long long t0;
+	int r, rcas;
+
+	r = ppcmmu_ensure_unloaded();
+	r = r ? r : spinning_vm(&spin);
+	if (!ktap_result(r == 0, "%s: module unloaded, VM created (r=%d)", name, r)) {
+		ktap_skip_n(2, "setup failed", name);
+		return;
+	}
+	pthread_create(&s.thread, NULL, spinner_main, &s);
+	for (t0 = now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && now_ms() - t0 < 5000;)
+		usleep(5000);
+	r = ppcmmu_ensure_loaded();
+	r = r ? r : ppcmmu_enable(spin.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);
+	rcas = ioctl(spin.vm_fd, KVM_PPC_MMU_CAS, &cas) ? -errno : 0;
+	ktap_result(r == -EBUSY && rcas == -EBUSY,
+		    "%s: while its guest spins in KVM-HV, ENABLE and CAS fail with EBUSY (enable %d, cas %d)",
+		    name, r, rcas);
+
+	*guest_u64(&spin, STOP_ADDR) = 1;
+	pthread_join(s.thread, NULL);
+	r = ppcmmu_enable(spin.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);
+	ktap_result(s.r == 0 && r == -EBUSY,
+		    "%s: its guest finishes undisturbed (r=%d), and stopped it still cannot opt in (enable %d)",
+		    name, s.r, r);
+	guest_vm_destroy(&spin);
+}
+
 int main(void)
 {
-	ktap_start(17);
+	ktap_start(23);
 	if (!ppcmmu_ko_path()) {
-		ktap_skip_n(17, "PPC_MMU_KO not set", "load/unload races");
+		ktap_skip_n(23, "PPC_MMU_KO not set", "load/unload races");
 		ktap_finish();
 	}
 	if (ppcmmu_ensure_unloaded())
@@ -342,6 +494,8 @@ int main(void)
 	test_publish_order();			/* 4 */
 	test_run_while_going();			/* 6 */
 	test_pinned_run_refuses_unload();	/* 4 */
+	test_blocked_ioctl_refuses_unload();	/* 3 */
+	test_ran_before_load_cannot_opt_in();	/* 3 */
 
 	ktap_result(ppcmmu_ensure_unloaded() == 0, "module unloads at the end");
 	ktap_result(ppcmmu_ensure_loaded() == 0 && module_refcnt(PPCMMU_MODNAME) == 0,

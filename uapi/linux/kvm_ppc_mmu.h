@@ -134,6 +134,11 @@ struct kvm_ppc_mmu_caps {
  * KVM_RUN: until they are all out, the guest gets H_LONG_BUSY_ORDER_1_MSEC
  * (9900) and nothing changes; it retries, as Linux does (Linux treats any
  * answer but H_SUCCESS and H_LONG_BUSY_* as fatal).
+ * Every radix <-> hash switch of the module's (this, CAS, SET_STATE) is also
+ * busy while the VMM's own ioctls use what the switch would free: during
+ * KVM_GET_DIRTY_LOG, KVM_SET_USER_MEMORY_REGION or KVM_CREATE_VCPU, while
+ * any memslot logs dirty pages, and while an HTAB fd is open for reading. A
+ * guest that switches during a migration waits until dirty logging ends.
  */
 #define KVM_PPC_MMU_FEAT_PROC_TBL	(1ULL << 0)
 /*
@@ -229,7 +234,8 @@ struct kvm_ppc_mmu_state {
  * Errors: EINVAL malformed state (unknown bits, radix with an HPT or
  *         without PATB_GR, hash with a process table, order out of
  *         18..46); EOPNOTSUPP the host cannot run that mode; EBUSY a vcpu
- *         is in KVM_RUN, or features would change after a vcpu ran, or the
+ *         is in KVM_RUN or the VMM's own ioctls are in the way of a radix
+ *         <-> hash switch (see KVM_PPC_MMU_FEAT_PROC_TBL), or features would change after a vcpu ran, or the
  *         VM ran before it opted in (see KVM_PPC_MMU_ENABLE), or the
  *         VM changed while the state was being applied (its mode, or an
  *         HPT of another order than hpt_order put in place meanwhile, as a
@@ -252,7 +258,7 @@ struct kvm_ppc_mmu_state {
 #define KVM_PPC_MMU_CAS_ACCEPTED	0	/* mode chosen and applied */
 #define KVM_PPC_MMU_CAS_MALFORMED	1	/* .reason says why */
 #define KVM_PPC_MMU_CAS_MODE_UNAVAILABLE 2	/* guest asks only for what the host lacks */
-#define KVM_PPC_MMU_CAS_BUSY		3	/* other vcpus in KVM_RUN: cannot switch */
+#define KVM_PPC_MMU_CAS_BUSY		3	/* cannot switch now: see FEAT_PROC_TBL */
 #define KVM_PPC_MMU_CAS_NO_MEMORY	4	/* the HPT could not be allocated */
 
 /* struct kvm_ppc_mmu_cas.reason, with KVM_PPC_MMU_CAS_MALFORMED */
