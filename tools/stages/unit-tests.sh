@@ -26,6 +26,7 @@ for t in "$root"/kmod/logic/tests/test_*.c "$root"/tools/vmm/tests/test_*.c; do
 	*/tools/vmm/tests/test_rma.c) srcs=("${vmm_rma[@]}") extra=(-I"$root/kmod/logic/tests") ;;
 	*/tools/vmm/tests/test_console.c) srcs=("$root/tools/vmm/console.c") extra=(-I"$root/kmod/logic/tests") ;;
 	*/tools/vmm/tests/test_stream.c) srcs=("$root/tools/vmm/stream.c") extra=(-I"$root/kmod/logic/tests") ;;
+	*/tools/vmm/tests/test_guest_mem.c) srcs=("$root/tools/vmm/guest_mem.c") extra=(-I"$root/kmod/logic/tests") ;;
 	*/tools/vmm/*) srcs=("${vmm[@]}") extra=(-I"$root/kmod/logic/tests") ;;
 	*) srcs=("${logic[@]}") extra=() ;;
 	esac

@@ -19,7 +19,10 @@
 #                snapshot (radix) and hash-snapshot, continued in a fresh
 #                VM; reboot-to-hash and reboot-to-radix (RTAS system-reboot,
 #                the VMM resets the MMU through the module, CAS again with
-#                another command line); dt-check (Open Firmware fidelity)
+#                another command line); live-reboot-to-hash and -to-radix (the
+#                same reboots while the VMM copies RAM with dirty logging on:
+#                the switch waits busy for the copy's end, the copy must
+#                equal RAM); dt-check (Open Firmware fidelity)
 #   hash host    default, disable_radix, legacy -> Hash; snapshot; reboot
 #                (hash again, HPT cleared); dt-check
 #   nested host  default -> Radix; legacy (hash-only request) -> refused;
@@ -235,6 +238,23 @@ reboot() {
 	if [ "$4" = Hash ]; then hpt_from_ram "$second" "$id (boot 2)"; else no_hpt "$second" "$id (boot 2)"; fi
 }
 
+# live_reboot <section> <id> <first MMU> <second MMU> <who retried>: a reboot
+# into the other MMU while the VMM copies RAM with dirty logging on. The
+# switch (at CAS, or the VMM's reset) was busy until the copy ended, then
+# went through; the copy equalled RAM (no dirty page lost).
+live_reboot() {
+	local s=$1 id=$2 done_line busy
+	reboot "$s" "$id" "$3" "$4" radix
+	done_line=$(grep -m1 '^vmm: live copy: done: ' <<<"$s")
+	busy=$(sed -n 's/.*copy, \([0-9]*\) busy answers to the guest.s MMU switch meanwhile.*/\1/p' <<<"$done_line")
+	check "$(has "$s" "vmm: live copy: dirty logging on")" "$id: the VMM started a live copy at tick 1 (dirty logging on)"
+	check "$([ "${busy:-0}" -gt 0 ] && echo 1 || echo 0)" \
+		"$id: the switch was refused busy while the copy ran (${busy:-0} answers), and retried"
+	check "$(has "$s" "vmm: $5 went through after")" "$id: the $5 went through once the copy ended"
+	check "$(grep -qE ', 0 pages differ$' <<<"$done_line" && echo 1 || echo 0)" \
+		"$id: the copy equals RAM: no page's change was lost (${done_line#vmm: live copy: done: })"
+}
+
 # Open Firmware fidelity: every property the VMM's tree held when prom_init
 # quiesced it reached the guest's /proc/device-tree, with the same value.
 dt_check() {
@@ -298,6 +318,10 @@ judge() {	# judge <host> <scenario> <section>
 		reboot "$s" "$id" Radix Hash radix ;;
 	radix/reboot-to-radix)
 		reboot "$s" "$id" Hash Radix radix ;;
+	radix/live-reboot-to-hash)
+		live_reboot "$s" "$id" Radix Hash CAS ;;
+	radix/live-reboot-to-radix)
+		live_reboot "$s" "$id" Hash Radix "reset: KVM_PPC_MMU_SET_STATE" ;;
 	hash/reboot)
 		reboot "$s" "$id" Hash Hash hash ;;
 	hash/default|hash/disable-radix)

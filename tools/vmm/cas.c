@@ -62,13 +62,25 @@ static void explain_refusal(struct vmm *vmm, const struct kvm_ppc_mmu_cas *c)
 
 static int negotiate(struct vmm *vmm, uint64_t vec_gpa, uint32_t *ret)
 {
-	struct kvm_ppc_mmu_cas c = { .vec_addr = vec_gpa };
+	struct kvm_ppc_mmu_cas c;
 	uint8_t vec5[OV5_GTSE_BYTE + 1] = { 0 };
+	unsigned int tries = 0;
 
-	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_CAS, &c)) {
-		fprintf(stderr, "vmm: KVM_PPC_MMU_CAS: %s\n", strerror(errno));
-		return -1;
-	}
+	/*
+	 * Busy: the module cannot switch the VM's MMU now (the VMM's own dirty
+	 * logging, a live copy's, is on). The other vcpus are paused, so it
+	 * passes once that ends: wait and ask again.
+	 */
+	do {
+		c = (struct kvm_ppc_mmu_cas){ .vec_addr = vec_gpa };
+		if (ioctl(vmm->vm_fd, KVM_PPC_MMU_CAS, &c)) {
+			fprintf(stderr, "vmm: KVM_PPC_MMU_CAS: %s\n", strerror(errno));
+			return -1;
+		}
+	} while (c.status == KVM_PPC_MMU_CAS_BUSY && !vmm_retry_busy(vmm, "CAS", &tries));
+	if (tries)
+		printf("\nvmm: CAS %s after %u busy answers\n",
+		       c.status == KVM_PPC_MMU_CAS_BUSY ? "gave up" : "went through", tries);
 	if (c.status != KVM_PPC_MMU_CAS_ACCEPTED) {
 		explain_refusal(vmm, &c);
 		vmm_stop(vmm, VMM_EXIT_CAS_REFUSED);

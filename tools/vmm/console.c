@@ -14,6 +14,8 @@ static void console_line(struct console *con, const char *line)
 {
 	if (con->trigger && !con->triggered && strstr(line, con->trigger))
 		con->triggered = true;
+	if (con->live_trigger && !con->live_triggered && strstr(line, con->live_trigger))
+		con->live_triggered = true;
 	if (strstr(line, "Kernel panic - not syncing")) {
 		printf("\nvmm: the guest kernel panicked; stopping it\n");
 		con->panicked = true;

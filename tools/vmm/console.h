@@ -17,6 +17,8 @@
 struct console {
 	const char *trigger;	/* a line containing it sets .triggered (NULL: none) */
 	bool triggered;
+	const char *live_trigger;	/* the same for .live_triggered (--live-copy-after) */
+	bool live_triggered;
 	bool panicked;		/* "Kernel panic - not syncing" went by */
 	char line[256];		/* the line being written */
 	size_t line_len;

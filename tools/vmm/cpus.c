@@ -80,6 +80,10 @@ static void handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_PAPR_HCALL:
 		hcall_exit(vcpu);
 		vcpu->hcall_pending = true;
+		/* The console line that starts a live copy went by. */
+		if (vcpu->vmm->con.live_triggered && !vcpu->vmm->live &&
+		    live_copy_start(vcpu->vmm))
+			vmm_stop(vcpu->vmm, VMM_EXIT_ERROR);
 		break;
 	case KVM_EXIT_INTR:
 		break;

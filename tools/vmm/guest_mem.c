@@ -40,8 +40,23 @@ void guest_mem_free(struct guest_mem *mem)
 	mem->host = NULL;
 }
 
+void guest_mem_mark_written(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
+{
+	uint64_t *bits = __atomic_load_n(&mem->written, __ATOMIC_ACQUIRE);
+	uint64_t page, last;
+
+	if (!bits || !len || gpa >= mem->size)
+		return;
+	if (len > mem->size - gpa)
+		len = mem->size - gpa;
+	last = (gpa + len - 1) >> mem->page_shift;
+	for (page = gpa >> mem->page_shift; page <= last; page++)
+		__atomic_fetch_or(&bits[page / 64], 1ULL << (page % 64), __ATOMIC_RELAXED);
+}
+
 /* MADV_DONTNEED on a private anonymous mapping: the next touch reads zeroes. */
 int guest_mem_clear(struct guest_mem *mem)
 {
+	guest_mem_mark_written(mem, 0, mem->size);
 	return madvise(mem->host, mem->size, MADV_DONTNEED);
 }

@@ -16,13 +16,26 @@
 struct guest_mem {
 	uint8_t *host;		/* guest real address 0 in the VMM */
 	uint64_t size;
+	/*
+	 * While a live copy runs (live_copy.c): one bit per page of
+	 * 1 << page_shift bytes that the VMM may have written. KVM's dirty log
+	 * sees only the guest's own stores, so every page handed out by
+	 * guest_ptr() is marked, read or written. NULL otherwise.
+	 */
+	uint64_t *written;
+	unsigned int page_shift;
 };
+
+/* Mark [gpa, gpa + len) in mem->written (atomically: any thread may). */
+void guest_mem_mark_written(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
 /* Guest real address -> host pointer for [gpa, gpa + len), or NULL. */
 static inline void *guest_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
 	if (gpa > mem->size || len > mem->size - gpa)
 		return NULL;
+	if (__atomic_load_n(&mem->written, __ATOMIC_ACQUIRE))
+		guest_mem_mark_written(mem, gpa, len);
 	return mem->host + gpa;
 }
 
@@ -50,7 +63,7 @@ static inline void be32_put(void *p, uint32_t v)
 /* Maps mem->size bytes of zeroed RAM; -1 with errno set if it cannot. */
 int guest_mem_alloc(struct guest_mem *mem);
 void guest_mem_free(struct guest_mem *mem);
-/* Back to all zeroes (a reboot), without unmapping what KVM maps. */
+/* Back to all zeroes (a reboot), without unmapping what KVM maps; marks every page written. */
 int guest_mem_clear(struct guest_mem *mem);
 
 #endif

@@ -12,9 +12,29 @@
 
 #include "vmm.h"
 
+/* The one memslot: all of guest RAM at guest real address 0. */
+static struct kvm_userspace_memory_region ram_region(struct vmm *vmm, uint32_t flags)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0, .flags = flags, .guest_phys_addr = 0,
+		.memory_size = vmm->ram.size, .userspace_addr = (uintptr_t)vmm->ram.host,
+	};
+
+	return region;
+}
+
+/* KVM_MEM_LOG_DIRTY_PAGES on the RAM slot, or off (live_copy.c). */
+int ram_log_dirty(struct vmm *vmm, bool on)
+{
+	struct kvm_userspace_memory_region region =
+		ram_region(vmm, on ? KVM_MEM_LOG_DIRTY_PAGES : 0);
+
+	return ioctl(vmm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
 int vm_create(struct vmm *vmm)
 {
-	struct kvm_userspace_memory_region region = { 0 };
+	struct kvm_userspace_memory_region region;
 
 	vmm->vm_fd = vmm->xics_fd = -1;
 	if (vmm->kvm_fd < 0) {
@@ -33,8 +53,7 @@ int vm_create(struct vmm *vmm)
 		perror("vmm: guest RAM");
 		return -1;
 	}
-	region.memory_size = vmm->ram.size;
-	region.userspace_addr = (uintptr_t)vmm->ram.host;
+	region = ram_region(vmm, 0);
 	if (ioctl(vmm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
 		perror("vmm: KVM_SET_USER_MEMORY_REGION");
 		return -1;

@@ -4,7 +4,8 @@
  *
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
  *               [--mem MiB] [--smp N] [--snapshot-after TEXT [--save FILE]]
- *               [--reboot-append "args"] [--dt-check] [--timeout S] [--verbose]
+ *               [--live-copy-after TEXT] [--reboot-append "args"] [--dt-check]
+ *               [--timeout S] [--verbose]
  *   ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
@@ -23,7 +24,9 @@
  * damaged or that this host cannot run is refused before anything is made
  * (exit 7), and a restored guest cannot reboot. A guest that asks for a
  * reboot (RTAS system-reboot) is reset and booted again in the same VM
- * (reset.c), with the --reboot-append command line if one was given. --dt-check adds a node
+ * (reset.c), with the --reboot-append command line if one was given.
+ * --live-copy-after TEXT copies RAM with dirty logging while the guest runs,
+ * as a live migration does, and checks the copy (live_copy.c). --dt-check adds a node
  * of edge-case properties and prints the device tree's digest when
  * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). Exit
  * status: see VMM_EXIT_* in vmm.h.
@@ -46,7 +49,8 @@ static void usage(void)
 {
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
 			"       [--mem MiB] [--smp VCPUS] [--snapshot-after TEXT [--save FILE]]\n"
-			"       [--reboot-append ARGS] [--dt-check] [--timeout SECONDS] [--verbose]\n"
+			"       [--live-copy-after TEXT] [--reboot-append ARGS] [--dt-check]\n"
+			"       [--timeout SECONDS] [--verbose]\n"
 			"   or: ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
@@ -60,6 +64,7 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "mem", required_argument, NULL, 'm' },
 		{ "smp", required_argument, NULL, 'c' },
 		{ "snapshot-after", required_argument, NULL, 's' },
+		{ "live-copy-after", required_argument, NULL, 'l' },
 		{ "reboot-append", required_argument, NULL, 'r' },
 		{ "dt-check", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -99,6 +104,9 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		case 's':
 			opt->snapshot_after = optarg;
 			break;
+		case 'l':
+			opt->live_copy_after = optarg;
+			break;
 		case 'r':
 			opt->reboot_cmdline = optarg;
 			break;
@@ -120,7 +128,8 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		usage();
 	/* A restore boots nothing: the guest, its RAM size and MMU come from the file. */
 	if (opt->restore_file ? opt->kernel || opt->initrd || opt->cmdline[0] || opt->snapshot_after ||
-				opt->reboot_cmdline || opt->dt_check : !opt->kernel)
+				opt->live_copy_after || opt->reboot_cmdline || opt->dt_check :
+				!opt->kernel)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
 	opt->nr_vcpus = vcpus;
@@ -210,6 +219,7 @@ int main(int argc, char **argv)
 	parse_options(&vmm.opt, &timeout_s, argc, argv);
 	vmm.ram.size = vmm.opt.ram_size;
 	vmm.con.trigger = vmm.opt.snapshot_after;
+	vmm.con.live_trigger = vmm.opt.live_copy_after;
 	/* The HPT order is the module's rule, the one it sizes hash guests by. */
 	vmm.rma_size = vmm_rma_size(vmm.ram.size, vmm_vrma_page_shift(sysconf(_SC_PAGESIZE)),
 				    ppcmmu_hpt_order_for_ram(vmm.ram.size));
@@ -226,6 +236,8 @@ int main(int argc, char **argv)
 		return VMM_EXIT_ERROR;
 	}
 	run(&vmm, timeout_s);
+	if (live_copy_finish(&vmm) && !vmm.exit_code)
+		vmm.exit_code = VMM_EXIT_ERROR;
 	vm_destroy(&vmm);
 	for (i = 0; i < VMM_MAX_VCPUS; i++)
 		free(vmm.vcpu[i].power_on);

@@ -55,10 +55,19 @@ static int mmu_reset(struct vmm *vmm)
 	} else {
 		st.mode = KVM_PPC_MMU_MODE_HASH;
 	}
-	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &st)) {
+	unsigned int tries = 0;
+	int r;
+
+	/* Busy while dirty logging is on (a live copy): the switch waits for its end. */
+	while ((r = ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_STATE, &st)) && errno == EBUSY)
+		if (vmm_retry_busy(vmm, "reset: KVM_PPC_MMU_SET_STATE", &tries))
+			return -1;
+	if (r) {
 		perror("vmm: reset: KVM_PPC_MMU_SET_STATE");
 		return -1;
 	}
+	if (tries)
+		printf("vmm: reset: KVM_PPC_MMU_SET_STATE went through after %u busy answers\n", tries);
 	if (ioctl(vmm->vm_fd, KVM_PPC_MMU_GET_STATE, &now)) {
 		perror("vmm: reset: KVM_PPC_MMU_GET_STATE");
 		return -1;

@@ -109,6 +109,16 @@ radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU 
 		--reboot-append "$hash_on_radix"
 	hash_scenario reboot-to-radix --kernel /guest/vmlinux $guest \
 		--append "$hash_on_radix guest.reboot=1" --reboot-append "$args"
+	# The same reboots during a live copy (dirty logging on, a migration's
+	# first phase): the module refuses the switch while dirty logging is
+	# on, the guest's CAS (to hash) or the VMM's reset (to radix) retries,
+	# and goes through once the copy ends; the copy must equal RAM.
+	hash_scenario live-reboot-to-hash --kernel /guest/vmlinux $guest \
+		--append "$args guest.reboot=1" --reboot-append "$hash_on_radix" \
+		--live-copy-after "guest: tick 1"
+	hash_scenario live-reboot-to-radix --kernel /guest/vmlinux $guest \
+		--append "$hash_on_radix guest.reboot=1" --reboot-append "$args" \
+		--live-copy-after "guest: tick 1"
 	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1" \
 		--dt-check
 	;;

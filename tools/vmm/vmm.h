@@ -98,6 +98,7 @@ struct vmm_options {
 	uint64_t ram_size;
 	int nr_vcpus;			/* --smp: 1..VMM_MAX_VCPUS */
 	const char *snapshot_after;	/* console text that triggers save/restore */
+	const char *live_copy_after;	/* console text that starts the live copy */
 	const char *reboot_cmdline;	/* kernel command line after a reboot */
 	const char *save_file;		/* --save: written at the snapshot trigger */
 	const char *restore_file;	/* --restore: the VM comes from it, no kernel */
@@ -158,8 +159,11 @@ struct vmm {
 	/* Kernel and initrd placement, for the entry registers */
 	uint64_t kernel_entry, kernel_end, initrd_start, initrd_size;
 
-	struct console con;		/* its trigger is opt.snapshot_after */
+	struct console con;		/* its triggers: opt.snapshot_after, opt.live_copy_after */
 	bool snapshot_done;
+	struct live_copy *live;		/* the live copy under way or done (live_copy.c) */
+	/* A switch of the module's answered busy and retried (cas.c, reset.c) */
+	unsigned long switch_busy;
 
 	int boots;			/* 1 on the first boot */
 	bool reboot_due;		/* the guest asked for system-reboot */
@@ -184,6 +188,7 @@ int one_reg_get(int vcpu_fd, uint64_t id, void *val);
 int one_reg_set(int vcpu_fd, uint64_t id, const void *val);
 int one_reg_set_all(struct vmm *vmm, uint64_t id, const void *val);
 int lpcr_update(struct vmm *vmm, uint64_t mask, uint64_t bits);
+int ram_log_dirty(struct vmm *vmm, bool on);
 void vm_destroy(struct vmm *vmm);
 
 /* vcpu_sync.c: all with the VMM lock held */
@@ -191,6 +196,13 @@ void vcpu_kick(struct vcpu *vcpu);
 void vmm_stop(struct vmm *vmm, int exit_code);
 int vcpus_pause_others(struct vcpu *self);
 void vcpus_resume_others(struct vcpu *self);
+int vcpus_pause_all(struct vmm *vmm);
+void vcpus_resume_all(struct vmm *vmm);
+int vmm_retry_busy(struct vmm *vmm, const char *what, unsigned int *tries);
+
+/* live_copy.c */
+int live_copy_start(struct vmm *vmm);
+int live_copy_finish(struct vmm *vmm);
 
 /* loader.c */
 int load_kernel(struct vmm *vmm, const char *path);

@@ -39,6 +39,16 @@ static void test_trigger(void)
 	      "the line, split over writes, triggers once complete; \\r is dropped");
 }
 
+static void test_two_triggers(void)
+{
+	struct console con = { .trigger = "tick 3", .live_trigger = "tick 1" };
+
+	console_write(&con, "# tick 1\n", 9);
+	CHECK(con.live_triggered && !con.triggered, "the live-copy trigger fires on its own line only");
+	console_write(&con, "# tick 3\n", 9);
+	CHECK(con.live_triggered && con.triggered, "and the snapshot trigger on its own");
+}
+
 static void test_long_line(void)
 {
 	struct console con = { .trigger = "never" };
@@ -86,6 +96,7 @@ static void test_hvterm(void)
 int main(void)
 {
 	test_trigger();
+	test_two_triggers();
 	test_long_line();
 	test_panic();
 	test_hvterm();
