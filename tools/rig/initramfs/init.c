@@ -247,7 +247,9 @@ int main(void)
 		cmdline[len > 0 ? len : 0] = '\0';
 		close(fd);
 	}
+	/* cmdline_value() reuses one buffer: keep each value in its own */
 	host = cmdline_value("ppcmmu.host=");
+	host = host ? strdup(host) : NULL;
 	only = cmdline_value("ppcmmu.only=");
 	if (host)
 		setenv("PPC_MMU_EXPECT_HOST", host, 1);
