@@ -15,8 +15,11 @@
 #                   scenarios on the project's debug build of Debian's 6.1
 #                   (lockdep, PROVE_RCU, KASAN, kmemleak, ...;
 #                   tools/stages/debug-kernel.sh). Its kernel builds in the
-#                   background, niced, while the matrix runs: the emulated
-#                   hosts keep one core busy, the build takes the other.
+#                   background, niced, while the matrix runs, and takes one
+#                   of the two job slots meanwhile.
+# Two at a time: within each kernel, every emulated host is a job of its own
+# and two run at once, one per core (tools/rig/lib/stage.sh: ppcmmu_jobs);
+# each prints its block when it ends. PPC_MMU_JOBS=1 runs one at a time.
 # Layout: tools/ holds the two entry points (this and demo.sh), tools/stages/
 # one script per test stage, tools/rig/ what builds and boots the emulated
 # hosts, the programs (vmm/, host-check/, demo/, bench/) and lib/ppcmmu/,
@@ -24,6 +27,7 @@
 # Usage: tools/test.sh   (as root on Debian bookworm; installs what it needs)
 # Env:   PPC_MMU_KERNELS="6.1 6.12"   the kernels of the matrix (default all three)
 #        PPC_MMU_DEBUG_KERNEL=0        leave out the debug kernel stage
+#        PPC_MMU_JOBS=1                one emulated host at a time (default 2)
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +52,8 @@ if [ "${PPC_MMU_DEBUG_KERNEL:-1}" != 0 ]; then
 	mkdir -p build/logs
 	nice -n 19 bash tools/rig/fetch-kernel.sh 6.1-debug >build/logs/debug-kernel-build.log 2>&1 &
 	debug_build=$!
+	# It takes one of the two job slots while it runs (ppcmmu_jobs).
+	export PPC_MMU_BUSY_PID=$debug_build
 fi
 
 timed_stage build build

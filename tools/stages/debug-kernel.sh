@@ -33,14 +33,20 @@ build() {
 	make -s modules && echo "build: 1 passed, 0 failed"
 }
 ppcmmu_stage "debug kernel: build" build
+[ "$total_fail" -eq 0 ] && ppcmmu_stage "debug kernel: images" ppcmmu_prepare_images selftests vmm
 if [ "$total_fail" -eq 0 ]; then
-	ppcmmu_stage "debug kernel: emulated hosts" tools/stages/run-hosts.sh radix hash
-	# Every module path a guest takes, with the checkers on; not the ones
-	# that only repeat a path at checker speed: dt-check (the VMM's Open
-	# Firmware), hash-snapshot (the hash host's snapshot and hash-save copy
-	# an HPT too), reboot-to-hash (its second boot is disable-radix's CAS).
-	VMM_SKIP=dt-check,hash-snapshot,reboot-to-hash \
-		ppcmmu_stage "debug kernel: vmm scenarios" tools/stages/vmm-scenarios.sh radix hash
+	# One job per host, two at a time (tools/rig/lib/stage.sh: ppcmmu_jobs).
+	# The VMM scenarios: every module path a guest takes, with the checkers
+	# on; not the ones that only repeat a path at checker speed: dt-check
+	# (the VMM's Open Firmware), hash-snapshot (the hash host's snapshot and
+	# hash-save copy an HPT too), reboot-to-hash (its second boot is
+	# disable-radix's CAS; live-reboot-to-hash keeps it, under dirty logging).
+	skip=dt-check,hash-snapshot,reboot-to-hash
+	ppcmmu_jobs \
+		"debug kernel: vmm scenarios radix" "PPC_MMU_PREBUILT=1 VMM_SKIP=$skip tools/stages/vmm-scenarios.sh radix" \
+		"debug kernel: vmm scenarios hash" "PPC_MMU_PREBUILT=1 VMM_SKIP=$skip tools/stages/vmm-scenarios.sh hash" \
+		"debug kernel: emulated hosts radix" "PPC_MMU_PREBUILT=1 tools/stages/run-hosts.sh radix" \
+		"debug kernel: emulated hosts hash" "PPC_MMU_PREBUILT=1 tools/stages/run-hosts.sh hash"
 
 	# The checkers were on; a run without them proves nothing.
 	pass=0 fail=0

@@ -22,6 +22,10 @@
 #                   the kernel's), and 6.12's 4K-page hosts make each hash
 #                   boot 40 s; 7.2 keeps it, as its refusal is that kernel's
 #   transparency    Debian's unmodified QEMU, with and without the module
+# Per kernel, the images the hosts boot are built once ("images"), then each
+# emulated host of the last four stages is a job, run two at a time
+# (tools/rig/lib/stage.sh: ppcmmu_jobs; PPC_MMU_JOBS=1 runs one at a time).
+# The kernels follow each other: each builds the module in the tree.
 # The guests are bookworm's 6.1 kernel except in the same-kernel scenarios.
 # The module is left built for 6.1, as the other tools expect.
 #
@@ -56,15 +60,33 @@ for k in "${series[@]}"; do
 	if [ "$total_fail" -eq 0 ]; then
 		ppcmmu_stage "$release: static checks" tools/stages/static-checks.sh
 		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
-		ppcmmu_stage "$release: emulated hosts" tools/stages/run-hosts.sh "${hosts[@]}"
-		[ "$k" = 6.1 ] && ppcmmu_stage "$release: kselftest runner" tools/stages/kselftest-check.sh
+		images=(selftests vmm transparency)
+		[ "$k" = 6.1 ] && images=(kselftest "${images[@]}")
+		ppcmmu_stage "$release: images" ppcmmu_prepare_images "${images[@]}"
+	fi
+	if [ "$total_fail" -eq 0 ]; then
 		case $k in
 		6.1) skip= ;;
 		6.12) skip=dt-check,hash-snapshot,legacy ;;
 		*) skip=dt-check,hash-snapshot ;;
 		esac
-		VMM_SKIP=$skip ppcmmu_stage "$release: vmm scenarios" tools/stages/vmm-scenarios.sh "${hosts[@]}"
-		ppcmmu_stage "$release: transparency" tools/stages/transparency.sh
+		# One job per emulated host, two at a time (ppcmmu_jobs), the
+		# longest first so the two slots end close together: the VMM's
+		# scenarios, Debian's QEMU (transparency), then the selftests.
+		jobs=()
+		for h in "${hosts[@]}"; do
+			jobs+=("$release: vmm scenarios $h"
+			       "PPC_MMU_PREBUILT=1 VMM_SKIP=$skip tools/stages/vmm-scenarios.sh $h")
+			[ "$h" = radix ] && jobs+=("$release: transparency radix"
+						  "PPC_MMU_PREBUILT=1 tools/stages/transparency.sh radix")
+		done
+		[ "$k" = 6.1 ] && jobs+=("$release: kselftest runner"
+					"PPC_MMU_PREBUILT=1 tools/stages/kselftest-check.sh")
+		for h in "${hosts[@]}"; do
+			jobs+=("$release: emulated hosts $h" "PPC_MMU_PREBUILT=1 tools/stages/run-hosts.sh $h")
+		done
+		jobs+=("$release: transparency hash" "PPC_MMU_PREBUILT=1 tools/stages/transparency.sh hash")
+		ppcmmu_jobs "${jobs[@]}"
 	fi
 	summary+=("kernel $release: $total_pass passed, $total_fail failed ($(( $(date +%s) - t0 ))s)")
 	matrix_pass=$((matrix_pass + total_pass)) matrix_fail=$((matrix_fail + total_fail))

@@ -11,6 +11,8 @@
 #                                  to /init's environment); the seconds also
 #                                  lengthen the host's and the program's limit
 #        PPC_MMU_HOST_TIMEOUT=<s>  per-host limit (default 600)
+#        PPC_MMU_PREBUILT=1        boot build/initramfs.cpio as it is (the job
+#                                  runner built it: tools/rig/lib/stage.sh)
 #        PPC_MMU_KERNEL=6.1|6.12|7.2 host kernel (default 6.1; logs then go
 #                                  to build/logs/<series>/; the module must be
 #                                  built for it: PPC_MMU_KERNEL=... make)
@@ -37,7 +39,8 @@ done
 timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0}))
 
 initrd=$root/build/initramfs.cpio
-"$root/tools/rig/mkinitramfs.sh" "$initrd" || exit 1
+# PPC_MMU_PREBUILT=1: built once for every host's job (tools/rig/lib/stage.sh)
+[ -n "${PPC_MMU_PREBUILT:-}" ] || "$root/tools/rig/mkinitramfs.sh" "$initrd" || exit 1
 echo "host kernel: $(cat "$(ppcmmu_kernel_dir)/release")"
 
 
