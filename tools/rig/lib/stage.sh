@@ -10,21 +10,31 @@
 #   for the caller's own summaries.
 
 ppcmmu_stage() {
-	local name=$1 out rc line t0
+	local name=$1 out rc t0
 	shift
 	echo "=== $name"
 	t0=$(date +%s)
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
+	ppcmmu_count "$out" "$rc"
 	rm -f "$out"
+	echo "# $name: $(( $(date +%s) - t0 ))s"
+}
+
+# ppcmmu_count OUTPUT_FILE EXIT_STATUS
+#   The counts of a stage or job whose output is in OUTPUT_FILE: its last
+#   "N passed, N failed" line, or one failure without one, or one more
+#   for a non-zero exit that reported none. Sets $stage_pass / $stage_fail
+#   and adds them to $total_pass / $total_fail.
+ppcmmu_count() {
+	local line
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
 	stage_pass=$(sed -nE 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
 	stage_fail=$(sed -nE 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
 	if [ -z "$stage_pass" ]; then stage_pass=0 stage_fail=1; fi
-	if [ "$rc" -ne 0 ] && [ "$stage_fail" -eq 0 ]; then stage_fail=1; fi
+	if [ "$2" -ne 0 ] && [ "$stage_fail" -eq 0 ]; then stage_fail=1; fi
 	total_pass=$((total_pass + stage_pass)) total_fail=$((total_fail + stage_fail))
-	echo "# $name: $(( $(date +%s) - t0 ))s"
 }
 
 # ppcmmu_jobs NAME COMMAND [NAME COMMAND]...
@@ -40,7 +50,7 @@ ppcmmu_stage() {
 ppcmmu_jobs() {
 	local -a queue=("$@")
 	local -A job_name=() job_out=() job_t0=()
-	local next=0 running=0 slots pid rc line name out
+	local next=0 running=0 slots pid rc name out
 	while [ "$next" -lt ${#queue[@]} ] || [ "$running" -gt 0 ]; do
 		slots=${PPC_MMU_JOBS:-2}
 		if [ -n "${PPC_MMU_BUSY_PID:-}" ] && kill -0 "$PPC_MMU_BUSY_PID" 2>/dev/null &&
@@ -77,13 +87,8 @@ ppcmmu_jobs() {
 		name=${job_name[$pid]} out=${job_out[$pid]}
 		echo "=== $name"
 		cat "$out"
-		line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
+		ppcmmu_count "$out" "$rc"
 		rm -f "$out"
-		stage_pass=$(sed -nE 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
-		stage_fail=$(sed -nE 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
-		if [ -z "$stage_pass" ]; then stage_pass=0 stage_fail=1; fi
-		if [ "$rc" -ne 0 ] && [ "$stage_fail" -eq 0 ]; then stage_fail=1; fi
-		total_pass=$((total_pass + stage_pass)) total_fail=$((total_fail + stage_fail))
 		echo "# $name: $(( $(date +%s) - ${job_t0[$pid]} ))s"
 		unset "job_name[$pid]" "job_out[$pid]" "job_t0[$pid]"
 	done
