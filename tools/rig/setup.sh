@@ -12,6 +12,8 @@
 #     power9_v2.0 on powernv9).
 # bc, flex and bison build the debug host kernel (tools/rig/debug-kernel/).
 # The unit tests run shellcheck over the scripts (tools/stages/shellcheck.sh).
+# debhelper and dh-dkms build the admin's package (tools/pkg/build-deb.sh),
+# lintian checks it (tools/stages/package-check.sh).
 set -euo pipefail
 
 qemu_min=1:10.0
@@ -19,7 +21,7 @@ backports_list=/etc/apt/sources.list.d/ppc-mmu-bookworm-backports.sources
 
 pkgs=(make gcc clang libclang-rt-14-dev gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
       sparse cpio xz-utils kmod dkms dpkg-dev linux-source-6.1 perl openssl git rsync debootstrap
-      dwarves bc flex bison shellcheck)
+      dwarves bc flex bison shellcheck debhelper dh-dkms lintian)
 
 missing=()
 for p in "${pkgs[@]}"; do

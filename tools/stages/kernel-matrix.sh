@@ -5,6 +5,8 @@
 #   module          the module built against it
 #   static checks   sparse (C=2), W=1, checkpatch, modinfo
 #   dkms            add/build/install/remove against its headers
+#   package         on 6.1: the admin's kvm-ppc-mmu-dkms .deb, lintian clean,
+#                   its shipped source building the module
 #   emulated hosts  the selftests in the hosts radix, hash, nested (and dd20
 #                   on 6.1)
 #   kselftest runner  on 6.1 only: it checks kselftest's packaging (Makefile,
@@ -60,6 +62,9 @@ for k in "${series[@]}"; do
 	if [ "$total_fail" -eq 0 ]; then
 		ppcmmu_stage "$release: static checks" tools/stages/static-checks.sh
 		ppcmmu_stage "$release: dkms" tools/stages/dkms-check.sh
+		# The .deb is the same whatever the kernel; its source is built
+		# against 6.1 as DKMS would (7.2's kbuild runs in a chroot).
+		[ "$k" = 6.1 ] && ppcmmu_stage "$release: package" tools/stages/package-check.sh
 		images=(selftests vmm transparency)
 		[ "$k" = 6.1 ] && images=(kselftest "${images[@]}")
 		ppcmmu_stage "$release: images" ppcmmu_prepare_images "${images[@]}"
