@@ -90,8 +90,9 @@ static inline struct dentry *ppcmmu_kvm_debugfs_dir(struct kvm *kvm)
 /*
  * Has @vcpu ever entered KVM_RUN? KVM sets vcpu->pid on the first KVM_RUN,
  * before the architecture's run (kvm_vcpu_ioctl()), and never clears it
- * while the vcpu lives (an __rcu pointer in 6.1 and 6.12); only whether
- * it is NULL is read here, so no lock or RCU section is needed.
+ * while the vcpu lives (an __rcu pointer in 6.1 and 6.12, a plain one
+ * under vcpu->pid_lock in 7.2); only whether it is NULL is read here, so no
+ * lock or RCU section is needed.
  */
 static inline bool ppcmmu_vcpu_entered_run(struct kvm_vcpu *vcpu)
 {
