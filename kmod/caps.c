@@ -44,6 +44,7 @@ void ppcmmu_host_init(void)
 	ppcmmu_facts.arch_300 = cpu_has_feature(CPU_FTR_ARCH_300);
 	ppcmmu_facts.radix_host = radix_enabled();
 	ppcmmu_facts.nested = kvmhv_on_pseries();
+	ppcmmu_facts.nested_v2 = ppcmmu_kvmhv_is_nestedv2();
 	ppcmmu_facts.hash_v3_possible = ppcmmu_orig_ops.hash_v3_possible &&
 					ppcmmu_orig_ops.hash_v3_possible();
 	ppcmmu_facts.force_mixing = allow_hash_on_no_mixing_cpu;
@@ -51,6 +52,9 @@ void ppcmmu_host_init(void)
 	ppcmmu_facts.preemptible = preempt_model_preemptible();
 	ppcmmu_facts.force_preemptible = allow_hash_on_preemptible_kernel;
 	ppcmmu_host_modes(&ppcmmu_facts, &ppcmmu_modes);
+
+	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_NESTED_V2)
+		pr_info("kvm-ppc-mmu: KVM-HV runs its guests through the PAPR nested API v2 (KVM in a PowerVM LPAR): radix guests only, tables set through H_GUEST_SET_STATE\n");
 
 	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_MIXING_FORCED) {
 		pr_warn("kvm-ppc-mmu: allow_hash_on_no_mixing_cpu: offering hash guests on a POWER9 (PVR %#x) that cannot mix hash and radix; for emulated test hosts only\n",

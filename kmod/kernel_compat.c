@@ -81,3 +81,24 @@ int ppcmmu_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 
 /* modinfo shows which audited kvm-hv this build is for. */
 MODULE_INFO(kvm_hv_audited, PPCMMU_KVM_HV_AUDITED);
+
+/*
+ * kvmhv_is_nestedv2() reads a static key that kvm-hv exports from Linux 6.8
+ * on (book3s_hv_nestedv2.c). It is looked up by name so that the module
+ * neither links against kvm-hv (it must load without it, to refuse with
+ * ENODEV and say why) nor needs the key where it does not exist: 6.1 has no
+ * nested API v2, and there the lookup finds nothing. The caller holds
+ * kvm-hv (hooks.c), so the key cannot go away under the read.
+ */
+bool ppcmmu_kvmhv_is_nestedv2(void)
+{
+	struct static_key_false *key = __symbol_get("__kvmhv_is_nestedv2");
+	bool v2;
+
+	if (!key)
+		return false;
+	v2 = static_key_enabled(&key->key);
+	/* By name: symbol_put_addr() takes text addresses only (BUG otherwise). */
+	__symbol_put("__kvmhv_is_nestedv2");
+	return v2;
+}

@@ -99,6 +99,9 @@ static inline bool ppcmmu_vcpu_entered_run(struct kvm_vcpu *vcpu)
 	return READ_ONCE(vcpu->pid) != NULL;
 }
 
+/* kvm-hv runs its guests through the PAPR nested API v2 (6.8+; else false). */
+bool ppcmmu_kvmhv_is_nestedv2(void);
+
 /* kvm_read_guest(): the caller holds kvm->srcu. 0 or -EFAULT. */
 int ppcmmu_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 

@@ -90,6 +90,8 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 		out->host_flags |= KVM_PPC_MMU_HOST_RADIX;
 	if (facts->nested)
 		out->host_flags |= KVM_PPC_MMU_HOST_NESTED;
+	if (facts->nested && facts->nested_v2)
+		out->host_flags |= KVM_PPC_MMU_HOST_NESTED_V2;
 	if (no_mixing)
 		out->host_flags |= KVM_PPC_MMU_HOST_NO_MIXING;
 	if (forced)

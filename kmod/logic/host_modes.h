@@ -15,6 +15,7 @@ struct ppcmmu_host_facts {
 	u32 pvr;
 	bool preemptible;	/* the kernel preempts kernel code (preempt_model_preemptible) */
 	bool force_preemptible;	/* admin override: offer hash on such a kernel */
+	bool nested_v2;		/* nested, through the PAPR API v2 (kvmhv_is_nestedv2) */
 };
 
 struct ppcmmu_host_modes {

@@ -137,6 +137,8 @@ static const char *why_not(const struct host *h, uint64_t mode)
 		return "the host kernel runs hash (booted with disable_radix): radix guests need a radix host";
 	if (mode == KVM_PPC_MMU_GUEST_CAS_SWITCH)
 		return "the host cannot give both radix and hash, so there is nothing to choose at CAS";
+	if (flags & KVM_PPC_MMU_HOST_NESTED_V2)
+		return "nested KVM-HV through the PAPR nested API v2 (KVM in a PowerVM LPAR) runs radix guests only";
 	if (flags & KVM_PPC_MMU_HOST_NESTED)
 		return "nested KVM-HV (the host is itself a guest) runs radix guests only";
 	if (flags & KVM_PPC_MMU_HOST_NO_MIXING)
@@ -172,6 +174,14 @@ static void judge(struct host *h)
 		problem(h, "no guest MMU mode is available");
 }
 
+/* How KVM-HV reaches the hypervisor below it: "none" on bare metal. */
+static const char *nested_api(const struct host *h)
+{
+	if (!h->caps_ok || !(h->caps.host_flags & KVM_PPC_MMU_HOST_NESTED))
+		return "none";
+	return h->caps.host_flags & KVM_PPC_MMU_HOST_NESTED_V2 ? "v2" : "v1";
+}
+
 static const char *host_mmu(const struct host *h)
 {
 	return !strcmp(h->mmu, "Radix") ? "radix" : !strcmp(h->mmu, "Hash") ? "hash" : "unknown";
@@ -183,8 +193,10 @@ static void print_text(const struct host *h)
 
 	printf("CPU:          %s, PVR 0x%08x (DD%u.%u), platform %s\n", h->cpu, h->pvr,
 	       (h->pvr >> 8) & 0xf, h->pvr & 0xf, h->platform);
-	printf("host MMU:     %s%s\n", host_mmu(h),
-	       h->caps_ok && (h->caps.host_flags & KVM_PPC_MMU_HOST_NESTED) ? " (nested KVM-HV)" : "");
+	printf("host MMU:     %s", host_mmu(h));
+	if (strcmp(nested_api(h), "none"))
+		printf(" (nested KVM-HV, PAPR nested API %s)", nested_api(h));
+	printf("\n");
 	printf("kvm-hv:       %s", h->kvm_hv ? "loaded" : "not loaded");
 	if (h->hv_radix >= 0)
 		printf(" (its own caps: radix %d, hash %d)", h->hv_radix, h->hv_hash);
@@ -214,9 +226,10 @@ static void print_json(const struct host *h)
 
 	printf("{\"cpu\":\"%s\",\"pvr\":\"0x%08x\",\"dd\":\"%u.%u\",\"platform\":\"%s\",",
 	       h->cpu, h->pvr, (h->pvr >> 8) & 0xf, h->pvr & 0xf, h->platform);
-	printf("\"host_mmu\":\"%s\",\"nested\":%s,\"kvm_hv\":%s,\"module\":%s,\"version\":\"%s\",",
+	printf("\"host_mmu\":\"%s\",\"nested\":%s,\"nested_api\":\"%s\",\"kvm_hv\":%s,\"module\":%s,\"version\":\"%s\",",
 	       host_mmu(h),
 	       h->caps_ok && (h->caps.host_flags & KVM_PPC_MMU_HOST_NESTED) ? "true" : "false",
+	       nested_api(h),
 	       h->kvm_hv ? "true" : "false", h->module ? "true" : "false",
 	       h->module ? h->version : "");
 	printf("\"abi\":%u,\"guest_modes\":{", h->caps_ok ? h->caps.abi_version : 0);

@@ -56,7 +56,7 @@
 #define KVM_PPC_MMU_IO			0xB9
 
 /* Bumped on any backward-compatible addition; incompatible changes get new numbers. */
-#define KVM_PPC_MMU_ABI_VERSION		1
+#define KVM_PPC_MMU_ABI_VERSION		2
 
 /* struct kvm_ppc_mmu_caps.guest_modes: what this host can give a guest. */
 /* ISA 3.00 radix guest (process table, radix tree per process). */
@@ -99,6 +99,13 @@
  * guests are offered on such a kernel anyway (and the kernel is tainted).
  */
 #define KVM_PPC_MMU_HOST_PREEMPT_FORCED	(1ULL << 5)
+/*
+ * Set with KVM_PPC_MMU_HOST_NESTED: KVM-HV drives its guests through the
+ * PAPR nested API v2 (H_GUEST_* hypercalls; KVM in a PowerVM LPAR, Linux
+ * 6.8+), where the partition and process tables reach the hypervisor
+ * below through H_GUEST_SET_STATE. Radix guests only, as with v1.
+ */
+#define KVM_PPC_MMU_HOST_NESTED_V2	(1ULL << 6)
 
 #define KVM_PPC_MMU_MAX_AP_ENCODINGS	8
 

@@ -19,7 +19,7 @@ static const struct {
 	struct ppcmmu_host_facts facts;
 	u64 guest_modes, host_flags;
 } cases[] = {
-	/* arch_300 radix nested hash_v3 force_mixing pvr [preemptible force_preemptible] */
+	/* arch_300 radix nested hash_v3 force_mixing pvr [preemptible force_preemptible nested_v2] */
 	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0, 0x004e1200 }, R, HR | HM },
 	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0, 0x004e1201 }, R, HR | HM },
 	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0, 0x004e1202 }, R | H | L | S, HR },
@@ -46,6 +46,9 @@ static const struct {
 	{ "preemptible DD2.0 with both overrides", { 1, 1, 0, 0, 1, 0x004e1200, 1, 1 }, R | H | L | S, HR | HM | KVM_PPC_MMU_HOST_MIXING_FORCED | HPF },
 	{ "preemptible DD2.0, mixing forced only: withheld again", { 1, 1, 0, 0, 1, 0x004e1200, 1, 0 }, R, HR | HM | KVM_PPC_MMU_HOST_MIXING_FORCED | HP },
 	{ "preemptible nested host: radix only anyway, no flag", { 1, 1, 1, 0, 0, 0x004e1202, 1, 0 }, R, HR | HN },
+	{ "nested API v2 on POWER10 (KVM in a PowerVM LPAR): radix only", { 1, 1, 1, 0, 0, 0x00801200, 0, 0, 1 }, R, HR | HN | KVM_PPC_MMU_HOST_NESTED_V2 },
+	{ "nested API v2, preemptible kernel: radix only, no PREEMPTIBLE", { 1, 1, 1, 0, 0, 0x00801200, 1, 0, 1 }, R, HR | HN | KVM_PPC_MMU_HOST_NESTED_V2 },
+	{ "nested_v2 without nested (cannot happen): no v2 flag", { 1, 1, 0, 1, 0, 0x00801200, 0, 0, 1 }, R | H | L | S, HR },
 	{ "force_preemptible on a voluntary kernel changes nothing", { 1, 1, 0, 1, 0, 0x004e1202, 0, 1 }, R | H | L | S, HR },
 };
 
