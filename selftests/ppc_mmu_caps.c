@@ -4,9 +4,10 @@
  * each kind of host, and every malformed call fails the way the uapi header
  * documents.
  *
- * PPC_MMU_EXPECT_HOST=radix|hash|nested (set by the emulated-host runner)
- * adds checks against the host we know we booted; without it the answers
- * are still cross-checked against KVM_CHECK_EXTENSION and /proc/cpuinfo.
+ * PPC_MMU_EXPECT_HOST (set by the emulated-host runner: radix, hash, nested,
+ * dd20, p10radix, p10hash, nestedv2, p11nestedv2) adds checks against the
+ * host we know we booted; without it the answers are still cross-checked
+ * against KVM_CHECK_EXTENSION and /proc/cpuinfo.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -154,6 +155,20 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 		ktap_skip("PPC_MMU_EXPECT_HOST not set", "modes match the booted host");
 		return;
 	}
+	/*
+	 * The POWER10 hosts (powernv10) must give what the POWER9 DD2.2 ones
+	 * give, the POWER11 one what the POWER10 one gives; each must really
+	 * be that processor (PVR version 0x80, 0x82).
+	 */
+	if (!strncmp(host, "p10", 3) || !strncmp(host, "p11", 3)) {
+		unsigned int want = host[2] == '0' ? 0x80 : 0x82;
+
+		if (c->pvr >> 16 != want) {
+			ktap_result(0, "%s: host PVR %#x is not version %#x", host, c->pvr, want);
+			return;
+		}
+		host += 3;
+	}
 	if (!strcmp(host, "radix") && kernel_preemptible())
 		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_PREEMPTIBLE) &&
 			    c->guest_modes == radix,
@@ -174,6 +189,11 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 	else if (!strcmp(host, "hash"))
 		ktap_result(c->host_flags == 0 && c->guest_modes == hash,
 			    "hash host: hash and legacy guests only");
+	else if (!strcmp(host, "nestedv2"))
+		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_NESTED |
+					      KVM_PPC_MMU_HOST_NESTED_V2) &&
+			    c->guest_modes == radix,
+			    "nested host, PAPR nested API v2: radix guests only, NESTED_V2 reported");
 	else if (!strcmp(host, "nested"))
 		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_NESTED) &&
 			    c->guest_modes == radix,

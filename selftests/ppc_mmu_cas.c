@@ -32,6 +32,23 @@
 #define VEC_ADDR	0x400000ULL
 #define FEAT_ALL	KVM_PPC_MMU_FEAT_ALL
 #define FEAT_NO_CAS	(KVM_PPC_MMU_FEAT_ALL & ~KVM_PPC_MMU_FEAT_CAS)
+#define PVR_POWER9	0x004eU		/* PVR versions (the upper half) */
+#define PVR_POWER10	0x0080U
+#define PVR_ARCH_300	0x0f000005U	/* logical PVRs */
+#define PVR_ARCH_31	0x0f000006U
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
 
 static struct kvm_ppc_mmu_caps caps;
 static bool can_radix, can_hash, forced;
@@ -59,7 +76,20 @@ struct cas_run {
 	struct kvm_ppc_mmu_cas out;	/* what the module decided */
 	struct kvm_ppc_mmu_state before, after;
 	struct mmu_guest_result res;
+	int compat_r;			/* KVM_REG_PPC_ARCH_COMPAT set from compat_pvr */
+	uint32_t compat_read;		/* and read back */
 };
+
+/* What a VMM does with CAS's compat_pvr: the vcpu's architecture level. */
+static int set_arch_compat(struct guest_vm *vm, uint32_t compat, uint32_t *read_back)
+{
+	struct kvm_one_reg reg = { .id = KVM_REG_PPC_ARCH_COMPAT, .addr = (uintptr_t)&compat };
+
+	if (ioctl(vm->vcpus[0].fd, KVM_SET_ONE_REG, &reg))
+		return -errno;
+	reg.addr = (uintptr_t)read_back;
+	return ioctl(vm->vcpus[0].fd, KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
 
 /*
  * What a well-formed vector for a mode the host gives gets: accepted, or
@@ -119,6 +149,8 @@ static void run_cas(enum vec_kind k, uint64_t vec_addr, bool intercept, struct c
 				      (uint64_t)cr->out.hcall_ret;
 		run->papr_hcall.args[0] = cr->out.mode;
 		run->papr_hcall.args[1] = !!(cr->out.out_flags & KVM_PPC_MMU_CAS_OUT_LEGACY);
+		if (cr->out.compat_pvr)
+			cr->compat_r = set_arch_compat(&vm, cr->out.compat_pvr, &cr->compat_read);
 		mmu_guest_run(&vm, 0, &cr->res);
 		if (cr->res.saw_translated)	/* memory checked while the VM exists */
 			cr->res.value_read_again =
@@ -338,6 +370,47 @@ static void test_vcpu_pvr(void)
 		    cr.out.status);
 }
 
+/*
+ * A guest that predates POWER10 (Linux before 5.9: no POWER10 PVR, no
+ * logical ISA 3.1 in its list) on a POWER10 host runs in POWER9
+ * compatibility: CAS answers the logical PVR of ISA 3.00, the VMM sets it
+ * as the vcpu's ARCH_COMPAT (KVM-HV takes it), and the guest then runs
+ * translated in the mode CAS chose. On POWER9 the same vector matches the
+ * raw PVR. 3 results.
+ */
+static void mangle_pre_power10(struct guest_vm *vm)
+{
+	uint8_t *pair = vm->mem + VEC_ADDR;
+	int i;
+
+	for (i = 0; i < CAS_VEC_LINUX61_COUNT / 8 - 1; i++, pair += 8) {
+		uint32_t mask = be32_at(pair), value = be32_at(pair + 4);
+
+		if (mask == 0xffff0000 && value == (PVR_POWER10 << 16))
+			be32_put(pair + 4, PVR_POWER9 << 16);		/* a second POWER9 */
+		else if (mask == 0xffffffff && value == PVR_ARCH_31)
+			be32_put(pair + 4, PVR_ARCH_300);		/* a second 3.00 */
+	}
+}
+
+static void test_power9_compat_guest(void)
+{
+	bool power10 = caps.pvr >> 16 == PVR_POWER10;
+	uint32_t want = power10 ? PVR_ARCH_300 : 0;
+	struct cas_run cr;
+
+	run_cas(can_radix ? V61_RADIX : V61_HASH, VEC_ADDR, true, &cr, mangle_pre_power10);
+	ktap_result(!cr.r && cr.out.status == valid_vector_status() && cr.out.compat_pvr == want,
+		    "pre-POWER10 guest on %s: compat PVR %#x (want %#x, status %u)",
+		    power10 ? "POWER10" : "POWER9", cr.out.compat_pvr, want, cr.out.status);
+	ktap_result(!want || (!cr.compat_r && cr.compat_read == want),
+		    "KVM-HV takes it as the vcpu's ARCH_COMPAT (r=%d, reads %#x)",
+		    cr.compat_r, cr.compat_read);
+	ktap_result(parsed_and_answered(&cr),
+		    "and the guest runs translated in the mode CAS chose (%s)",
+		    cr.out.mode == KVM_PPC_MMU_MODE_RADIX ? "radix" : "hash");
+}
+
 /* 6 results */
 static void test_ioctl_arguments(void)
 {
@@ -519,7 +592,7 @@ static void test_restore_refused(void)
 
 int main(void)
 {
-	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 5 + 8 + 3 + 1;
+	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 5 + 3 + 8 + 3 + 1;
 	int k;
 
 	test_env_begin(planned, "cas", &caps, &forced);
@@ -530,6 +603,7 @@ int main(void)
 		test_kind(k);
 	test_hostile_vectors();
 	test_vcpu_pvr();
+	test_power9_compat_guest();
 	test_migrate(true);
 	test_migrate(false);
 	test_restore_refused();

@@ -292,6 +292,21 @@ static bool host_has(uint64_t mode_bit)
 	return caps.guest_modes & mode_bit;
 }
 
+/*
+ * QEMU's emulation of the nested API v2's L0 (spapr_nested.c,
+ * copy_state_proctbl) aborts on a process table of any size but 2^12 and
+ * 2^24 bytes, and KVM-HV hands it whatever size a registration carries
+ * (H_GUEST_SET_STATE). On such a host, only those two of the valid sizes
+ * (PRTS 0..24) are generated; the invalid ones never leave KVM or the
+ * module, so they stay.
+ */
+static uint64_t l0_safe_prts(uint64_t prts)
+{
+	if (!(caps.host_flags & KVM_PPC_MMU_HOST_NESTED_V2) || prts > 24)
+		return prts;
+	return prts & 1 ? 12 : 0;
+}
+
 static bool mode_available(int mode)
 {
 	return host_has(mode == KVM_PPC_MMU_MODE_RADIX ? KVM_PPC_MMU_GUEST_RADIX :
@@ -646,7 +661,7 @@ static void gen_proc_tbl(struct fuzz_vm *f, struct hc *h)
 
 	h->nr = H_REGISTER_PROC_TBL;
 	h->a[0] = chance(f, 75) ? flags[pick(f, 10)] : chance(f, 50) ? rnd(f) & 0x1f : rnd(f);
-	h->a[3] = chance(f, 80) ? pick(f, 5) : chance(f, 50) ? 25 + pick(f, 7) : rnd(f);
+	h->a[3] = l0_safe_prts(chance(f, 80) ? pick(f, 5) : chance(f, 50) ? 25 + pick(f, 7) : rnd(f));
 	base = 0x10000 + pick(f, 32) * 0x10000;
 	if (f->m.slot1 && chance(f, 30))
 		base = f->m.slot1_gpa + pick(f, 16) * 0x10000;
@@ -1033,7 +1048,8 @@ static bool gen_state(struct fuzz_vm *f, struct kvm_ppc_mmu_state *st, uint32_t 
 		st->mode = pick(f, 2);
 		st->state_flags = pick(f, 2);
 		if (st->mode)
-			st->process_table = PATB_GR | (0x10000 + pick(f, 32) * 0x10000) | pick(f, 5);
+			st->process_table = PATB_GR | (0x10000 + pick(f, 32) * 0x10000) |
+					    l0_safe_prts(pick(f, 5));
 		else if (chance(f, 60))
 			st->hpt_order = chance(f, 90) ? 18 + pick(f, 5) : 40 + pick(f, 7);
 		break;
@@ -1258,7 +1274,8 @@ static void step_configure(struct fuzz_vm *f, bool solo)
 	cfg.flags = (radix ? KVM_PPC_MMUV3_RADIX : 0) | (chance(f, 50) ? KVM_PPC_MMUV3_GTSE : 0);
 	if (chance(f, 10))
 		cfg.flags |= 4ULL << pick(f, 62);
-	cfg.process_table = radix ? PATB_GR | (0x10000 + pick(f, 32) * 0x10000) | pick(f, 5) : 0;
+	cfg.process_table = radix ? PATB_GR | (0x10000 + pick(f, 32) * 0x10000) |
+				    l0_safe_prts(pick(f, 5)) : 0;
 	if (chance(f, 10))
 		cfg.process_table ^= PATB_GR;
 	if (chance(f, 10))
