@@ -7,8 +7,9 @@
 #   dkms            add/build/install/remove against its headers
 #   package         on 6.1: the admin's kvm-ppc-mmu-dkms .deb, lintian clean,
 #                   its shipped source building the module
-#   emulated hosts  the selftests in the hosts radix, hash, nested (and dd20
-#                   on 6.1)
+#   emulated hosts  the selftests in the hosts radix, hash, nested, and dd20
+#                   on 6.1, p10radix, p10hash and nestedv2 on 6.12,
+#                   p11nestedv2 on 7.2 (tools/rig/lib/qemu.sh)
 #   kselftest runner  on 6.1 only: it checks kselftest's packaging (Makefile,
 #                   lib.mk, run_kselftest.sh), the same whatever the kernel;
 #                   the programs it runs ran on every kernel as "emulated hosts"
@@ -51,8 +52,17 @@ for k in "${series[@]}"; do
 	# The DD2.0 host (bookworm's QEMU 7.2) on 6.1 only: what it checks,
 	# hash refused next to radix, is KVM-HV's hash_v3_possible() rule,
 	# the same in every series, and each host costs a few minutes.
-	hosts=(radix hash nested)
-	[ "$k" = 6.1 ] && hosts+=(dd20)
+	# The newer machines where they add something (each host costs
+	# minutes): POWER10 bare metal (radix, and hash) on 6.12, Debian 13's
+	# kernel series, as a POWER10 admin runs it; there hash guests still
+	# run (7.2 withholds them) and 6.1's KVM-HV is no different on ISA
+	# 3.1. The nested API v2 (KVM in a PowerVM LPAR) exists from 6.8: on
+	# 6.12, and on 7.2 with a POWER11 CPU (QEMU 10.0 has no powernv11).
+	case $k in
+	6.1)	hosts=(radix hash nested dd20) ;;
+	6.12)	hosts=(radix hash nested p10radix p10hash nestedv2) ;;
+	*)	hosts=(radix hash nested p11nestedv2) ;;
+	esac
 	t0=$(date +%s) total_pass=0 total_fail=0
 	ppcmmu_stage "$k: fetch" bash -c 'tools/rig/fetch-kernel.sh "$PPC_MMU_KERNEL" && echo "fetch: 1 passed, 0 failed"'
 	release=$(cat "build/kernel/$k/release" 2>/dev/null || echo "$k")

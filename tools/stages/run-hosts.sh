@@ -2,7 +2,8 @@
 # Boot Debian's powerpc64le kernel in emulated POWER9 hosts under QEMU, run
 # the selftests inside (see tools/rig/initramfs/init.c), and judge the console.
 #
-# Usage: tools/stages/run-hosts.sh [radix] [hash] [nested] [dd20]   (default: all four)
+# Usage: tools/stages/run-hosts.sh [HOST...]   (default: radix hash nested dd20;
+#        the others, p10radix p10hash nestedv2 p11nestedv2: tools/rig/lib/qemu.sh)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
 #        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_FUZZ_TRACE=1,
 #        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>
@@ -55,7 +56,7 @@ host_check_expect() {	# host_check_expect HOST LOG
 	ppcmmu_kernel_preemptible && preemptible=1
 	# A preemptible kernel: the module withholds hash, so a hash host
 	# offers no guest mode at all and the check says "not ready".
-	[ "$host" = hash ] && [ $preemptible = 1 ] && ready=0
+	[ "${host#p10}" = hash ] && [ $preemptible = 1 ] && ready=0
 	local -a exp=("without|exit=1 " "without|\"module\":false" "without|\"ready\":false"
 		      "with|\"module\":true")
 	if [ $ready = 1 ]; then exp+=("with|exit=0 " "with|\"ready\":true")
@@ -66,13 +67,22 @@ host_check_expect() {	# host_check_expect HOST LOG
 		legacy_yes="\"legacy\":{\"available\":false,\"why\":\"the host kernel is preemptible"
 	fi
 	case $host in
-	radix)	exp+=("with|\"host_mmu\":\"radix\"" "with|\"dd\":\"2.2\"" "with|\"radix\":{\"available\":true}"
+	radix)	exp+=("with|\"cpu\":\"POWER9\"" "with|\"dd\":\"2.2\"") ;;
+	p10*)	exp+=("with|\"cpu\":\"POWER10\"" "with|\"nested_api\":\"none\"") ;;
+	nestedv2) exp+=("with|\"cpu\":\"POWER10\"") ;;
+	p11*)	exp+=("with|\"cpu\":\"POWER11\"") ;;
+	esac
+	case ${host#p1[01]} in
+	radix)	exp+=("with|\"host_mmu\":\"radix\"" "with|\"radix\":{\"available\":true}"
 		      "with|$hash_yes" "with|$legacy_yes")
 		[ $preemptible = 0 ] && exp+=("with|\"cas-switch\":{\"available\":true}") ;;
 	hash)	exp+=("with|\"host_mmu\":\"hash\"" "with|\"radix\":{\"available\":false,\"why\":\"the host kernel runs hash"
 		      "with|$hash_yes" "with|$legacy_yes") ;;
-	nested)	exp+=("with|\"nested\":true" "with|\"radix\":{\"available\":true}"
-		      "with|\"hash\":{\"available\":false,\"why\":\"nested KVM-HV") ;;
+	nested)	exp+=("with|\"nested\":true" "with|\"nested_api\":\"v1\"" "with|\"radix\":{\"available\":true}"
+		      "with|\"hash\":{\"available\":false,\"why\":\"nested KVM-HV (the host is itself a guest)") ;;
+	nestedv2) exp+=("with|\"nested\":true" "with|\"nested_api\":\"v2\""
+		      "with|\"radix\":{\"available\":true}"
+		      "with|\"hash\":{\"available\":false,\"why\":\"nested KVM-HV through the PAPR nested API v2") ;;
 	dd20)	exp+=("with|\"dd\":\"2.0\"" "with|\"radix\":{\"available\":true}"
 		      "with|\"hash\":{\"available\":false,\"why\":\"POWER9 before DD2.2") ;;
 	esac

@@ -3,7 +3,8 @@
 # in each emulated POWER9 host, through the module's CAS and process-table
 # paths, and this script judges what the guest and the VMM printed.
 #
-# Usage: tools/stages/vmm-scenarios.sh [radix] [hash] [nested] [dd20]   (default: all four)
+# Usage: tools/stages/vmm-scenarios.sh [radix] [hash] [nested] [dd20] [p10radix]
+#                                      [p10hash] [nestedv2]   (default: the first four)
 # Env:   VMM_ONLY=<scenario>  run one scenario (default, legacy, snapshot, ...)
 #        VMM_TIMEOUT=<s>      per guest boot limit inside the host (300)
 #        VMM_SMP=<n>          vcpus per guest (default: the VMM's, 4)
@@ -285,6 +286,9 @@ ppcmmu_kernel_preemptible && preemptible=1
 judge() {	# judge <host> <scenario> <section>
 	local host=$1 name=$2 s=$3 id="$1/$2" mmu vcpus
 	if [ -z "$s" ]; then check 0 "$id: scenario did not run"; return; fi
+	# The POWER10 hosts are judged as their POWER9 kinds, the nested-API-v2
+	# host as the nested one (tools/vmm/scenarios.sh runs the same lists).
+	case $host in p10*) host=${host#p10} ;; *nestedv2) host=nested ;; esac
 	vcpus=$(vcpus_of "$s")
 	if [ $preemptible = 1 ]; then
 		case $host/$name in
@@ -381,7 +385,7 @@ for host in "${hosts[@]}"; do
 		judge "$host" "$name" "$(section "$name")"
 	done
 	if [ -f "$root/build/guest/vmlinux-host" ] && { [ -z "${VMM_ONLY:-}" ] || [ "$VMM_ONLY" = same-kernel ]; } &&
-	   ! { [ "$host" = hash ] && [ $preemptible = 1 ]; }; then
+	   ! { [ "${host#p10}" = hash ] && [ $preemptible = 1 ]; }; then
 		check "$(grep -q '^scenario: same-kernel begin$' "$log" && echo 1 || echo 0)" \
 			"$host: the host's own kernel was booted as a guest (same-kernel)"
 	fi

@@ -3,7 +3,9 @@
 # loads kvm-ppc-mmu, then boots the guest with the reference VMM once per
 # scenario of this host kind. tools/stages/vmm-scenarios.sh judges the console.
 # Each scenario prints "scenario: NAME begin" ... "scenario: NAME end exit=N secs=S".
-# Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list),
+# Kernel command line: ppcmmu.host=radix|hash|nested|dd20 (which list; the
+#                      POWER10 hosts p10radix and p10hash take radix's and
+#                      hash's, the nested-API-v2 host nestedv2 nested's),
 #                      vmm.only=NAME (just that one), vmm.timeout=S (per guest, 300),
 #                      vmm.smp=N (vcpus per guest; default: the VMM's, 4),
 #                      vmm.skip=A,B (scenarios not to run).
@@ -11,6 +13,11 @@
 export PATH=/bin
 
 host=$PPC_MMU_EXPECT_HOST
+case $host in
+p10*)		kind=${host#p10} ;;
+*nestedv2)	kind=nested ;;
+*)		kind=$host ;;
+esac
 only=$(sed -n 's/.*vmm\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 timeout=$(sed -n 's/.*vmm\.timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
 smp=$(sed -n 's/.*vmm\.smp=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -83,7 +90,7 @@ hash_scenario() {
 	[ -z "$preemptible" ] && scenario "$@"
 }
 
-case $host${preemptible:+-preemptible} in
+case $kind${preemptible:+-preemptible} in
 hash-preemptible)
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
@@ -154,7 +161,7 @@ esac
 # kernel above (tools/rig/guest/mkguest.sh): radix where the host gives it,
 # hash where it gives hash, both on the radix host.
 if [ -f /guest/vmlinux-host ]; then
-	case $host${preemptible:+-preemptible} in
+	case $kind${preemptible:+-preemptible} in
 	hash-preemptible) ;;
 	radix|radix-preemptible)
 		scenario same-kernel --kernel /guest/vmlinux-host $guest --append "$args"

@@ -8,7 +8,7 @@
  * then one "ok N selftests: ppc-mmu: NAME" line for it. Then powers off.
  *
  * The kernel command line chooses what the tests expect:
- *   ppcmmu.host=radix|hash|nested	exported as PPC_MMU_EXPECT_HOST
+ *   ppcmmu.host=HOST	exported as PPC_MMU_EXPECT_HOST (tools/rig/lib/qemu.sh)
  *   ppcmmu.only=NAME			run just that selftest
  *   ppcmmu.run=NAME			run /NAME (demo, bench, bench-scale) instead of the selftests
  *   PPC_MMU_FUZZ_SECONDS=N, PPC_MMU_STORM_SECONDS=N	(the kernel puts them in

@@ -7,7 +7,15 @@
 #         nested (-M pseries with cap-nested-hv: KVM-HV as a guest)
 #         dd20   (-M powernv9 of bookworm's QEMU 7.2: POWER9 DD2.0, radix
 #                host; KVM-HV cannot mix hash and radix there)
-#   radix and hash run the system QEMU (>= 10, tools/rig/setup.sh); dd20 and
+#         p10radix, p10hash  (-M powernv10: bare-metal POWER10, as radix and
+#                hash above)
+#         nestedv2 (-M pseries with cap-nested-papr: KVM-HV as a guest driving
+#                its guests through the PAPR nested API v2, as KVM in a
+#                PowerVM LPAR does; POWER10, Linux >= 6.8)
+#         p11nestedv2 (the same on a POWER11 CPU: QEMU 10.0 has POWER11 for
+#                pseries only, no powernv11)
+#   radix, hash and the POWER10/11 hosts run the system QEMU (>= 10,
+#   tools/rig/setup.sh); dd20 and
 #   nested run bookworm's QEMU 7.2 (build/qemu-dd20, tools/rig/fetch-qemu-dd20.sh).
 #   Nested stays on 7.2 because QEMU 10's nested-HV emulation can leave an
 #   L2 guest that spins without exiting running forever: the L1 host's timer
@@ -45,11 +53,16 @@ run_host() {
 	case $host in
 	radix)	machine=(-M powernv9) ;;
 	hash)	machine=(-M powernv9); append+=" disable_radix" ;;
+	p10radix) machine=(-M powernv10) ;;
+	p10hash) machine=(-M powernv10); append+=" disable_radix" ;;
+	nestedv2) machine=(-M pseries,cap-nested-papr=on,x-vof=on -cpu POWER10 -smp 2 -vga none) ;;
+	p11nestedv2) machine=(-M pseries,cap-nested-papr=on,x-vof=on -cpu POWER11 -smp 2 -vga none) ;;
 	nested)	qemu_dd20 || return 2
 		machine=(-M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -vga none "${machine[@]}") ;;
 	dd20)	qemu_dd20 || return 2
 		machine=(-M powernv9 "${machine[@]}") ;;
-	*)	echo "unknown host '$host' (radix, hash, nested, dd20)" >&2; return 2 ;;
+	*)	echo "unknown host '$host' (radix, hash, nested, dd20, p10radix, p10hash, nestedv2, p11nestedv2)" >&2
+		return 2 ;;
 	esac
 	local -a user_args
 	read -r -a user_args <<<"${PPC_MMU_QEMU_ARGS:-}"
