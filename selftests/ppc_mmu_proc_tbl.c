@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -48,6 +49,24 @@ static bool can_radix, can_hash, forced;
 #define LPCR_UPRT	0x400000ULL
 #define LPCR_HR		0x100000ULL
 #define LPCR_GTSE	0x400ULL
+#define LPCR_HAIL	0x4000000ULL	/* HV AIL, ISA 3.1 */
+
+/*
+ * The LPCR bits of a radix VM: on a bare-metal ISA 3.1 radix host (POWER10,
+ * whose Linux sets HAIL in its own LPCR) KVM-HV sets HAIL for radix guests,
+ * and a switch to hash must clear it, a switch back set it again.
+ */
+static uint64_t radix_lpcr(void)
+{
+	bool hail = (getauxval(AT_HWCAP2) & PPC_FEATURE2_ARCH_3_1) &&
+		    (caps.host_flags & KVM_PPC_MMU_HOST_RADIX) &&
+		    !(caps.host_flags & KVM_PPC_MMU_HOST_NESTED);
+
+	return LPCR_UPRT | LPCR_HR | LPCR_GTSE | (hail ? LPCR_HAIL : 0);
+}
+
+/* What a hash VM's LPCR never has. */
+#define HASH_LPCR_CLEAR	(LPCR_UPRT | LPCR_HR | LPCR_GTSE | LPCR_HAIL)
 
 /* Every vcpu's LPCR has @set bits set and @clear bits clear. */
 static bool lpcr_all(struct guest_vm *vm, uint64_t set, uint64_t clear, const char *what)
@@ -171,8 +190,8 @@ static void test_radix_guest(void)
 	ktap_result(res.saw_register && res.register_rc == 0,
 		    "radix: H_REGISTER_PROC_TBL answered H_SUCCESS in the kernel (%#llx)",
 		    (unsigned long long)res.register_rc);
-	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "radix"),
-		    "radix: LPCR UPRT, HR, GTSE set on every vcpu, also one that never ran");
+	ktap_result(lpcr_all(&vm, radix_lpcr(), 0, "radix"),
+		    "radix: LPCR UPRT, HR, GTSE (and HAIL on POWER10) set on every vcpu, also one that never ran");
 	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "radix"),
 		    "radix: GET_STATE shows the registered table, radix, no HPT");
 	check_translated(&vm, &res, "radix");
@@ -205,8 +224,8 @@ static void test_hash_guest_and_switch(void)
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);
 	guest_vcpu_add(&vm, GUEST_CODE_ADDR, GUEST_MSR_REAL);	/* never runs */
 	mmu_guest_run(&vm, 0, &res);
-	ktap_result(lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, "hash"),
-		    "hash: LPCR UPRT, HR, GTSE clear on every vcpu");
+	ktap_result(lpcr_all(&vm, 0, HASH_LPCR_CLEAR, "hash"),
+		    "hash: LPCR UPRT, HR, GTSE, HAIL clear on every vcpu");
 	ktap_result(res.saw_register && res.register_rc == 0 && res.saw_henter && res.henter_rc == 0,
 		    "hash: registration and three H_ENTERs succeed (%#llx, %#llx)",
 		    (unsigned long long)res.register_rc, (unsigned long long)res.henter_rc);
@@ -229,8 +248,8 @@ static void test_hash_guest_and_switch(void)
 		    "hash -> radix: registration succeeds (%#llx)", (unsigned long long)res.register_rc);
 	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, "switched"),
 		    "hash -> radix: VM is radix and its HPT is gone");
-	ktap_result(lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, "switched"),
-		    "hash -> radix: LPCR UPRT, HR, GTSE set again on every vcpu");
+	ktap_result(lpcr_all(&vm, radix_lpcr(), 0, "switched"),
+		    "hash -> radix: LPCR UPRT, HR, GTSE (and HAIL on POWER10) set again on every vcpu");
 	check_translated(&vm, &res, "after switch to radix");
 	guest_vm_destroy(&vm);
 }
@@ -433,7 +452,7 @@ static void test_register_while_another_runs(void)
 		    "%s: once vcpu 0 stopped, vcpu 1's retry succeeds, as Linux's retry loop expects (%lld)",
 		    name, (long long)bs.res.register_rc);
 	ktap_result(test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
-		    lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, name),
+		    lpcr_all(&vm, 0, HASH_LPCR_CLEAR, name),
 		    "%s: the VM went hash with its RAM-sized HPT, LPCR on both vcpus", name);
 	guest_vm_destroy(&vm);
 }
@@ -560,9 +579,9 @@ static void test_storm(bool flip)
 		    flip ? " or H_LONG_BUSY_ORDER_1_MSEC" : "");
 	/* Whatever won, the VM and all its vcpus must be in one consistent mode. */
 	ktap_result((test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_RADIX, GR | MMU_GUEST_PROC_TBL, 0, name) &&
-		     lpcr_all(&vm, LPCR_UPRT | LPCR_HR | LPCR_GTSE, 0, name)) ||
+		     lpcr_all(&vm, radix_lpcr(), 0, name)) ||
 		    (test_state_is(vm.vm_fd, KVM_PPC_MMU_MODE_HASH, 0, ORDER_64M, name) &&
-		     lpcr_all(&vm, 0, LPCR_UPRT | LPCR_HR | LPCR_GTSE, name)),
+		     lpcr_all(&vm, 0, HASH_LPCR_CLEAR, name)),
 		    "%s: VM and every vcpu's LPCR left in one mode (radix + table, or hash + HPT)",
 		    name);
 	guest_vm_destroy(&vm);

@@ -58,10 +58,15 @@ for k in "${series[@]}"; do
 	# run (7.2 withholds them) and 6.1's KVM-HV is no different on ISA
 	# 3.1. The nested API v2 (KVM in a PowerVM LPAR) exists from 6.8: on
 	# 6.12, and on 7.2 with a POWER11 CPU (QEMU 10.0 has no powernv11).
+	# On 7.2 the v2 host runs the selftests only: there any Linux L2
+	# guest stalls under QEMU 10.0's emulated v2 L0, with Debian's
+	# unmodified QEMU and no module as well (an L1 CPU stays inside
+	# H_GUEST_RUN_VCPU for minutes); 6.12's v2 host boots them.
+	no_vmm=
 	case $k in
 	6.1)	hosts=(radix hash nested dd20) ;;
 	6.12)	hosts=(radix hash nested p10radix p10hash nestedv2) ;;
-	*)	hosts=(radix hash nested p11nestedv2) ;;
+	*)	hosts=(radix hash nested p11nestedv2) no_vmm=p11nestedv2 ;;
 	esac
 	t0=$(date +%s) total_pass=0 total_fail=0
 	ppcmmu_stage "$k: fetch" bash -c 'tools/rig/fetch-kernel.sh "$PPC_MMU_KERNEL" && echo "fetch: 1 passed, 0 failed"'
@@ -90,6 +95,7 @@ for k in "${series[@]}"; do
 		# scenarios, Debian's QEMU (transparency), then the selftests.
 		jobs=()
 		for h in "${hosts[@]}"; do
+			[ "$h" = "$no_vmm" ] && continue
 			jobs+=("$release: vmm scenarios $h"
 			       "PPC_MMU_PREBUILT=1 VMM_SKIP=$skip tools/stages/vmm-scenarios.sh $h")
 			[ "$h" = radix ] && jobs+=("$release: transparency radix"

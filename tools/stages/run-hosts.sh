@@ -70,7 +70,7 @@ host_check_expect() {	# host_check_expect HOST LOG
 	radix)	exp+=("with|\"cpu\":\"POWER9\"" "with|\"dd\":\"2.2\"") ;;
 	p10*)	exp+=("with|\"cpu\":\"POWER10\"" "with|\"nested_api\":\"none\"") ;;
 	nestedv2) exp+=("with|\"cpu\":\"POWER10\"") ;;
-	p11*)	exp+=("with|\"cpu\":\"POWER11\"") ;;
+	p11*)	exp+=("with|\"cpu\":\"Power11\"") ;;	# Linux's name for it
 	esac
 	case ${host#p1[01]} in
 	radix)	exp+=("with|\"host_mmu\":\"radix\"" "with|\"radix\":{\"available\":true}"

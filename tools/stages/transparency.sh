@@ -11,7 +11,8 @@
 #   hash host                  default -> Hash
 # The console is judged here, one "ok N ..." / "not ok N ..." line per check.
 #
-# Usage: tools/stages/transparency.sh [radix] [hash]   (default: both)
+# Usage: tools/stages/transparency.sh [radix] [hash] [nestedv2]   (default: radix hash;
+#        nestedv2 runs the default guest, not in the matrix: kernel-matrix.sh)
 # Env:   PPC_MMU_HOST_TIMEOUT=<s>   per-host limit (default 900)
 #        PPC_MMU_KERNEL=6.1|6.12|7.2  host kernel (tools/rig/lib/kernel.sh); the
 #                                   guests stay bookworm's 6.1
@@ -115,12 +116,13 @@ for host in "${hosts[@]}"; do
 	[ $preemptible = 1 ] && key=$host-preemptible
 	case $key in
 	radix) guests=(default disable-radix legacy) ;;
+	*nestedv2|*nestedv2-preemptible) guests=(default) ;;
 	hash) guests=(default) ;;
 	radix-preemptible) guests=(default legacy)
 		echo "# radix/disable-radix: not run, a hash guest on a preemptible host kernel (KVM-HV can hang the host)" ;;
 	hash-preemptible) echo "# hash host: not run, its guests are hash and the host kernel is preemptible (KVM-HV can hang the host)"
 		continue ;;
-	*) echo "unknown host '$host' (radix, hash)" >&2; exit 2 ;;
+	*) echo "unknown host '$host' (radix, hash, nestedv2, p11nestedv2)" >&2; exit 2 ;;
 	esac
 	log=$logs/transparency-$host.log
 	t0=$(date +%s)

@@ -37,30 +37,6 @@
 
 #define SLB_ESID_V	(1ULL << 27)	/* a valid SLB entry, as KVM_GET_SREGS gives it */
 
-/*
- * The guest's timebase is the host's plus the vcpus' TB_OFFSET. A new
- * process (or host) restores later, on a host timebase that moved on: with
- * the old offset the guest's clock would jump by the whole time between
- * save and restore, and its watchdogs call that a hard lockup. So the
- * stream carries the guest's timebase at save, and restore gives the vcpus
- * the offset that continues it (as QEMU's timebase_post_load does; KVM-HV
- * rounds the offset up to 2^24 ticks, ~33 ms).
- */
-static uint64_t host_timebase(void)
-{
-	return __builtin_ppc_get_timebase();
-}
-
-/* The saved vcpu's KVM_REG_PPC_TB_OFFSET value, or NULL if it has none. */
-static uint64_t *tb_offset_of(struct vcpu_image *c)
-{
-	int i;
-
-	for (i = 0; i < c->nr_regs; i++)
-		if (c->reg[i].id == KVM_REG_PPC_TB_OFFSET)
-			return (uint64_t *)c->reg[i].val;
-	return NULL;
-}
 
 /* kvm_regs in the stream's order (stream.h: struct stream_vcpu.gpr). */
 static uint64_t *regs_field(struct kvm_regs *r, unsigned int i)
@@ -141,7 +117,7 @@ static int vcpu_from_stream(const struct stream_vcpu *v, struct vcpu_image *c, c
 static void write_stream(struct vmm *vmm, struct vm_image *img, uint64_t host_tb,
 			 struct stream_writer *w, FILE *f, struct stream_vcpu *v)
 {
-	uint64_t *offset = tb_offset_of(&img->cpu[0]);
+	uint64_t *offset = snapshot_tb_offset(img);
 	struct stream_header hdr = {
 		.version = STREAM_VERSION, .flags = STREAM_F_HCALL_DONE,
 		.page_size = sysconf(_SC_PAGESIZE), .nr_vcpus = img->nr_vcpus,
@@ -177,7 +153,7 @@ static void write_stream(struct vmm *vmm, struct vm_image *img, uint64_t host_tb
 /* At the --snapshot-after trigger: FILE written, the VMM stops (VMM_EXIT_SAVED). */
 int migration_save(struct vmm *vmm)
 {
-	uint64_t host_tb = host_timebase();	/* the vcpus are paused: the guest's time stops here */
+	uint64_t host_tb = snapshot_host_timebase();	/* the vcpus are paused: the guest's time stops here */
 	struct vm_image *img = calloc(1, sizeof(*img));
 	struct stream_vcpu *v = malloc(sizeof(*v));
 	const char *path = vmm->opt.save_file;
@@ -304,23 +280,16 @@ static int check_fit(struct vmm *vmm, const struct stream_image *s)
 	return 0;
 }
 
-/* Every vcpu's TB_OFFSET such that the guest's timebase goes on from its value at save. */
+/* The stream carries the guest's timebase at save: go on from there. */
 static void continue_timebase(const struct stream_image *s, struct vm_image *img)
 {
-	uint64_t offset = s->guest_tb - host_timebase(), *old;
-	int i;
+	int64_t passed;
 
-	if (!s->has_timebase)
+	if (!s->has_timebase || !snapshot_tb_offset(img))
 		return;
-	old = tb_offset_of(&img->cpu[0]);
-	if (old)
-		printf("vmm: restore: guest timebase continued from the save (host time since: %lld ms)\n",
-		       (long long)(*old - offset) / (long long)(VMM_TIMEBASE_HZ / 1000));
-	for (i = 0; i < img->nr_vcpus; i++) {
-		old = tb_offset_of(&img->cpu[i]);
-		if (old)
-			*old = offset;
-	}
+	passed = snapshot_continue_timebase(img, s->guest_tb);
+	printf("vmm: restore: guest timebase continued from the save (host time since: %lld ms)\n",
+	       (long long)passed / (long long)(VMM_TIMEBASE_HZ / 1000));
 }
 
 /* The stream's guest, in a new VM; the image checked whole already. */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -148,6 +149,35 @@ int vcpu_image_load(struct vcpu *vcpu, const struct vcpu_image *img)
 	return 0;
 }
 
+uint64_t snapshot_host_timebase(void)
+{
+	return __builtin_ppc_get_timebase();
+}
+
+uint64_t *snapshot_tb_offset(struct vm_image *img)
+{
+	struct vcpu_image *c = &img->cpu[0];
+	int i;
+
+	for (i = 0; i < c->nr_regs; i++)
+		if (c->reg[i].id == KVM_REG_PPC_TB_OFFSET)
+			return (uint64_t *)c->reg[i].val;
+	return NULL;
+}
+
+int64_t snapshot_continue_timebase(struct vm_image *img, uint64_t guest_tb)
+{
+	uint64_t offset = guest_tb - snapshot_host_timebase(), *old = snapshot_tb_offset(img);
+	int64_t passed = old ? (int64_t)(*old - offset) : 0;
+	int i, j;
+
+	for (i = 0; i < img->nr_vcpus; i++)
+		for (j = 0; j < img->cpu[i].nr_regs; j++)
+			if (img->cpu[i].reg[j].id == KVM_REG_PPC_TB_OFFSET)
+				memcpy(img->cpu[i].reg[j].val, &offset, sizeof(offset));
+	return passed;
+}
+
 int snapshot_save_vm(struct vmm *vmm, struct vm_image *img)
 {
 	int i;
@@ -198,10 +228,15 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 {
 	struct vm_image *img = calloc(1, sizeof(*img));
 	struct guest_mem new_ram = { .size = vmm->ram.size };
+	uint64_t guest_tb = 0, *offset;
 	int hptes = 0, r = -1;
 
+	/* The vcpus are parked: the guest's time stops here. */
 	if (!img || snapshot_save_vm(vmm, img))
 		goto out;
+	offset = snapshot_tb_offset(img);
+	if (offset)
+		guest_tb = snapshot_host_timebase() + *offset;
 	if (guest_mem_alloc(&new_ram)) {
 		perror("vmm: snapshot: RAM");
 		goto out;
@@ -215,6 +250,10 @@ int snapshot_restore_into_fresh_vm(struct vmm *vmm)
 	vm_destroy(vmm);		/* the old VM is gone before the new one runs */
 	guest_mem_free(&vmm->ram);
 	vmm->ram = new_ram;
+	if (offset)		/* and goes on from there, however long the copy took */
+		printf("vmm: snapshot: guest timebase stopped for %lld ms\n",
+		       (long long)snapshot_continue_timebase(img, guest_tb) /
+		       (long long)(VMM_TIMEBASE_HZ / 1000));
 	if (snapshot_restore_vm(vmm, img, &hptes))
 		goto out;
 	printf("vmm: snapshot: restored into a fresh VM%s; the guest continues there\n",

@@ -43,4 +43,21 @@ int snapshot_restore_vm(struct vmm *vmm, const struct vm_image *img, int *hptes)
 /* Whether @id is a register snapshot_save_vm() saves (and so may restore). */
 bool snapshot_reg_known(uint64_t id);
 
+/*
+ * The guest's timebase is the host's plus the vcpus' TB_OFFSET. A VM
+ * restored later, in this process or another, would see its clock jump by
+ * the whole pause, which its watchdogs call a hard lockup; QEMU stops the
+ * guest's timebase while the VM is stopped and continues it on restore
+ * (timebase_save/timebase_load). These do the same.
+ */
+uint64_t snapshot_host_timebase(void);
+/* @img's vcpu 0 TB_OFFSET value, or NULL if it has none. */
+uint64_t *snapshot_tb_offset(struct vm_image *img);
+/*
+ * Every vcpu's TB_OFFSET such that the guest's timebase goes on from
+ * @guest_tb now (KVM-HV rounds the offset up to 2^24 ticks, ~33 ms).
+ * Returns the host time that passed since, in timebase ticks.
+ */
+int64_t snapshot_continue_timebase(struct vm_image *img, uint64_t guest_tb);
+
 #endif
