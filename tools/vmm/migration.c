@@ -37,7 +37,6 @@
 
 #define SLB_ESID_V	(1ULL << 27)	/* a valid SLB entry, as KVM_GET_SREGS gives it */
 
-
 /* kvm_regs in the stream's order (stream.h: struct stream_vcpu.gpr). */
 static uint64_t *regs_field(struct kvm_regs *r, unsigned int i)
 {

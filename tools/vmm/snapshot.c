@@ -154,9 +154,9 @@ uint64_t snapshot_host_timebase(void)
 	return __builtin_ppc_get_timebase();
 }
 
-uint64_t *snapshot_tb_offset(struct vm_image *img)
+/* @c's saved KVM_REG_PPC_TB_OFFSET value, or NULL if it has none. */
+static uint64_t *vcpu_tb_offset(struct vcpu_image *c)
 {
-	struct vcpu_image *c = &img->cpu[0];
 	int i;
 
 	for (i = 0; i < c->nr_regs; i++)
@@ -165,16 +165,22 @@ uint64_t *snapshot_tb_offset(struct vm_image *img)
 	return NULL;
 }
 
+uint64_t *snapshot_tb_offset(struct vm_image *img)
+{
+	return vcpu_tb_offset(&img->cpu[0]);
+}
+
 int64_t snapshot_continue_timebase(struct vm_image *img, uint64_t guest_tb)
 {
 	uint64_t offset = guest_tb - snapshot_host_timebase(), *old = snapshot_tb_offset(img);
 	int64_t passed = old ? (int64_t)(*old - offset) : 0;
-	int i, j;
+	int i;
 
-	for (i = 0; i < img->nr_vcpus; i++)
-		for (j = 0; j < img->cpu[i].nr_regs; j++)
-			if (img->cpu[i].reg[j].id == KVM_REG_PPC_TB_OFFSET)
-				memcpy(img->cpu[i].reg[j].val, &offset, sizeof(offset));
+	for (i = 0; i < img->nr_vcpus; i++) {
+		old = vcpu_tb_offset(&img->cpu[i]);
+		if (old)
+			*old = offset;
+	}
 	return passed;
 }
 
