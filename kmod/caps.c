@@ -35,11 +35,35 @@ module_param(allow_hash_on_preemptible_kernel, bool, 0444);
 MODULE_PARM_DESC(allow_hash_on_preemptible_kernel,
 		 "Offer hash guests on a preemptible kernel, where KVM-HV can hang a host CPU under one (taints)");
 
+/*
+ * On a kernel whose own kvm-hv lacks the fix, hash becomes safe once a
+ * kvm-hv rebuilt with it is loaded (tools/kvm-hv/build.sh --install, which
+ * also sets this). The module cannot see the fix in a module's code, so it
+ * checks what it can: the loaded kvm-hv must be one built outside the
+ * kernel tree (TAINT_OOT_MODULE). After a kernel update brings back the
+ * distribution's kvm-hv, the setting is ignored and hash withheld again.
+ */
+static bool kvm_hv_preempt_fixed;
+module_param(kvm_hv_preempt_fixed, bool, 0444);
+MODULE_PARM_DESC(kvm_hv_preempt_fixed,
+		 "The loaded kvm-hv is rebuilt with tools/kvm-hv/patches (preemptible kernels: offer hash guests)");
+
 static struct ppcmmu_host_facts ppcmmu_facts;
 static struct ppcmmu_host_modes ppcmmu_modes;
 
+static bool ppcmmu_kvm_hv_preempt_safe(struct module *kvm_hv)
+{
+	bool rebuilt = test_bit(TAINT_OOT_MODULE, &kvm_hv->taints);
+
+	if (PPCMMU_KVM_HV_PREEMPT_FIX_UPSTREAM)
+		return true;
+	if (kvm_hv_preempt_fixed && !rebuilt)
+		pr_warn("kvm-ppc-mmu: kvm_hv_preempt_fixed=1 ignored: the loaded kvm-hv is the kernel's own, built without the fix (tools/kvm-hv/build.sh --install)\n");
+	return kvm_hv_preempt_fixed && rebuilt;
+}
+
 /* Host facts cannot change while the module is loaded: read them once. */
-void ppcmmu_host_init(void)
+void ppcmmu_host_init(struct module *kvm_hv)
 {
 	ppcmmu_facts.arch_300 = cpu_has_feature(CPU_FTR_ARCH_300);
 	ppcmmu_facts.radix_host = radix_enabled();
@@ -51,6 +75,8 @@ void ppcmmu_host_init(void)
 	ppcmmu_facts.pvr = mfspr(SPRN_PVR);
 	ppcmmu_facts.preemptible = preempt_model_preemptible();
 	ppcmmu_facts.force_preemptible = allow_hash_on_preemptible_kernel;
+	ppcmmu_facts.kvm_hv_preempt_safe = ppcmmu_facts.preemptible &&
+					   ppcmmu_kvm_hv_preempt_safe(kvm_hv);
 	ppcmmu_host_modes(&ppcmmu_facts, &ppcmmu_modes);
 
 	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_NESTED_V2)
@@ -65,15 +91,20 @@ void ppcmmu_host_init(void)
 	}
 
 	if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) {
-		pr_warn("kvm-ppc-mmu: hash guests withheld: this kernel is preemptible and KVM-HV handles a hash guest's HPT hypercalls and faults under raw locks with preemption on, which can hang a host CPU; %s\n",
+		pr_warn("kvm-ppc-mmu: hash guests withheld: this kernel is preemptible and KVM-HV handles a hash guest's HPT hypercalls and faults under raw locks with preemption on, which can hang a host CPU; %s (a kvm-hv rebuilt with the fix: tools/kvm-hv/build.sh)\n",
 			ppcmmu_modes.guest_modes ? "radix guests only" :
 			"no guest mode offered on this hash host");
 	} else if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED) {
 		pr_warn("kvm-ppc-mmu: allow_hash_on_preemptible_kernel: offering hash guests on a preemptible kernel, where one can hang a host CPU\n");
 		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
-	} else if (allow_hash_on_preemptible_kernel) {
-		pr_info("kvm-ppc-mmu: allow_hash_on_preemptible_kernel has no effect on this host\n");
+	} else if (ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE) {
+		pr_info("kvm-ppc-mmu: preemptible kernel, hash guests offered: kvm-hv runs their HPT hypercalls and faults with preemption disabled (%s)\n",
+			PPCMMU_KVM_HV_PREEMPT_FIX_UPSTREAM ? "upstream fix in this kernel" :
+			"rebuilt with tools/kvm-hv/patches");
 	}
+	if (allow_hash_on_preemptible_kernel &&
+	    !(ppcmmu_modes.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED))
+		pr_info("kvm-ppc-mmu: allow_hash_on_preemptible_kernel has no effect on this host\n");
 }
 
 u64 ppcmmu_guest_modes(void)

@@ -249,7 +249,7 @@ int ppcmmu_hooks_install(void)
 	ppcmmu_orig_ops = *ops;
 	ppcmmu_hv_ops = ops;
 	ppcmmu_hv_owner = owner;
-	ppcmmu_host_init();	/* before any wrapper can run */
+	ppcmmu_host_init(owner);	/* before any wrapper can run */
 
 	/*
 	 * VMs that already exist keep running: they reach our wrappers on

@@ -102,6 +102,19 @@ static inline bool ppcmmu_vcpu_entered_run(struct kvm_vcpu *vcpu)
 /* kvm-hv runs its guests through the PAPR nested API v2 (6.8+; else false). */
 bool ppcmmu_kvmhv_is_nestedv2(void);
 
+/*
+ * Does this kernel's own kvm-hv run a hash guest's HPT hypercalls and faults
+ * with preemption disabled? Upstream fixed it in 2026 ("KVM: PPC: Book3S HV:
+ * Add preempt_disable() around virtual-mode HPTE bit-lock users", "... Add
+ * SRCU protection for virtual-mode HPT hcalls"); of the series here only
+ * 6.12 has it, from 6.12.117 (Debian's 6.12.117-1). 7.2 (Debian 7.2.13)
+ * and 6.1 do not. A kvm-hv rebuilt with tools/kvm-hv/patches/ is the
+ * admin's word (caps.c).
+ */
+#define PPCMMU_KVM_HV_PREEMPT_FIX_UPSTREAM					\
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL == 12 &&		\
+	 LINUX_VERSION_SUBLEVEL >= 117)
+
 /* kvm_read_guest(): the caller holds kvm->srcu. 0 or -EFAULT. */
 int ppcmmu_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 

@@ -111,7 +111,7 @@ void ppcmmu_debugfs_add(struct ppcmmu_vm *vm);
 long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp);
 
 /* caps.c: the host's abilities, computed once at load */
-void ppcmmu_host_init(void);
+void ppcmmu_host_init(struct module *kvm_hv);
 u64 ppcmmu_guest_modes(void);
 int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 

@@ -24,7 +24,7 @@
 #include "ppcmmu/guest.h"
 #include "ppcmmu/module_ctl.h"
 
-#define NR_TESTS 28
+#define NR_TESTS 30
 
 /* "Radix" or "Hash" from the MMU line of /proc/cpuinfo, or NULL. */
 static const char *cpuinfo_mmu(void)
@@ -81,6 +81,40 @@ static int kernel_preemptible(void)
 	return strstr(model, "(full)") || strstr(model, "(lazy)");
 }
 
+static int read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	return ok;
+}
+
+/*
+ * Whether the loaded kvm-hv runs a hash guest's HPT hypercalls and faults
+ * with preemption off, by the module's rule seen from outside: 6.12.117 and
+ * later have upstream's fix; elsewhere a kvm-hv rebuilt with it
+ * (tools/kvm-hv/) is out of tree ("O" in its taint) and the module was told
+ * so (kvm_hv_preempt_fixed=Y).
+ */
+static int kvm_hv_preempt_safe(void)
+{
+	char taint[32] = "", fixed[8] = "";
+	struct utsname u;
+	int major, minor, sub;
+
+	if (!uname(&u) && sscanf(u.release, "%d.%d.%d", &major, &minor, &sub) == 3 &&
+	    major == 6 && minor == 12 && sub >= 117)
+		return 1;
+	return read_first_line("/sys/module/kvm_hv/taint", taint, sizeof(taint)) &&
+	       strchr(taint, 'O') &&
+	       read_first_line("/sys/module/kvm_ppc_mmu/parameters/kvm_hv_preempt_fixed",
+			       fixed, sizeof(fixed)) && fixed[0] == 'Y';
+}
+
 /*
  * KVM answers KVM_CAP_PPC_GET_PVINFO with !is_kvmppc_hv_enabled(kvm) for a
  * VM fd: the direct probe that a VM still counts as HV after the module
@@ -98,7 +132,8 @@ static void check_against_kvm(struct guest_vm *vm, const struct kvm_ppc_mmu_caps
 	const char *mmu = cpuinfo_mmu();
 	struct kvm_ppc_rmmu_info rmmu;
 	int preemptible = kernel_preemptible();
-	int withheld = hash > 0 && preemptible > 0 &&
+	int safe = hash > 0 && preemptible > 0 && kvm_hv_preempt_safe();
+	int withheld = hash > 0 && preemptible > 0 && !safe &&
 		       !(c->host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED);
 	int both, ok, i;
 
@@ -117,6 +152,9 @@ static void check_against_kvm(struct guest_vm *vm, const struct kvm_ppc_mmu_caps
 		    !!(c->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) == withheld,
 		    "PREEMPTIBLE set exactly when a preemptible kernel (%d) withholds hash",
 		    preemptible);
+	ktap_result(!!(c->host_flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE) == safe,
+		    "KVM_HV_PREEMPT_SAFE set exactly when a preemptible kernel's kvm-hv is fixed (%d)",
+		    safe);
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_LEGACY) == (hash > 0),
 		    "LEGACY available exactly where hash is");
 	ktap_result(!!(c->guest_modes & KVM_PPC_MMU_GUEST_CAS_SWITCH) == both,
@@ -169,7 +207,14 @@ static void check_expected_host(const struct kvm_ppc_mmu_caps *c)
 		}
 		host += 3;
 	}
-	if (!strcmp(host, "radix") && kernel_preemptible())
+	if (!strcmp(host, "radix") && kernel_preemptible() && kvm_hv_preempt_safe())
+		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE) &&
+			    c->guest_modes == (radix | hash | KVM_PPC_MMU_GUEST_CAS_SWITCH),
+			    "radix host (DD2.2), preemptible kernel, fixed kvm-hv: every mode, KVM_HV_PREEMPT_SAFE");
+	else if (!strcmp(host, "hash") && kernel_preemptible() && kvm_hv_preempt_safe())
+		ktap_result(c->host_flags == KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE && c->guest_modes == hash,
+			    "hash host, preemptible kernel, fixed kvm-hv: hash and legacy, KVM_HV_PREEMPT_SAFE");
+	else if (!strcmp(host, "radix") && kernel_preemptible())
 		ktap_result(c->host_flags == (KVM_PPC_MMU_HOST_RADIX | KVM_PPC_MMU_HOST_PREEMPTIBLE) &&
 			    c->guest_modes == radix,
 			    "radix host (DD2.2), preemptible kernel: radix guests only, PREEMPTIBLE reported");
@@ -239,6 +284,51 @@ static void check_preemptible_override(const struct kvm_ppc_mmu_caps *before)
 	ppcmmu_ensure_loaded();
 }
 
+/*
+ * kvm_hv_preempt_fixed=1 is the admin's word that a rebuilt kvm-hv is
+ * loaded; the module takes it only from an out-of-tree kvm-hv, so with the
+ * kernel's own it changes nothing, and with a rebuilt one it is what makes
+ * hash safe (=0 withholds it again). Leaves the module loaded as it was.
+ */
+static void check_kvm_hv_fixed_param(void)
+{
+	char taint[32] = "";
+	int rebuilt = read_first_line("/sys/module/kvm_hv/taint", taint, sizeof(taint)) &&
+		      strchr(taint, 'O');
+	const char *param = rebuilt ? "kvm_hv_preempt_fixed=0" : "kvm_hv_preempt_fixed=1";
+	struct kvm_ppc_mmu_caps c;
+	struct guest_vm vm;
+	int r, hash;
+
+	if (kernel_preemptible() <= 0 || kvm_hv_preempt_safe() != rebuilt) {
+		ktap_skip("not a preemptible kernel, or its own kvm-hv has the fix",
+			  "kvm_hv_preempt_fixed is what decides");
+		return;
+	}
+	r = ppcmmu_ensure_unloaded();
+	r = r ? r : module_load_file_params(ppcmmu_ko_path(), param);
+	r = r ? r : guest_vm_create(&vm, 16 << 20);
+	if (!r) {
+		hash = ioctl(vm.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
+		memset(&c, 0, sizeof(c));
+		r = ioctl(vm.vm_fd, KVM_PPC_MMU_GET_CAPS, &c);
+		guest_vm_destroy(&vm);
+	}
+	if (r)
+		ktap_result(0, "reload with %s (r=%d)", param, r);
+	else if (hash <= 0)
+		ktap_skip("KVM-HV offers no hash guests on this host", "%s", param);
+	else
+		ktap_result(((c.host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) &&
+			     !(c.host_flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE) &&
+			     !(c.guest_modes & KVM_PPC_MMU_GUEST_HASH)),
+			    "%s kvm-hv, %s: hash withheld, PREEMPTIBLE (modes %#llx flags %#llx)",
+			    rebuilt ? "rebuilt" : "the kernel's own", param,
+			    (unsigned long long)c.guest_modes, (unsigned long long)c.host_flags);
+	ppcmmu_ensure_unloaded();
+	ppcmmu_ensure_loaded();
+}
+
 static void check_bad_arguments(int vm_fd)
 {
 	struct kvm_ppc_mmu_caps c;
@@ -300,11 +390,12 @@ int main(void)
 	memset(&caps, 0, sizeof(caps));
 	r = ioctl(vm.vm_fd, KVM_PPC_MMU_GET_CAPS, &caps);
 	ktap_result(r == 0, "KVM_PPC_MMU_GET_CAPS succeeds (errno %d)", r ? errno : 0);
-	check_against_kvm(&vm, &caps);		/* 10 */
+	check_against_kvm(&vm, &caps);		/* 11 */
 	check_expected_host(&caps);		/* 1 */
 	check_bad_arguments(vm.vm_fd);		/* 8 */
 	guest_vm_destroy(&vm);
 	check_preemptible_override(&caps);	/* 1 */
+	check_kvm_hv_fixed_param();		/* 1 */
 
 	/* Without the module the same call must say "not here": ENOTTY. */
 	r = ppcmmu_ensure_unloaded();

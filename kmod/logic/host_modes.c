@@ -44,12 +44,21 @@ bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
  * (PREEMPT_LAZY) as a soft lockup of kdamond in kvm_mmu_notifier_test_young
  * while a hash guest booted. Non-preemptible kernels (6.1, 6.12: voluntary)
  * cannot be preempted inside those sections. So on a preemptible kernel the
- * module does not offer hash; KVM-HV itself still runs hash VMs a VMM sets
- * up without the module.
+ * module does not offer hash, unless kvm-hv has the fix (upstream's, in
+ * 6.12.117 and later, or tools/kvm-hv/patches/ in a rebuilt kvm-hv.ko):
+ * those handlers then run with preemption disabled. KVM-HV itself still
+ * runs hash VMs a VMM sets up without the module.
+ *
+ * The module cannot make an unfixed kvm-hv safe by itself. It could take
+ * the HPT hypercalls away from KVM-HV's in-kernel set and answer them with
+ * preemption off, but kvmppc_hpte_hv_fault() runs inside KVM-HV's own exit
+ * handling, out of reach of any hook, and holds an HPTE lock bit that the
+ * MMU notifier waits for with preemption off (selftests/ppc_mmu_preempt.c
+ * hangs an unfixed host through that path alone).
  */
 static bool ppcmmu_hash_at_risk_of_preemption(const struct ppcmmu_host_facts *facts)
 {
-	return facts->arch_300 && facts->preemptible;
+	return facts->arch_300 && facts->preemptible && !facts->kvm_hv_preempt_safe;
 }
 
 void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
@@ -60,7 +69,7 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 	bool no_mixing = facts->radix_host && !facts->nested && !hash &&
 			 ppcmmu_p9_cannot_mix_hash_radix(facts->pvr);
 	bool forced = no_mixing && facts->force_mixing;
-	bool at_risk, preempt_withheld, preempt_forced;
+	bool at_risk, preempt_withheld, preempt_forced, preempt_safe;
 
 	if (forced)
 		hash = true;	/* only ever by explicit admin request */
@@ -70,6 +79,8 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 	preempt_forced = at_risk && facts->force_preemptible;
 	if (preempt_withheld)
 		hash = false;
+	preempt_safe = hash && facts->arch_300 && facts->preemptible &&
+		       facts->kvm_hv_preempt_safe;
 
 	out->guest_modes = 0;
 	out->host_flags = 0;
@@ -100,4 +111,6 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 		out->host_flags |= KVM_PPC_MMU_HOST_PREEMPTIBLE;
 	if (preempt_forced)
 		out->host_flags |= KVM_PPC_MMU_HOST_PREEMPT_FORCED;
+	if (preempt_safe)
+		out->host_flags |= KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE;
 }

@@ -16,6 +16,7 @@ struct ppcmmu_host_facts {
 	bool preemptible;	/* the kernel preempts kernel code (preempt_model_preemptible) */
 	bool force_preemptible;	/* admin override: offer hash on such a kernel */
 	bool nested_v2;		/* nested, through the PAPR API v2 (kvmhv_is_nestedv2) */
+	bool kvm_hv_preempt_safe; /* kvm-hv disables preemption around its HPTE locks */
 };
 
 struct ppcmmu_host_modes {

@@ -32,7 +32,9 @@ static void print_caps(const struct kvm_ppc_mmu_caps *c)
 	       c->host_flags & KVM_PPC_MMU_HOST_NO_MIXING ?
 	       ", POWER9 < DD2.2: cannot mix hash and radix guests" : "",
 	       c->host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE ?
-	       ", preemptible kernel: hash guests withheld" : "");
+	       ", preemptible kernel: hash guests withheld" :
+	       c->host_flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE ?
+	       ", preemptible kernel, kvm-hv fixed: hash guests safe" : "");
 	printf("demo: guests this host can run: %s%s%s%s\n",
 	       c->guest_modes & KVM_PPC_MMU_GUEST_RADIX ? "radix " : "",
 	       c->guest_modes & KVM_PPC_MMU_GUEST_HASH ? "hash " : "",

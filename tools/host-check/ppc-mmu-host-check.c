@@ -144,7 +144,7 @@ static const char *why_not(const struct host *h, uint64_t mode)
 	if (flags & KVM_PPC_MMU_HOST_NO_MIXING)
 		return "POWER9 before DD2.2 cannot run hash and radix threads on one core next to a radix host";
 	if (flags & KVM_PPC_MMU_HOST_PREEMPTIBLE)
-		return "the host kernel is preemptible, where KVM-HV can hang a host CPU under a hash guest (module parameter allow_hash_on_preemptible_kernel=1 overrides)";
+		return "the host kernel is preemptible, where this kvm-hv can hang a host CPU under a hash guest (tools/kvm-hv/build.sh --install builds one that cannot)";
 	return "refused by KVM-HV on this host";
 }
 
@@ -182,6 +182,25 @@ static const char *nested_api(const struct host *h)
 	return h->caps.host_flags & KVM_PPC_MMU_HOST_NESTED_V2 ? "v2" : "v1";
 }
 
+/*
+ * Hash guests on a preemptible kernel: "not-needed" (the kernel does not
+ * preempt kernel code, or hash is not offered for another reason),
+ * "withheld" (this kvm-hv can hang a CPU under one), "kvm-hv-fixed" (its
+ * kvm-hv disables preemption where it must), "forced" (offered anyway).
+ */
+static const char *hash_preemption(const struct host *h)
+{
+	uint64_t flags = h->caps_ok ? h->caps.host_flags : 0;
+
+	if (flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE)
+		return "kvm-hv-fixed";
+	if (flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED)
+		return "forced";
+	if (flags & KVM_PPC_MMU_HOST_PREEMPTIBLE)
+		return "withheld";
+	return "not-needed";
+}
+
 static const char *host_mmu(const struct host *h)
 {
 	return !strcmp(h->mmu, "Radix") ? "radix" : !strcmp(h->mmu, "Hash") ? "hash" : "unknown";
@@ -209,6 +228,13 @@ static void print_text(const struct host *h)
 		       ", hash/radix mixing FORCED (test hosts only)" : "",
 		       h->caps.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED ?
 		       ", hash FORCED on a preemptible kernel" : "");
+	if (h->caps_ok && strcmp(hash_preemption(h), "not-needed"))
+		printf("\npreemption:   the kernel is preemptible; hash guests %s",
+		       !strcmp(hash_preemption(h), "kvm-hv-fixed") ?
+		       "offered: kvm-hv runs their HPT hypercalls and faults with preemption off" :
+		       !strcmp(hash_preemption(h), "forced") ?
+		       "FORCED with an unfixed kvm-hv (allow_hash_on_preemptible_kernel=1)" :
+		       "withheld: this kvm-hv can hang a CPU under one");
 	printf("\nguest modes:\n");
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		const char *why = why_not(h, modes[i].bit);
@@ -232,7 +258,8 @@ static void print_json(const struct host *h)
 	       nested_api(h),
 	       h->kvm_hv ? "true" : "false", h->module ? "true" : "false",
 	       h->module ? h->version : "");
-	printf("\"abi\":%u,\"guest_modes\":{", h->caps_ok ? h->caps.abi_version : 0);
+	printf("\"abi\":%u,\"hash_preemption\":\"%s\",\"guest_modes\":{",
+	       h->caps_ok ? h->caps.abi_version : 0, hash_preemption(h));
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		const char *why = why_not(h, modes[i].bit);
 

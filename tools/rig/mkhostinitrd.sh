@@ -29,6 +29,8 @@ powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -o "$stage/mkstream"
 	"$root/tools/vmm/tests/mkstream.c" "$root/tools/vmm/stream.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" \
 	"$root/kvm-ppc-mmu.ko" "$stage/"
+fixed=$(ppcmmu_kvm_hv_fixed_ko)
+[ -z "$fixed" ] || cp "$fixed" "$stage/kvm-hv-fixed.ko"
 cp "$root/build/busybox/bin/busybox" "$stage/bin/"
 ln -s busybox "$stage/bin/sh"
 cp "$root/tools/vmm/scenarios.sh" "$stage/vmm-scenarios"

@@ -21,6 +21,8 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{dev,proc,sys,selftests}
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -static -o "$stage/init" "$root/tools/rig/initramfs/init.c"
 cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$stage/"
+fixed=$(ppcmmu_kvm_hv_fixed_ko) || exit 1
+[ -z "$fixed" ] || cp "$fixed" "$stage/kvm-hv-fixed.ko"
 # Programs run instead of the selftests with ppcmmu.run=NAME (tools/demo.sh,
 # tools/bench.sh). Built with every initramfs, so the selftest stage keeps
 # them compiling.

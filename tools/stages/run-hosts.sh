@@ -6,7 +6,9 @@
 #        the others, p10radix p10hash nestedv2 p11nestedv2: tools/rig/lib/qemu.sh)
 # Env:   PPC_MMU_ONLY=<selftest>   run one selftest only
 #        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_FUZZ_TRACE=1,
-#        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>
+#        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>,
+#        PPC_MMU_PREEMPT_REPRODUCE=1, PPC_MMU_PREEMPT_SCENARIO=hcalls|faults,
+#        PPC_MMU_PREEMPT_SECONDS=<s> (selftests/ppc_mmu_preempt.c)
 #                                  passed to the programs in the host (on the
 #                                  kernel command line, which hands VAR=value
 #                                  to /init's environment); the seconds also
@@ -34,10 +36,11 @@ hosts=("$@")
 timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 passed=()
 for var in PPC_MMU_FUZZ_SECONDS PPC_MMU_FUZZ_SEED PPC_MMU_FUZZ_TRACE PPC_MMU_FUZZ_KVM_RACES \
-	   PPC_MMU_STORM_SECONDS; do
+	   PPC_MMU_STORM_SECONDS PPC_MMU_PREEMPT_REPRODUCE PPC_MMU_PREEMPT_SCENARIO \
+	   PPC_MMU_PREEMPT_SECONDS; do
 	[ -n "${!var:-}" ] && passed+=("$var=${!var}")
 done
-timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0}))
+timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0} + 2 * ${PPC_MMU_PREEMPT_SECONDS:-0}))
 
 initrd=$root/build/initramfs.cpio
 # PPC_MMU_PREBUILT=1: built once for every host's job (tools/rig/lib/stage.sh)
@@ -53,7 +56,7 @@ host_check_expect() {	# host_check_expect HOST LOG
 	without=$(grep -m1 '^host-check: without-module ' "$log")
 	with=$(grep -m1 '^host-check: with-module ' "$log")
 	local preemptible=0 ready=1
-	ppcmmu_kernel_preemptible && preemptible=1
+	ppcmmu_hash_withheld && preemptible=1
 	# A preemptible kernel: the module withholds hash, so a hash host
 	# offers no guest mode at all and the check says "not ready".
 	[ "${host#p10}" = hash ] && [ $preemptible = 1 ] && ready=0
@@ -61,6 +64,15 @@ host_check_expect() {	# host_check_expect HOST LOG
 		      "with|\"module\":true")
 	if [ $ready = 1 ]; then exp+=("with|exit=0 " "with|\"ready\":true")
 	else exp+=("with|exit=1 " "with|\"ready\":false"); fi
+	# Which protection the host check reports for hash on this kernel.
+	local protection=not-needed
+	if ppcmmu_kernel_preemptible; then
+		protection=withheld
+		[ "${PPC_MMU_KVM_HV:-}" = fixed ] && protection=kvm-hv-fixed
+	fi
+	case ${host#p1[01]} in
+	radix|hash) exp+=("with|\"hash_preemption\":\"$protection\"") ;;
+	esac
 	local hash_yes="\"hash\":{\"available\":true}" legacy_yes="\"legacy\":{\"available\":true}"
 	if [ $preemptible = 1 ]; then
 		hash_yes="\"hash\":{\"available\":false,\"why\":\"the host kernel is preemptible"
@@ -99,7 +111,7 @@ host_check_expect() {	# host_check_expect HOST LOG
 
 total_pass=0 total_fail=0 total_skip=0 failed_hosts=()
 for host in "${hosts[@]}"; do
-	log=$logs/$host.log
+	log=$logs/$host${PPC_MMU_KVM_HV:+-kvm-hv-$PPC_MMU_KVM_HV}.log
 	start=$(date +%s)
 	run_host "$host" "$initrd" "$log" "$timeout_s" \
 		"${PPC_MMU_ONLY:+ppcmmu.only=$PPC_MMU_ONLY} ${passed[*]}"

@@ -110,7 +110,7 @@ echo "# host kernel $(cat "$(ppcmmu_kernel_dir)/release"), Debian $(grep '^qemu-
 # guest (kmod/logic/host_modes.c); unmodified QEMU does not ask the module,
 # so the hash guests are not run there, the module or not.
 preemptible=0
-ppcmmu_kernel_preemptible && preemptible=1
+ppcmmu_hash_withheld && preemptible=1
 for host in "${hosts[@]}"; do
 	key=$host
 	[ $preemptible = 1 ] && key=$host-preemptible

@@ -281,7 +281,7 @@ dt_check() {
 # lists in tools/vmm/scenarios.sh). The radix host then answers as the DD2.0
 # host does; the hash host refuses every guest at CAS.
 preemptible=0
-ppcmmu_kernel_preemptible && preemptible=1
+ppcmmu_hash_withheld && preemptible=1
 
 judge() {	# judge <host> <scenario> <section>
 	local host=$1 name=$2 s=$3 id="$1/$2" mmu vcpus

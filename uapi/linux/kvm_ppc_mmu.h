@@ -56,7 +56,7 @@
 #define KVM_PPC_MMU_IO			0xB9
 
 /* Bumped on any backward-compatible addition; incompatible changes get new numbers. */
-#define KVM_PPC_MMU_ABI_VERSION		2
+#define KVM_PPC_MMU_ABI_VERSION		3
 
 /* struct kvm_ppc_mmu_caps.guest_modes: what this host can give a guest. */
 /* ISA 3.00 radix guest (process table, radix tree per process). */
@@ -106,6 +106,14 @@
  * below through H_GUEST_SET_STATE. Radix guests only, as with v1.
  */
 #define KVM_PPC_MMU_HOST_NESTED_V2	(1ULL << 6)
+/*
+ * The host kernel is preemptible, but its kvm-hv runs a hash guest's HPT
+ * hypercalls and faults with preemption disabled (the fix is upstream's,
+ * from 6.12.117, or the module was told that a kvm-hv rebuilt with it is
+ * loaded: kvm_hv_preempt_fixed=1), so hash guests are offered. Set only
+ * where hash is offered. ABI version 3.
+ */
+#define KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE	(1ULL << 7)
 
 #define KVM_PPC_MMU_MAX_AP_ENCODINGS	8
 

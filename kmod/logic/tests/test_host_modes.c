@@ -13,13 +13,14 @@
 #define HM	KVM_PPC_MMU_HOST_NO_MIXING
 #define HP	KVM_PPC_MMU_HOST_PREEMPTIBLE
 #define HPF	KVM_PPC_MMU_HOST_PREEMPT_FORCED
+#define HPS	KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE
 
 static const struct {
 	const char *name;
 	struct ppcmmu_host_facts facts;
 	u64 guest_modes, host_flags;
 } cases[] = {
-	/* arch_300 radix nested hash_v3 force_mixing pvr [preemptible force_preemptible nested_v2] */
+	/* arch_300 radix nested hash_v3 force_mixing pvr [preemptible force_preemptible nested_v2 kvm_hv_preempt_safe] */
 	{ "P9 DD2.0 radix host (the emulated rig)", { 1, 1, 0, 0, 0, 0x004e1200 }, R, HR | HM },
 	{ "P9 DD2.1 radix host", { 1, 1, 0, 0, 0, 0x004e1201 }, R, HR | HM },
 	{ "P9 DD2.2 radix host", { 1, 1, 0, 1, 0, 0x004e1202 }, R | H | L | S, HR },
@@ -50,6 +51,12 @@ static const struct {
 	{ "nested API v2, preemptible kernel: radix only, no PREEMPTIBLE", { 1, 1, 1, 0, 0, 0x00801200, 1, 0, 1 }, R, HR | HN | KVM_PPC_MMU_HOST_NESTED_V2 },
 	{ "nested_v2 without nested (cannot happen): no v2 flag", { 1, 1, 0, 1, 0, 0x00801200, 0, 0, 1 }, R | H | L | S, HR },
 	{ "force_preemptible on a voluntary kernel changes nothing", { 1, 1, 0, 1, 0, 0x004e1202, 0, 1 }, R | H | L | S, HR },
+	{ "preemptible radix host, fixed kvm-hv: hash offered, PREEMPT_SAFE", { 1, 1, 0, 1, 0, 0x004e1202, 1, 0, 0, 1 }, R | H | L | S, HR | HPS },
+	{ "preemptible hash host, fixed kvm-hv: hash offered, PREEMPT_SAFE", { 1, 0, 0, 1, 0, 0x004e1202, 1, 0, 0, 1 }, H | L, HPS },
+	{ "fixed kvm-hv and the override: safe, not forced", { 1, 1, 0, 1, 0, 0x004e1202, 1, 1, 0, 1 }, R | H | L | S, HR | HPS },
+	{ "fixed kvm-hv on a voluntary kernel: no flag", { 1, 1, 0, 1, 0, 0x004e1202, 0, 0, 0, 1 }, R | H | L | S, HR },
+	{ "fixed kvm-hv on DD2.0: NO_MIXING still the reason", { 1, 1, 0, 0, 0, 0x004e1200, 1, 0, 0, 1 }, R, HR | HM },
+	{ "fixed kvm-hv, nested: radix only, no flag", { 1, 1, 1, 0, 0, 0x004e1202, 1, 0, 0, 1 }, R, HR | HN },
 };
 
 int main(void)

@@ -41,6 +41,12 @@
 #define PPC_MFMSR(rt)		((uint32_t)(31 << 26 | (rt) << 21 | 83 << 1))
 #define PPC_MTMSRD(rs)		((uint32_t)(31 << 26 | (rs) << 21 | 178 << 1))
 #define PPC_SLBMTE(rs, rb)	((uint32_t)(31 << 26 | (rs) << 21 | (rb) << 11 | 402 << 1))
+/* mfspr/mtspr: the SPR number's two 5-bit halves are swapped in the field */
+#define PPC_SPR_FIELD(spr)	((((spr) & 0x1f) << 5 | ((spr) >> 5)) << 11)
+#define PPC_MFSPR(rt, spr)	((uint32_t)(31 << 26 | (rt) << 21 | PPC_SPR_FIELD(spr) | 339 << 1))
+#define PPC_MTSPR(spr, rs)	((uint32_t)(31 << 26 | (rs) << 21 | PPC_SPR_FIELD(spr) | 467 << 1))
+#define PPC_SPRN_SRR0		26
+#define PPC_RFID		0x4c000024u
 #define PPC_SLBIA		0x7c0003e4u
 #define PPC_PTESYNC		0x7c4004acu	/* sync 2 */
 #define PPC_SYNC		0x7c0004acu

@@ -41,11 +41,30 @@ int module_load_file(const char *path)
 	return module_load_file_params(path, "");
 }
 
+static bool is_ppcmmu_ko(const char *path)
+{
+	const char *ko = getenv("PPC_MMU_KO"), *twin = getenv("PPC_MMU_TWIN_KO");
+
+	return (ko && !strcmp(path, ko)) || (twin && !strcmp(path, twin));
+}
+
+/*
+ * PPC_MMU_KO_OPTIONS is what the host's modprobe.d gives the module (say
+ * kvm_hv_preempt_fixed=1 next to a rebuilt kvm-hv): every load of it gets
+ * them first, so a test's own @params still win.
+ */
 int module_load_file_params(const char *path, const char *params)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r;
+	const char *opts = getenv("PPC_MMU_KO_OPTIONS");
+	char all[512];
+	int fd, r;
 
+	if (opts && *opts && is_ppcmmu_ko(path)) {
+		if (snprintf(all, sizeof(all), "%s %s", opts, params) >= (int)sizeof(all))
+			return -E2BIG;
+		params = all;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r = syscall(SYS_finit_module, fd, params, 0);

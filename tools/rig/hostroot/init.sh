@@ -53,7 +53,13 @@ guests=${guests:-default}
 
 say "start uptime=$(secs "$(now_cs)")s pagesize=$(getconf PAGESIZE) host=$(grep -m1 '^MMU' /proc/cpuinfo | tr -s ' \t' ' ')"
 say "$(qemu-system-ppc64 --version | head -n1)"
-for m in kvm kvm-hv; do
+# ppcmmu.kvm_hv=fixed: kvm-hv rebuilt with tools/kvm-hv/patches instead of
+# Debian's, and the module told so, as tools/kvm-hv/build.sh --install does.
+kvm_hv=kvm-hv ppcmmu_opts=
+if grep -q 'ppcmmu\.kvm_hv=fixed' /proc/cmdline && [ -f /modules/kvm-hv-fixed.ko ]; then
+	kvm_hv=kvm-hv-fixed ppcmmu_opts=kvm_hv_preempt_fixed=1
+fi
+for m in kvm $kvm_hv; do
 	if insmod "/modules/$m.ko"; then
 		say "insmod $m.ko ok"
 	else
@@ -64,7 +70,7 @@ done
 
 for g in $guests; do run_guest without-module "$g"; done
 
-if insmod /modules/kvm-ppc-mmu.ko; then
+if insmod /modules/kvm-ppc-mmu.ko $ppcmmu_opts; then
 	say "insmod kvm-ppc-mmu.ko ok"
 else
 	say "insmod kvm-ppc-mmu.ko failed"

@@ -24,6 +24,9 @@ build() {
 	install -m 755 "$root/tools/rig/hostroot/init.sh" "$stage/init"
 	install -m 644 "$root/tools/rig/hostroot/host-lib.sh" "$stage/host-lib.sh"
 	cp "$kdir/kvm.ko" "$kdir/kvm-hv.ko" "$root/kvm-ppc-mmu.ko" "$stage/modules/"
+	local fixed
+	fixed=$(ppcmmu_kvm_hv_fixed_ko) || return 1
+	[ -z "$fixed" ] || cp "$fixed" "$stage/modules/kvm-hv-fixed.ko"
 	cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$stage/guest/"
 	# Compressed: QEMU 10's powernv loads at most 128 MiB of initrd, and two
 	# guest kernels take most of that. Zeros between archives are skipped.

@@ -11,7 +11,13 @@
  *   ppcmmu.host=HOST	exported as PPC_MMU_EXPECT_HOST (tools/rig/lib/qemu.sh)
  *   ppcmmu.only=NAME			run just that selftest
  *   ppcmmu.run=NAME			run /NAME (demo, bench, bench-scale) instead of the selftests
- *   PPC_MMU_FUZZ_SECONDS=N, PPC_MMU_STORM_SECONDS=N	(the kernel puts them in
+ *   ppcmmu.kvm_hv=fixed		load /kvm-hv-fixed.ko (tools/kvm-hv/) instead of
+ *					Debian's kvm-hv, and give the module
+ *					kvm_hv_preempt_fixed=1 wherever it is loaded
+ *					(PPC_MMU_KO_OPTIONS), as an admin's
+ *					modprobe.d would
+ *   PPC_MMU_FUZZ_SECONDS=N, PPC_MMU_STORM_SECONDS=N, PPC_MMU_PREEMPT_SECONDS=N
+ *							(the kernel puts them in
  *					our environment) longer runs: each selftest's
  *					time limit grows by N
  * Before the selftests it runs the admin's host check twice (tools/host-check/,
@@ -128,22 +134,30 @@ static void kmemleak_end(void)
 	printf("ppcmmu-init: kmemleak: %d unreferenced objects after the run\n", found);
 }
 
+/* kvm-ppc-mmu.ko gets PPC_MMU_KO_OPTIONS, as modprobe.d would give it. */
 static int load_module(const char *path)
 {
+	const char *opts = getenv("PPC_MMU_KO_OPTIONS");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
 	if (fd < 0)
 		return -errno;
-	r = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	if (!opts || strcmp(path, "/kvm-ppc-mmu.ko"))
+		opts = "";
+	r = syscall(SYS_finit_module, fd, opts, 0) ? -errno : 0;
 	close(fd);
 	return r;
 }
 
-/* TEST_TIMEOUT_S, plus the longer fuzz or storm asked for on the command line. */
+/*
+ * TEST_TIMEOUT_S, plus the longer fuzz, storm or preemption run asked for
+ * on the command line (the last runs two scenarios of that length).
+ */
 static unsigned int test_timeout_s(void)
 {
-	static const char *const vars[] = { "PPC_MMU_FUZZ_SECONDS", "PPC_MMU_STORM_SECONDS" };
+	static const char *const vars[] = { "PPC_MMU_FUZZ_SECONDS", "PPC_MMU_STORM_SECONDS",
+					    "PPC_MMU_PREEMPT_SECONDS", "PPC_MMU_PREEMPT_SECONDS" };
 	unsigned int t = TEST_TIMEOUT_S, i;
 	const char *v;
 
@@ -230,7 +244,7 @@ static void host_check(const char *when)
 int main(void)
 {
 	char names[MAX_TESTS][64], path[128];
-	const char *host, *only;
+	const char *host, *only, *kvm_hv, *kvm_hv_ko = "/kvm-hv.ko";
 	int n = 0, i, fd;
 	bool kmemleak;
 	FILE *list;
@@ -250,18 +264,23 @@ int main(void)
 	/* cmdline_value() reuses one buffer: keep each value in its own */
 	host = cmdline_value("ppcmmu.host=");
 	host = host ? strdup(host) : NULL;
+	kvm_hv = cmdline_value("ppcmmu.kvm_hv=");
+	if (kvm_hv && !strcmp(kvm_hv, "fixed") && !access("/kvm-hv-fixed.ko", R_OK)) {
+		kvm_hv_ko = "/kvm-hv-fixed.ko";
+		setenv("PPC_MMU_KO_OPTIONS", "kvm_hv_preempt_fixed=1", 1);
+	}
 	only = cmdline_value("ppcmmu.only=");
 	if (host)
 		setenv("PPC_MMU_EXPECT_HOST", host, 1);
 	setenv("PPC_MMU_KO", "/kvm-ppc-mmu.ko", 1);
-	setenv("PPC_MMU_KVM_HV_KO", "/kvm-hv.ko", 1);
+	setenv("PPC_MMU_KVM_HV_KO", kvm_hv_ko, 1);
 	setenv("PPC_MMU_TWIN_KO", "/kvm-ppc-mmu-twin.ko", 1);
 	setenv("PATH", "/selftests:/", 1);
 
 	printf("ppcmmu-init: host=%s\n", host ? host : "?");
 	kmemleak = kmemleak_begin();
 	printf("ppcmmu-init: load kvm.ko -> %d\n", load_module("/kvm.ko"));
-	printf("ppcmmu-init: load kvm-hv.ko -> %d\n", load_module("/kvm-hv.ko"));
+	printf("ppcmmu-init: load %s -> %d\n", kvm_hv_ko + 1, load_module(kvm_hv_ko));
 
 	if (cmdline_value("ppcmmu.run=")) {
 		const char *prog = cmdline_value("ppcmmu.run=");

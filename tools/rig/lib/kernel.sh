@@ -19,6 +19,17 @@
 # ppcmmu_kernel_preemptible    true when that kernel preempts kernel code
 #                               (CONFIG_PREEMPTION): the module then withholds
 #                               hash guests (kmod/logic/host_modes.c)
+# ppcmmu_hash_withheld          true when the module withholds hash on the host
+#                               booted: a preemptible kernel, with Debian's
+#                               kvm-hv (not PPC_MMU_KVM_HV=fixed)
+# ppcmmu_kvm_hv_fixed_ko        on a preemptible kernel whose kvm-hv lacks the
+#                               preemption fix, and on the debug kernel (its
+#                               checkers judge the fix): kvm-hv.ko rebuilt from Debian's
+#                               source with tools/kvm-hv/patches (built, cached,
+#                               its path printed); nothing elsewhere. Images
+#                               carry it as kvm-hv-fixed.ko, loaded instead of
+#                               Debian's when the host boots with
+#                               ppcmmu.kvm_hv=fixed (PPC_MMU_KVM_HV=fixed)
 # ppcmmu_private_apt NAME SUITE... -- apt-get|apt-cache ARGS...
 #                               apt with its own sources (deb.debian.org, the
 #                               suites given, amd64 + ppc64el), lists and cache
@@ -57,6 +68,24 @@ ppcmmu_kernel_preemptible() {
 	local d
 	d=$(ppcmmu_kernel_dir) || return 1
 	grep -q '^CONFIG_PREEMPTION=y' "$d/headers/.config"
+}
+
+ppcmmu_hash_withheld() {
+	ppcmmu_kernel_preemptible && [ "${PPC_MMU_KVM_HV:-}" != fixed ]
+}
+
+ppcmmu_kvm_hv_fixed_ko() {
+	local d rc=0
+	# The debug kernel is not preemptible, but its checkers (lockdep,
+	# DEBUG_ATOMIC_SLEEP) are what shows the fix sleeps nowhere.
+	ppcmmu_kernel_preemptible || [ "$(ppcmmu_kernel_series)" = 6.1-debug ] || return 0
+	d=$(ppcmmu_kernel_dir) || return 1
+	bash "$ppcmmu_root/tools/kvm-hv/build.sh" --rig >&2 || rc=$?
+	case $rc in
+	0) echo "$ppcmmu_root/build/kvm-hv/$(cat "$d/release")/kvm-hv.ko" ;;
+	3) ;;	# Debian's kvm-hv already has the fix
+	*) return 1 ;;
+	esac
 }
 
 ppcmmu_kernel_tag() {

@@ -48,6 +48,9 @@ qemu_dd20() {
 run_host() {
 	local host=$1 initrd=$2 log=$3 timeout_s=$4 extra=${5:-}
 	local append="console=hvc0 rdinit=/init loglevel=5 ppcmmu.host=$host $extra"
+	# PPC_MMU_KVM_HV=fixed: the host loads kvm-hv-fixed.ko (tools/kvm-hv/,
+	# in the images of preemptible kernels) instead of Debian's kvm-hv.ko.
+	[ -n "${PPC_MMU_KVM_HV:-}" ] && append+=" ppcmmu.kvm_hv=$PPC_MMU_KVM_HV"
 	local machine qemu=qemu-system-ppc64 kdir
 	kdir=$(ppcmmu_kernel_dir) || return 2
 	case $host in
