@@ -41,20 +41,17 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm_ppc_mmu.h>
 
 #include "lib/ktap.h"
+#include "lib/rt_notifier.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
@@ -83,47 +80,6 @@
 #define HPTE_R_RW(ra)	((ra) | 0x192)	/* R, C, M, PP=0b10: read/write for key 0 */
 #define HPTE_R_RO(ra)	((ra) | 0x193)	/* PP=0b11: read-only */
 #define PTEG(vsid)	((((vsid) ^ 0) & 0x7ff) * 8)
-
-struct notifier {
-	uint8_t *page;		/* host view of the host page holding PAGE_P */
-	size_t size;
-	int cpu;
-	atomic_bool stop;
-	atomic_long rounds;
-	int error;
-	bool realtime;		/* SCHED_FIFO took (root); else wakeups may not preempt */
-};
-
-static int pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-/*
- * Fault the page in, then zap it: each madvise() runs the MMU notifier.
- * Real-time, so that waking from each short sleep preempts the vcpu task.
- */
-static void *notifier_main(void *arg)
-{
-	struct sched_param rt = { .sched_priority = 1 };
-	struct timespec nap = { .tv_nsec = 50 * 1000 };
-	struct notifier *n = arg;
-
-	n->error = pin_to(n->cpu);
-	n->realtime = !pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt);
-	while (!n->error && !atomic_load(&n->stop)) {
-		*(volatile uint8_t *)n->page = 1;
-		if (madvise(n->page, n->size, MADV_DONTNEED))
-			n->error = errno;
-		atomic_fetch_add(&n->rounds, 1);
-		nanosleep(&nap, NULL);
-	}
-	return NULL;
-}
 
 static uint64_t guest_u64(const struct guest_vm *vm, uint64_t gpa)
 {
@@ -249,13 +205,11 @@ static long long now_ms(void)
  */
 static void run_scenario(const char *name, bool faults, long seconds)
 {
-	struct notifier n = { .cpu = sched_getcpu() };
-	long page_size = sysconf(_SC_PAGESIZE);
+	const char *only = getenv("PPC_MMU_PREEMPT_SCENARIO");
 	uint64_t iterations = 0, dsis = 0, failed = 0;
 	long long start, elapsed;
-	const char *only = getenv("PPC_MMU_PREEMPT_SCENARIO");
+	struct rt_notifier n;
 	struct guest_vm vm;
-	pthread_t thread;
 	int r;
 
 	if (only && *only && strcmp(only, name)) {
@@ -275,12 +229,9 @@ static void run_scenario(const char *name, bool faults, long seconds)
 		write_hcall_guest(&vm);
 	r = guest_vcpu_add(&vm, PROGRAM, GUEST_MSR_REAL);
 	r = r ? r : set_lpcr_ile(&vm);
-	r = r ? r : pin_to(n.cpu);
-	n.page = vm.mem + (PAGE_P & ~(uint64_t)(page_size - 1));
-	n.size = page_size;
-	r = r ? r : -pthread_create(&thread, NULL, notifier_main, &n);
+	r = r ? r : rt_notifier_start(&n, vm.mem + PAGE_P, 4096, false);
 	if (!ktap_result(r == 0, "%s: hash VM, vcpu and notifier thread on CPU %d (r=%d)",
-			 name, n.cpu, r)) {
+			 name, sched_getcpu(), r)) {
 		ktap_skip("no run", "%s: both sides made progress", name);
 		guest_vm_destroy(&vm);
 		return;
@@ -291,8 +242,7 @@ static void run_scenario(const char *name, bool faults, long seconds)
 		r = guest_vcpu_run_for(&vm, 0, seconds);
 		elapsed = now_ms() - start;
 	} while (r == -EINTR && elapsed < seconds * 1000LL);
-	atomic_store(&n.stop, true);
-	pthread_join(thread, NULL);
+	rt_notifier_stop(&n);
 	iterations = guest_u64(&vm, COUNTER);
 	dsis = guest_u64(&vm, DSI_COUNT);
 	failed = guest_u64(&vm, FAILED_RC);

@@ -53,8 +53,9 @@ bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
  * the HPT hypercalls away from KVM-HV's in-kernel set and answer them with
  * preemption off, but kvmppc_hpte_hv_fault() runs inside KVM-HV's own exit
  * handling, out of reach of any hook, and holds an HPTE lock bit that the
- * MMU notifier waits for with preemption off (selftests/ppc_mmu_preempt.c
- * hangs an unfixed host through that path alone).
+ * MMU notifier waits for with preemption off. That window is narrow
+ * (selftests/ppc_mmu_preempt.c's "faults" scenario has not hit it yet)
+ * but it is there, so hash stays withheld.
  */
 static bool ppcmmu_hash_at_risk_of_preemption(const struct ppcmmu_host_facts *facts)
 {

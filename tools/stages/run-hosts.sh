@@ -8,7 +8,8 @@
 #        PPC_MMU_FUZZ_SECONDS=<s>, PPC_MMU_FUZZ_SEED=<n>, PPC_MMU_FUZZ_TRACE=1,
 #        PPC_MMU_FUZZ_KVM_RACES=1, PPC_MMU_STORM_SECONDS=<s>,
 #        PPC_MMU_PREEMPT_REPRODUCE=1, PPC_MMU_PREEMPT_SCENARIO=hcalls|faults,
-#        PPC_MMU_PREEMPT_SECONDS=<s> (selftests/ppc_mmu_preempt.c)
+#        PPC_MMU_PREEMPT_SECONDS=<s> (selftests/ppc_mmu_preempt.c),
+#        PPC_MMU_KVM_HV_RACES_REPRODUCE=1 (selftests/ppc_mmu_kvm_hv_races.c)
 #                                  passed to the programs in the host (on the
 #                                  kernel command line, which hands VAR=value
 #                                  to /init's environment); the seconds also
@@ -37,7 +38,7 @@ timeout_s=${PPC_MMU_HOST_TIMEOUT:-600}
 passed=()
 for var in PPC_MMU_FUZZ_SECONDS PPC_MMU_FUZZ_SEED PPC_MMU_FUZZ_TRACE PPC_MMU_FUZZ_KVM_RACES \
 	   PPC_MMU_STORM_SECONDS PPC_MMU_PREEMPT_REPRODUCE PPC_MMU_PREEMPT_SCENARIO \
-	   PPC_MMU_PREEMPT_SECONDS; do
+	   PPC_MMU_PREEMPT_SECONDS PPC_MMU_KVM_HV_RACES_REPRODUCE; do
 	[ -n "${!var:-}" ] && passed+=("$var=${!var}")
 done
 timeout_s=$((timeout_s + ${PPC_MMU_FUZZ_SECONDS:-0} + ${PPC_MMU_STORM_SECONDS:-0} + 2 * ${PPC_MMU_PREEMPT_SECONDS:-0}))

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A real-time thread that keeps running KVM's MMU notifier on a range of
+ * guest memory: it faults the range in, madvise(MADV_DONTNEED)s it (KVM
+ * takes kvm->mmu_lock and unmaps what the guest mapped there), sleeps
+ * 50 us, again. SCHED_FIFO and pinned to the CPU of the thread that starts
+ * it, so every wakeup preempts that thread at once, wherever it is: a
+ * preemptible kernel's races with the notifier open thousands of times a
+ * second. While paused it only naps, and takes no lock.
+ */
+#ifndef PPCMMU_SELFTESTS_RT_NOTIFIER_H
+#define PPCMMU_SELFTESTS_RT_NOTIFIER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_notifier {
+	uint8_t *start;		/* host view of the range, page aligned */
+	size_t size;
+	int cpu;
+	atomic_bool paused;	/* no madvise() while set */
+	atomic_bool stop;
+	atomic_long rounds;	/* madvise() calls made */
+	int error;		/* errno of a failed pin or madvise() */
+	bool realtime;		/* SCHED_FIFO took (needs root) */
+	pthread_t thread;
+};
+
+/*
+ * Start it on the calling thread's CPU (which the caller is pinned to
+ * first) over the host pages covering [@addr, @addr + @len). 0 or -errno.
+ */
+int rt_notifier_start(struct rt_notifier *n, void *addr, size_t len, bool paused);
+void rt_notifier_stop(struct rt_notifier *n);
+/* Pin the calling thread to @cpu. 0 or an errno. */
+int rt_notifier_pin(int cpu);
+
+#endif
