@@ -14,10 +14,19 @@
  *   the guest runs, so that KVM-HV's preemption bug (ppc_mmu_preempt.c)
  *   cannot hang the host first.
  *
- * An unfixed kvm-hv oopses the host running the tests, so the scenarios run
+ * configure-vs-entry: a vcpu entering a VM whose MMU is not set up yet,
+ *   again and again, while a real-time thread on the same CPU keeps
+ *   switching the VM between radix and hash (KVM_PPC_CONFIGURE_V3_MMU).
+ *   kvmppc_vcpu_run_hv() reads the vcore's LPCR before kvmhv_setup_mmu(),
+ *   and a switch lands in between while mmu_ready is clear (the only time
+ *   kvmhv_configure_mmu() does not check for running vcpus): the vcpu
+ *   enters with the other mode's LPCR and an unfixed host hangs.
+ *
+ * An unfixed kvm-hv oopses or hangs the host running the tests, so the scenarios run
  * only where kvm-hv is the one rebuilt with the fixes (out of tree, and the
  * module told so: kvm_hv_preempt_fixed=Y), or with
- * PPC_MMU_KVM_HV_RACES_REPRODUCE=1 to show the failure. On a kernel that
+ * PPC_MMU_KVM_HV_RACES_REPRODUCE=1 to show the failure;
+ * PPC_MMU_KVM_HV_RACES_SCENARIO=NAME runs only that one. On a kernel that
  * does not preempt, a one-CPU host cannot open the window at all.
  */
 #define _GNU_SOURCE
@@ -35,8 +44,9 @@
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
+#include <linux/kvm_ppc_mmu.h>
 
-#define NR_TESTS	3
+#define NR_TESTS	5
 #define GUEST_MEM	(64UL << 20)
 #define RUN_SECONDS	20
 #define PROGRAM		0x2000ULL
@@ -96,7 +106,7 @@ static void write_enter_guest(struct guest_vm *vm)
 }
 
 /* Run the guest from the top to its DONE. 0 or -errno / -EPROTO. */
-static int enter_hptes(struct guest_vm *vm)
+static int run_to_done(struct guest_vm *vm)
 {
 	struct kvm_regs regs;
 	int r;
@@ -125,6 +135,17 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* PPC_MMU_KVM_HV_RACES_SCENARIO names another scenario: skip @n results. */
+static bool not_chosen(const char *name, int n)
+{
+	const char *only = getenv("PPC_MMU_KVM_HV_RACES_SCENARIO");
+
+	if (!only || !*only || !strcmp(only, name))
+		return false;
+	ktap_skip_n(n, "PPC_MMU_KVM_HV_RACES_SCENARIO", name);
+	return true;
+}
+
 static void htab_replace(void)
 {
 	const char *name = "htab-replace";
@@ -134,6 +155,8 @@ static void htab_replace(void)
 	struct rt_notifier n;
 	uint64_t failed;
 
+	if (not_chosen(name, 2))
+		return;
 	r = guest_vm_create(&vm, GUEST_MEM);
 	r = r ? r : guest_vm_set_mmu(&vm, GUEST_MMU_HASH);
 	if (!r)
@@ -149,7 +172,7 @@ static void htab_replace(void)
 	}
 	while (!r && now_ms() - start < RUN_SECONDS * 1000LL) {
 		memset(vm.mem + PAGES, 0, NR_PAGES * 4096);	/* present for H_ENTER */
-		r = enter_hptes(&vm);
+		r = run_to_done(&vm);
 		if (r)
 			break;
 		madvised = atomic_load(&n.rounds);
@@ -170,9 +193,85 @@ static void htab_replace(void)
 	guest_vm_destroy(&vm);
 }
 
+struct switcher {
+	int vm_fd;
+	bool radix;
+	long done;		/* switches KVM took */
+};
+
+/* Switch to the other mode; KVM refusing (a vcpu is in) is fine. */
+static int switch_mmu(void *ctx)
+{
+	struct switcher *sw = ctx;
+	struct kvm_ppc_mmuv3_cfg cfg = { 0 };
+
+	if (!sw->radix) {
+		cfg.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE;
+		cfg.process_table = 1ULL << 63;		/* PATB_GR */
+	}
+	if (ioctl(sw->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg))
+		return errno == EBUSY ? 0 : errno;
+	sw->radix = !sw->radix;
+	sw->done++;
+	return 0;
+}
+
+static void configure_vs_entry(void)
+{
+	const char *name = "configure-vs-entry";
+	struct guest_vm vm = { .vm_fd = -1 };
+	long long start = now_ms();
+	int r, entries = 0, bad = 0;
+	struct switcher sw = { 0 };
+	struct rt_notifier n;
+	struct gasm a;
+
+	if (not_chosen(name, 2))
+		return;
+	r = guest_vm_create(&vm, GUEST_MEM);
+	if (!r && ioctl(vm.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX) <= 0) {
+		ktap_skip_n(2, "the host cannot run radix guests: no switch", name);
+		guest_vm_destroy(&vm);
+		return;
+	}
+	r = r ? r : guest_vm_set_mmu(&vm, GUEST_MMU_HASH);
+	if (!r) {
+		gasm_init(&a, vm.mem + PROGRAM);
+		gasm_hcall(&a, TEST_HCALL_DONE);
+		gasm_emit(&a, PPC_B_SELF);
+	}
+	r = r ? r : guest_vcpu_add(&vm, PROGRAM, GUEST_MSR_REAL);
+	sw.vm_fd = vm.vm_fd;
+	r = r ? r : rt_thread_start(&n, switch_mmu, &sw);
+	if (!ktap_result(r == 0, "%s: VM, switcher thread on CPU %d (r=%d)", name,
+			 sched_getcpu(), r)) {
+		ktap_skip("no VM", "%s: every entry", name);
+		if (vm.vm_fd >= 0)
+			guest_vm_destroy(&vm);
+		return;
+	}
+	while (!r && now_ms() - start < RUN_SECONDS * 1000LL) {
+		r = run_to_done(&vm);	/* in whichever mode the race left */
+		if (r == -EPROTO) {
+			bad++;
+			r = 0;
+		}
+		entries++;
+	}
+	rt_notifier_stop(&n);
+	ktap_info("%s: %d entries in %lld ms, %ld switches (%ld tries%s)", name, entries,
+		  now_ms() - start, sw.done, atomic_load(&n.rounds),
+		  n.realtime ? ", SCHED_FIFO" : "");
+	ktap_result(!r && !bad && !n.error && entries > 20 && sw.done > 20,
+		    "%s: %d entries each ran the guest to DONE while the MMU switched %ld times (r=%d, %d other exits, errno %d)",
+		    name, entries, sw.done, r, bad, n.error);
+	guest_vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const char *reproduce = getenv("PPC_MMU_KVM_HV_RACES_REPRODUCE");
+	struct kvm_ppc_mmu_caps caps = { 0 };
 	struct guest_vm probe;
 	int r, hash;
 
@@ -185,9 +284,18 @@ int main(void)
 		ktap_finish();
 	}
 	hash = ioctl(probe.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
+	r = ioctl(probe.vm_fd, KVM_PPC_MMU_GET_CAPS, &caps);
 	guest_vm_destroy(&probe);
 	if (hash <= 0) {
 		ktap_skip_n(NR_TESTS, "KVM-HV runs no hash guests here", "races");
+		ktap_finish();
+	}
+	/* The module sets one of these exactly on a preemptible kernel. */
+	if (r || !(caps.host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE |
+				      KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
+				      KVM_PPC_MMU_HOST_PREEMPT_FORCED))) {
+		ktap_skip_n(NR_TESTS, "the kernel does not preempt kernel code: one CPU cannot open these windows",
+			    "races");
 		ktap_finish();
 	}
 	if (!kvm_hv_rebuilt_with_fixes() && !(reproduce && *reproduce == '1')) {
@@ -199,5 +307,6 @@ int main(void)
 	ktap_result(1, "running on %s", kvm_hv_rebuilt_with_fixes() ? "the rebuilt kvm-hv" :
 		    "a kvm-hv expected to fail");
 	htab_replace();
+	configure_vs_entry();
 	ktap_finish();
 }

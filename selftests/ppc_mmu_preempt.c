@@ -33,9 +33,11 @@
  * succeeded. On a host that hangs the run never ends; the rig's judge is
  * the watchdog's report on the console (tools/stages/run-hosts.sh).
  *
- * Where the module says hash is withheld because this kernel's kvm-hv can
- * hang it (KVM_PPC_MMU_HOST_PREEMPTIBLE), the scenarios skip, since they
- * would hang the host running the tests; PPC_MMU_PREEMPT_REPRODUCE=1 runs
+ * On a kernel that does not preempt kernel code (the module sets none of
+ * its preemption flags) there is nothing to reproduce, and the scenarios
+ * skip. Where the module says hash is withheld because this kernel's
+ * kvm-hv can hang it (KVM_PPC_MMU_HOST_PREEMPTIBLE), they skip too, since
+ * they would hang the host running the tests; PPC_MMU_PREEMPT_REPRODUCE=1 runs
  * them anyway, to show the hang, and PPC_MMU_PREEMPT_SCENARIO=hcalls or
  * =faults runs only that one (the other skips).
  */
@@ -284,6 +286,12 @@ int main(void)
 		  "not needed (kernel not preemptible) or hash forced");
 	if (hash <= 0) {
 		ktap_skip_n(NR_TESTS - 1, "KVM-HV runs no hash guests here", "preempt");
+		ktap_finish();
+	}
+	if (!(caps.host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE | KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
+				 KVM_PPC_MMU_HOST_PREEMPT_FORCED))) {
+		ktap_skip_n(NR_TESTS - 1, "the kernel does not preempt kernel code: nothing to reproduce",
+			    "preempt");
 		ktap_finish();
 	}
 	if ((caps.host_flags & KVM_PPC_MMU_HOST_PREEMPTIBLE) && !(reproduce && *reproduce == '1')) {

@@ -28,7 +28,10 @@ static void *rt_notifier_main(void *arg)
 	n->error = rt_notifier_pin(n->cpu);
 	n->realtime = !pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt);
 	while (!n->error && !atomic_load(&n->stop)) {
-		if (!atomic_load(&n->paused)) {
+		if (!atomic_load(&n->paused) && n->act) {
+			n->error = n->act(n->ctx);
+			atomic_fetch_add(&n->rounds, 1);
+		} else if (!atomic_load(&n->paused)) {
 			for (off = 0; off < n->size; off += page)
 				*(volatile uint8_t *)(n->start + off) = 1;
 			if (madvise(n->start, n->size, MADV_DONTNEED))
@@ -52,6 +55,19 @@ int rt_notifier_start(struct rt_notifier *n, void *addr, size_t len, bool paused
 	n->size = end - start;
 	n->cpu = sched_getcpu();
 	atomic_store(&n->paused, paused);
+	r = rt_notifier_pin(n->cpu);
+	r = r ? r : pthread_create(&n->thread, NULL, rt_notifier_main, n);
+	return -r;
+}
+
+int rt_thread_start(struct rt_notifier *n, int (*act)(void *ctx), void *ctx)
+{
+	int r;
+
+	memset(n, 0, sizeof(*n));
+	n->act = act;
+	n->ctx = ctx;
+	n->cpu = sched_getcpu();
 	r = rt_notifier_pin(n->cpu);
 	r = r ? r : pthread_create(&n->thread, NULL, rt_notifier_main, n);
 	return -r;

@@ -24,8 +24,8 @@
 #     kernel's linux-source package from Debian's archive;
 #     output build/kvm-hv/<release>/kvm-hv.ko (cached, keyed by the patches)
 #
-# Exit status: 0 built (or cached), 3 the source already has the fix (nothing
-# to build: Debian's kvm-hv is safe), 1 anything else.
+# Exit status: 0 built (or cached), 3 the source already has every fix
+# (nothing to build: Debian's kvm-hv is safe), 1 anything else.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -113,7 +113,7 @@ out=$root/build/kvm-hv/$release
 [ "$mode" = host ] && out=${KVM_HV_BUILD_DIR:-$PWD/kvm-hv-build}/$release
 
 if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$pkgver $key" ]; then
-	echo "kvm-hv build: $out/kvm-hv.ko (cached: Debian $pkgver + ${#patches[@]} patches)"
+	echo "kvm-hv build: $out/kvm-hv.ko (cached: Debian $pkgver + the patches)"
 else
 	rm -rf "$out" && mkdir -p "$out"
 	if [ -n "${src_tree:-}" ]; then
@@ -142,22 +142,34 @@ else
 		unpack_kvm_dir "$out" <"$tarball"
 	fi
 	kvm=$out/linux/arch/powerpc/kvm
-	if source_has_fix "$kvm"; then
-		echo "kvm-hv build: Debian $pkgver's kvm-hv already disables preemption around its HPTE locks: nothing to build"
+	# 0001 and 0002 are upstream's preemption fix, which 6.12.117 and later
+	# already have: skipped there, the others still apply.
+	upstream=false
+	source_has_fix "$kvm" && upstream=true
+	applied=0
+	for p in "${patches[@]}"; do
+		case $(basename "$p") in
+		0001-*|0002-*) if $upstream; then
+				echo "kvm-hv build: $(basename "$p"): upstream's equivalent is in Debian $pkgver"
+				continue
+			fi ;;
+		esac
+		(cd "$out/linux" && patch -p1 -F0 -s --no-backup-if-mismatch <"$p") ||
+			die "$(basename "$p") does not apply to Debian $pkgver"
+		applied=$((applied + 1))
+	done
+	if [ "$applied" -eq 0 ]; then
+		echo "kvm-hv build: Debian $pkgver's kvm-hv has every fix: nothing to build"
 		rm -rf "$out"
 		exit 3
 	fi
-	for p in "${patches[@]}"; do
-		(cd "$out/linux" && patch -p1 -F0 -s --no-backup-if-mismatch <"$p") ||
-			die "$(basename "$p") does not apply to Debian $pkgver"
-	done
 	source_has_fix "$kvm" || die "the patches applied but the fix is not in: check tools/kvm-hv/patches"
 	write_kbuild "$kvm"
 	"${kmake[@]}" M="$kvm" modules >"$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; die "build failed, see $out/build.log"; }
 	cp "$kvm/kvm-hv.ko" "$out/kvm-hv.ko"
 	echo "$pkgver $key" >"$out/.complete"
-	echo "kvm-hv build: $out/kvm-hv.ko (Debian $pkgver + ${#patches[@]} patches, for $release)"
+	echo "kvm-hv build: $out/kvm-hv.ko (Debian $pkgver + $applied patches, for $release)"
 fi
 
 if $install; then
