@@ -41,6 +41,7 @@
 
 #include "lib/ktap.h"
 #include "lib/rt_notifier.h"
+#include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
@@ -271,29 +272,21 @@ static void configure_vs_entry(void)
 int main(void)
 {
 	const char *reproduce = getenv("PPC_MMU_KVM_HV_RACES_REPRODUCE");
-	struct kvm_ppc_mmu_caps caps = { 0 };
-	struct guest_vm probe;
-	int r, hash;
+	struct kvm_ppc_mmu_caps caps;
+	int r, hash = 0;
 
 	ktap_start(NR_TESTS);
-	r = ppcmmu_ensure_loaded();
-	r = r ? r : guest_vm_create(&probe, 16 << 20);
+	r = test_env_probe_host(&caps, &hash);
 	if (r) {
 		ktap_result(0, "module and a VM (r=%d)", r);
 		ktap_skip_n(NR_TESTS - 1, "no VM", "races");
 		ktap_finish();
 	}
-	hash = ioctl(probe.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
-	r = ioctl(probe.vm_fd, KVM_PPC_MMU_GET_CAPS, &caps);
-	guest_vm_destroy(&probe);
 	if (hash <= 0) {
 		ktap_skip_n(NR_TESTS, "KVM-HV runs no hash guests here", "races");
 		ktap_finish();
 	}
-	/* The module sets one of these exactly on a preemptible kernel. */
-	if (r || !(caps.host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE |
-				      KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
-				      KVM_PPC_MMU_HOST_PREEMPT_FORCED))) {
+	if (!test_env_preemptible(&caps)) {
 		ktap_skip_n(NR_TESTS, "the kernel does not preempt kernel code: one CPU cannot open these windows",
 			    "races");
 		ktap_finish();

@@ -15,8 +15,8 @@
  * Each scenario pins the vcpu and a "notifier" thread of the same process
  * to one CPU. The thread faults in a page of guest memory and
  * madvise(MADV_DONTNEED)s it, which takes kvm->mmu_lock and unmaps the
- * page's HPTEs, then sleeps 50 us. It runs SCHED_FIFO, so each timer
- * wakeup preempts the vcpu task at once, wherever it is: thousands of
+ * page's HPTEs, then sleeps 200 us. It runs SCHED_FIFO, so each timer
+ * wakeup preempts the vcpu task at once, wherever it is: hundreds of
  * preemptions a second at random points, and the first one that lands
  * inside a lock-holding section hangs an unfixed host (within a second in
  * practice). Meanwhile the guest
@@ -54,6 +54,7 @@
 
 #include "lib/ktap.h"
 #include "lib/rt_notifier.h"
+#include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
@@ -252,7 +253,7 @@ static void run_scenario(const char *name, bool faults, long seconds)
 		  name, elapsed, (unsigned long long)iterations, (unsigned long long)dsis,
 		  atomic_load(&n.rounds), n.realtime ? " (SCHED_FIFO)" : "", r,
 		  vm.vcpus[0].run->exit_reason);
-	ktap_result(r == -ETIMEDOUT && !failed && !n.error && iterations > 100 &&
+	ktap_result(r == -ETIMEDOUT && !failed && !n.error && iterations > 20 &&
 		    atomic_load(&n.rounds) > 100 && (!faults || dsis > 100),
 		    "%s: both sides made progress for %ld s (hcall rc %#llx, madvise errno %d)",
 		    name, seconds, (unsigned long long)failed, n.error);
@@ -264,21 +265,11 @@ int main(void)
 	const char *reproduce = getenv("PPC_MMU_PREEMPT_REPRODUCE");
 	const char *secs = getenv("PPC_MMU_PREEMPT_SECONDS");
 	long seconds = secs && atol(secs) > 0 ? atol(secs) : RUN_SECONDS;
-	struct kvm_ppc_mmu_caps caps = { 0 };
-	struct guest_vm probe;
-	int r, hash;
+	struct kvm_ppc_mmu_caps caps;
+	int r, hash = 0;
 
 	ktap_start(NR_TESTS);
-	r = ppcmmu_ensure_loaded();
-	r = r ? r : guest_vm_create(&probe, 16 << 20);
-	if (r) {
-		ktap_result(0, "module and a VM (r=%d)", r);
-		ktap_skip_n(NR_TESTS - 1, "no VM", "preempt");
-		ktap_finish();
-	}
-	hash = ioctl(probe.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
-	r = ioctl(probe.vm_fd, KVM_PPC_MMU_GET_CAPS, &caps) ? -errno : 0;
-	guest_vm_destroy(&probe);
+	r = test_env_probe_host(&caps, &hash);
 	ktap_result(r == 0, "GET_CAPS (host flags %#llx)", (unsigned long long)caps.host_flags);
 	ktap_info("protection: %s",
 		  caps.host_flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE ? "kvm-hv fixed" :
@@ -288,8 +279,7 @@ int main(void)
 		ktap_skip_n(NR_TESTS - 1, "KVM-HV runs no hash guests here", "preempt");
 		ktap_finish();
 	}
-	if (!(caps.host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE | KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
-				 KVM_PPC_MMU_HOST_PREEMPT_FORCED))) {
+	if (!r && !test_env_preemptible(&caps)) {
 		ktap_skip_n(NR_TESTS - 1, "the kernel does not preempt kernel code: nothing to reproduce",
 			    "preempt");
 		ktap_finish();

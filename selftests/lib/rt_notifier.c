@@ -21,7 +21,7 @@ int rt_notifier_pin(int cpu)
 static void *rt_notifier_main(void *arg)
 {
 	struct sched_param rt = { .sched_priority = 1 };
-	struct timespec nap = { .tv_nsec = 50 * 1000 };
+	struct timespec nap = { .tv_nsec = 200 * 1000 };
 	struct rt_notifier *n = arg;
 	size_t off, page = sysconf(_SC_PAGESIZE);
 

@@ -3,9 +3,9 @@
  * A real-time thread that keeps running KVM's MMU notifier on a range of
  * guest memory: it faults the range in, madvise(MADV_DONTNEED)s it (KVM
  * takes kvm->mmu_lock and unmaps what the guest mapped there), sleeps
- * 50 us, again. SCHED_FIFO and pinned to the CPU of the thread that starts
+ * 200 us, again. SCHED_FIFO and pinned to the CPU of the thread that starts
  * it, so every wakeup preempts that thread at once, wherever it is: a
- * preemptible kernel's races with the notifier open thousands of times a
+ * preemptible kernel's races with the notifier open hundreds of times a
  * second. While paused it only naps, and takes no lock. With @act set it
  * calls that instead of madvise() (a VMM's other ioctls, raced the same way).
  */

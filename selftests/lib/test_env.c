@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
 
 #include "ktap.h"
 #include "ppcmmu/guest.h"
@@ -71,4 +73,27 @@ bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const 
 		  st.mode, (unsigned long long)st.process_table, st.hpt_order,
 		  (unsigned long long)st.state_flags);
 	return !r && st.mode == mode && st.process_table == pt && st.hpt_order == order;
+}
+
+int test_env_probe_host(struct kvm_ppc_mmu_caps *caps, int *hash)
+{
+	struct guest_vm probe;
+	int r;
+
+	memset(caps, 0, sizeof(*caps));
+	r = ppcmmu_ensure_loaded();
+	r = r ? r : guest_vm_create(&probe, 16 << 20);
+	if (r)
+		return r;
+	*hash = ioctl(probe.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3);
+	r = ioctl(probe.vm_fd, KVM_PPC_MMU_GET_CAPS, caps) ? -errno : 0;
+	guest_vm_destroy(&probe);
+	return r;
+}
+
+bool test_env_preemptible(const struct kvm_ppc_mmu_caps *caps)
+{
+	return caps->host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE |
+				   KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
+				   KVM_PPC_MMU_HOST_PREEMPT_FORCED);
 }

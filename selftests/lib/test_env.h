@@ -21,6 +21,15 @@ int test_env_load(struct kvm_ppc_mmu_caps *caps, bool *forced);
 void test_env_begin(int planned, const char *name, struct kvm_ppc_mmu_caps *caps, bool *forced);
 /* Undo the forced reload: leave the module loaded plainly for later tests. */
 void test_env_restore(bool forced);
+/*
+ * For the programs that race plain KVM-HV VMs: load the module, and ask a
+ * fresh VM whether KVM-HV runs hash guests here (*hash: its
+ * KVM_CAP_PPC_MMU_HASH_V3 answer) and what the module says about the host
+ * (@caps). 0 or -errno.
+ */
+int test_env_probe_host(struct kvm_ppc_mmu_caps *caps, int *hash);
+/* The kernel preempts kernel code: the module sets one of its flags for it. */
+bool test_env_preemptible(const struct kvm_ppc_mmu_caps *caps);
 /* The VM's state is exactly this (logged either way). */
 bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what);
 
