@@ -57,9 +57,9 @@ bool ppcmmu_p9_cannot_mix_hash_radix(u32 pvr)
  * (selftests/ppc_mmu_preempt.c's "faults" scenario has not hit it yet)
  * but it is there, so hash stays withheld.
  */
-static bool ppcmmu_hash_at_risk_of_preemption(const struct ppcmmu_host_facts *facts)
+static bool ppcmmu_hash_meets_preemption(const struct ppcmmu_host_facts *facts)
 {
-	return facts->arch_300 && facts->preemptible && !facts->kvm_hv_preempt_safe;
+	return facts->arch_300 && facts->preemptible;
 }
 
 void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
@@ -70,18 +70,18 @@ void ppcmmu_host_modes(const struct ppcmmu_host_facts *facts,
 	bool no_mixing = facts->radix_host && !facts->nested && !hash &&
 			 ppcmmu_p9_cannot_mix_hash_radix(facts->pvr);
 	bool forced = no_mixing && facts->force_mixing;
-	bool at_risk, preempt_withheld, preempt_forced, preempt_safe;
+	bool exposed, at_risk, preempt_withheld, preempt_forced, preempt_safe;
 
 	if (forced)
 		hash = true;	/* only ever by explicit admin request */
 	/* Flags name a reason only where hash would otherwise be offered. */
-	at_risk = hash && ppcmmu_hash_at_risk_of_preemption(facts);
+	exposed = hash && ppcmmu_hash_meets_preemption(facts);
+	preempt_safe = exposed && facts->kvm_hv_preempt_safe;
+	at_risk = exposed && !facts->kvm_hv_preempt_safe;
 	preempt_withheld = at_risk && !facts->force_preemptible;
 	preempt_forced = at_risk && facts->force_preemptible;
 	if (preempt_withheld)
 		hash = false;
-	preempt_safe = hash && facts->arch_300 && facts->preemptible &&
-		       facts->kvm_hv_preempt_safe;
 
 	out->guest_modes = 0;
 	out->host_flags = 0;
