@@ -183,22 +183,32 @@ static const char *nested_api(const struct host *h)
 }
 
 /*
- * Hash guests on a preemptible kernel: "not-needed" (the kernel does not
- * preempt kernel code, or hash is not offered for another reason),
- * "withheld" (this kvm-hv can hang a CPU under one), "kvm-hv-fixed" (its
- * kvm-hv disables preemption where it must), "forced" (offered anyway).
+ * Hash guests on a preemptible kernel, by the module's flag: its name in
+ * the JSON and, where the kernel preempts, the text report's line. The
+ * last row (no flag) is "not-needed": the kernel does not preempt kernel
+ * code, or hash is not offered for another reason.
  */
-static const char *hash_preemption(const struct host *h)
+static const struct {
+	uint64_t flag;
+	const char *name;
+	const char *text;
+} hash_preemptions[] = {
+	{ KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE, "kvm-hv-fixed",
+	  "offered: kvm-hv runs their HPT hypercalls and faults with preemption off" },
+	{ KVM_PPC_MMU_HOST_PREEMPT_FORCED, "forced",
+	  "FORCED with an unfixed kvm-hv (allow_hash_on_preemptible_kernel=1)" },
+	{ KVM_PPC_MMU_HOST_PREEMPTIBLE, "withheld", "withheld: this kvm-hv can hang a CPU under one" },
+	{ 0, "not-needed", NULL },
+};
+
+static unsigned int hash_preemption(const struct host *h)
 {
 	uint64_t flags = h->caps_ok ? h->caps.host_flags : 0;
+	unsigned int i = 0;
 
-	if (flags & KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE)
-		return "kvm-hv-fixed";
-	if (flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED)
-		return "forced";
-	if (flags & KVM_PPC_MMU_HOST_PREEMPTIBLE)
-		return "withheld";
-	return "not-needed";
+	while (hash_preemptions[i].flag && !(flags & hash_preemptions[i].flag))
+		i++;
+	return i;
 }
 
 static const char *host_mmu(const struct host *h)
@@ -228,13 +238,9 @@ static void print_text(const struct host *h)
 		       ", hash/radix mixing FORCED (test hosts only)" : "",
 		       h->caps.host_flags & KVM_PPC_MMU_HOST_PREEMPT_FORCED ?
 		       ", hash FORCED on a preemptible kernel" : "");
-	if (h->caps_ok && strcmp(hash_preemption(h), "not-needed"))
+	if (hash_preemptions[hash_preemption(h)].text)
 		printf("\npreemption:   the kernel is preemptible; hash guests %s",
-		       !strcmp(hash_preemption(h), "kvm-hv-fixed") ?
-		       "offered: kvm-hv runs their HPT hypercalls and faults with preemption off" :
-		       !strcmp(hash_preemption(h), "forced") ?
-		       "FORCED with an unfixed kvm-hv (allow_hash_on_preemptible_kernel=1)" :
-		       "withheld: this kvm-hv can hang a CPU under one");
+		       hash_preemptions[hash_preemption(h)].text);
 	printf("\nguest modes:\n");
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		const char *why = why_not(h, modes[i].bit);
@@ -259,7 +265,7 @@ static void print_json(const struct host *h)
 	       h->kvm_hv ? "true" : "false", h->module ? "true" : "false",
 	       h->module ? h->version : "");
 	printf("\"abi\":%u,\"hash_preemption\":\"%s\",\"guest_modes\":{",
-	       h->caps_ok ? h->caps.abi_version : 0, hash_preemption(h));
+	       h->caps_ok ? h->caps.abi_version : 0, hash_preemptions[hash_preemption(h)].name);
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		const char *why = why_not(h, modes[i].bit);
 
