@@ -169,14 +169,6 @@ static pthread_barrier_t round_start, round_end;
 static bool quit;		/* read after a barrier: no volatile needed */
 static long long deadline_ms;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* splitmix64: small, and the same sequence on every host */
 static uint64_t rnd(struct fuzz_vm *f)
 {
@@ -1642,7 +1634,7 @@ static void fuzz_step(struct fuzz_vm *f)
 static void run_round(struct fuzz_vm *f)
 {
 	f->rng = f->seed * 0x100000001b3ULL + f->idx;
-	for (f->step = 0; f->step < ROUND_STEPS && !(f->step && now_ms() > deadline_ms); f->step++) {
+	for (f->step = 0; f->step < ROUND_STEPS && !(f->step && test_now_ms() > deadline_ms); f->step++) {
 		fuzz_step(f);
 		f->steps++;
 	}
@@ -1722,8 +1714,8 @@ static bool race_switch_regression(void)
 	e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st);	/* hash, no features */
 	expect(f, C_MODULE, "race: SET_STATE before the first run", e, E(0));
 	pthread_create(&t, NULL, race_runner, NULL);
-	end = now_ms() + RACE_SECONDS * 1000LL;
-	for (i = 0; now_ms() < end; i++) {
+	end = test_now_ms() + RACE_SECONDS * 1000LL;
+	for (i = 0; test_now_ms() < end; i++) {
 		st.mode = i & 1 ? KVM_PPC_MMU_MODE_RADIX : KVM_PPC_MMU_MODE_HASH;
 		st.process_table = i & 1 ? PATB_GR : 0;
 		e = xioctl(f->vm.vm_fd, KVM_PPC_MMU_SET_STATE, &st);
@@ -1766,7 +1758,7 @@ int main(void)
 	unsigned long steps = 0, vms = 0, hcalls = 0, ioctls = 0, conc = 0, busy = 0;
 	unsigned long reg_ok = 0, reg_no = 0, cas_ok = 0, cas_no = 0, switches = 0;
 	long seconds = env_long("PPC_MMU_FUZZ_SECONDS", FUZZ_SECONDS, 7 * 24 * 3600);
-	long long t0 = now_ms();
+	long long t0 = test_now_ms();
 	int seeds = 0, i, c, regr_fail = 0;
 	bool forced, single = getenv("PPC_MMU_FUZZ_SEED");
 
@@ -1789,7 +1781,7 @@ int main(void)
 	if (single)
 		one = strtoull(getenv("PPC_MMU_FUZZ_SEED"), NULL, 10);
 	else
-		one = (unsigned long long)time(NULL) * 1000 + (now_ms() % 1000);
+		one = (unsigned long long)time(NULL) * 1000 + (test_now_ms() % 1000);
 	first = seed = one;
 	ktap_info("seed %llu (PPC_MMU_FUZZ_SEED=N reruns seed N), budget %ld s, %d VMs x %d vcpus",
 		  seed, single ? 0 : seconds, NR_VMS, NR_VCPUS);
@@ -1812,16 +1804,16 @@ int main(void)
 	}
 
 	/* the seeds of bugs found before, each in full */
-	deadline_ms = now_ms() + 3600 * 1000LL;
+	deadline_ms = test_now_ms() + 3600 * 1000LL;
 	for (i = 0; i < NR_REGRESSION; i++)
 		regr_fail += !run_seed(regression_seeds[i]);
 	regr_fail += !race_switch_regression();
 
-	deadline_ms = now_ms() + (single ? 3600 : seconds) * 1000LL;
+	deadline_ms = test_now_ms() + (single ? 3600 : seconds) * 1000LL;
 	do {
 		run_seed(seed++);
 		seeds++;
-	} while (!single && now_ms() < deadline_ms);
+	} while (!single && test_now_ms() < deadline_ms);
 	quit = true;
 	pthread_barrier_wait(&round_start);
 	for (i = 0; i < NR_VMS; i++) {
@@ -1849,11 +1841,11 @@ int main(void)
 			ktap_result(true, "%s (%lu checks)", cat_name[c], cats[c].checks);
 	}
 	ktap_info("fuzz summary: %lu iterations, %lu VMs created, %d seeds (%llu..%llu), %lld ms; %lu hypercalls, %lu ioctls, %lu concurrent steps, %lu busy answers",
-		  steps, vms, seeds, first, seed - 1, now_ms() - t0, hcalls, ioctls, conc, busy);
+		  steps, vms, seeds, first, seed - 1, test_now_ms() - t0, hcalls, ioctls, conc, busy);
 	ktap_info("outcomes: registrations %lu accepted, %lu refused; CAS %lu accepted, %lu refused; %lu mode switches seen",
 		  reg_ok, reg_no, cas_ok, cas_no, switches);
 	ktap_result(steps > 0 && vms > 0, "fuzz: %lu iterations, %lu VMs, %d seeds, %lld ms",
-		    steps, vms, seeds, now_ms() - t0);
+		    steps, vms, seeds, test_now_ms() - t0);
 	test_env_restore(forced);
 	ktap_finish();
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "lib/ktap.h"
+#include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/mmu_guest.h"
@@ -53,14 +54,6 @@
 #define TAG_SWITCHED	0x500
 #define H_LONG_BUSY_ORDER_1_MSEC	9900
 #define FEATURES	(KVM_PPC_MMU_FEAT_PROC_TBL | KVM_PPC_MMU_FEAT_HPT_SIZING)
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* vcpu 0: register hash until not busy; REPORT(TAG_SWITCHED, rc, busy), DONE. */
 static void write_switcher(struct guest_vm *vm)
@@ -160,7 +153,7 @@ static void *runner_main(void *arg)
 			rn->eintr++;
 			run->immediate_exit = 0;
 			if (rn->kicked_at && !rn->back_at)
-				rn->back_at = now_ms();
+				rn->back_at = test_now_ms();
 			continue;
 		}
 		if (r || run->exit_reason != KVM_EXIT_PAPR_HCALL)
@@ -177,13 +170,13 @@ static void *runner_main(void *arg)
 /* Kick vcpu 1 and wait for its KVM_RUN to come back: the time it took, or -1. */
 static long long kick(struct runner *rn)
 {
-	long long t0 = now_ms();
+	long long t0 = test_now_ms();
 
 	rn->back_at = 0;
 	rn->kicked_at = t0;
 	rn->vm->vcpus[1].run->immediate_exit = 1;
 	pthread_kill(rn->thread, SIGUSR1);
-	while (!rn->back_at && now_ms() - t0 < 3 * ALLOC_DELAY_MS)
+	while (!rn->back_at && test_now_ms() - t0 < 3 * ALLOC_DELAY_MS)
 		usleep(1000);
 	rn->kicked_at = 0;
 	return rn->back_at ? rn->back_at - t0 : -1;

@@ -44,6 +44,7 @@
 #include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
 #include "ppcmmu/module_ctl.h"
 #include <linux/kvm_ppc_mmu.h>
 
@@ -128,14 +129,6 @@ static int run_to_done(struct guest_vm *vm)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* PPC_MMU_KVM_HV_RACES_SCENARIO names another scenario: skip @n results. */
 static bool not_chosen(const char *name, int n)
 {
@@ -150,7 +143,7 @@ static bool not_chosen(const char *name, int n)
 static void htab_replace(void)
 {
 	const char *name = "htab-replace";
-	long long start = now_ms(), madvised = 0;
+	long long start = test_now_ms(), madvised = 0;
 	int r, rounds = 0, order = 18;
 	struct guest_vm vm = { .vm_fd = -1 };
 	struct rt_notifier n;
@@ -158,8 +151,7 @@ static void htab_replace(void)
 
 	if (not_chosen(name, 2))
 		return;
-	r = guest_vm_create(&vm, GUEST_MEM);
-	r = r ? r : guest_vm_set_mmu(&vm, GUEST_MMU_HASH);
+	r = mmu_guest_vm(&vm, GUEST_MEM, GUEST_MMU_HASH, 0);
 	if (!r)
 		write_enter_guest(&vm);
 	r = r ? r : guest_vcpu_add(&vm, PROGRAM, GUEST_MSR_REAL);
@@ -171,7 +163,7 @@ static void htab_replace(void)
 			guest_vm_destroy(&vm);
 		return;
 	}
-	while (!r && now_ms() - start < RUN_SECONDS * 1000LL) {
+	while (!r && test_now_ms() - start < RUN_SECONDS * 1000LL) {
 		memset(vm.mem + PAGES, 0, NR_PAGES * 4096);	/* present for H_ENTER */
 		r = run_to_done(&vm);
 		if (r)
@@ -186,7 +178,7 @@ static void htab_replace(void)
 	rt_notifier_stop(&n);
 	failed = *(volatile uint64_t *)(vm.mem + FAILED_RC);
 	ktap_info("%s: %d rounds in %lld ms, notifier %ld madvise()s%s, the last round's %lld",
-		  name, rounds, now_ms() - start, atomic_load(&n.rounds),
+		  name, rounds, test_now_ms() - start, atomic_load(&n.rounds),
 		  n.realtime ? " (SCHED_FIFO)" : "", atomic_load(&n.rounds) - madvised);
 	ktap_result(!r && !failed && !n.error && rounds > 20 && atomic_load(&n.rounds) > rounds,
 		    "%s: %d HPT replacements under the notifier, every H_ENTER before them took (r=%d, H_ENTER rc %#llx, madvise errno %d)",
@@ -221,7 +213,7 @@ static void configure_vs_entry(void)
 {
 	const char *name = "configure-vs-entry";
 	struct guest_vm vm = { .vm_fd = -1 };
-	long long start = now_ms();
+	long long start = test_now_ms();
 	int r, entries = 0, bad = 0;
 	struct switcher sw = { 0 };
 	struct rt_notifier n;
@@ -229,13 +221,12 @@ static void configure_vs_entry(void)
 
 	if (not_chosen(name, 2))
 		return;
-	r = guest_vm_create(&vm, GUEST_MEM);
+	r = mmu_guest_vm(&vm, GUEST_MEM, GUEST_MMU_HASH, 0);
 	if (!r && ioctl(vm.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX) <= 0) {
 		ktap_skip_n(2, "the host cannot run radix guests: no switch", name);
 		guest_vm_destroy(&vm);
 		return;
 	}
-	r = r ? r : guest_vm_set_mmu(&vm, GUEST_MMU_HASH);
 	if (!r) {
 		gasm_init(&a, vm.mem + PROGRAM);
 		gasm_hcall(&a, TEST_HCALL_DONE);
@@ -251,7 +242,7 @@ static void configure_vs_entry(void)
 			guest_vm_destroy(&vm);
 		return;
 	}
-	while (!r && now_ms() - start < RUN_SECONDS * 1000LL) {
+	while (!r && test_now_ms() - start < RUN_SECONDS * 1000LL) {
 		r = run_to_done(&vm);	/* in whichever mode the race left */
 		if (r == -EPROTO) {
 			bad++;
@@ -261,7 +252,7 @@ static void configure_vs_entry(void)
 	}
 	rt_notifier_stop(&n);
 	ktap_info("%s: %d entries in %lld ms, %ld switches (%ld tries%s)", name, entries,
-		  now_ms() - start, sw.done, atomic_load(&n.rounds),
+		  test_now_ms() - start, sw.done, atomic_load(&n.rounds),
 		  n.realtime ? ", SCHED_FIFO" : "");
 	ktap_result(!r && !bad && !n.error && entries > 20 && sw.done > 20,
 		    "%s: %d entries each ran the guest to DONE while the MMU switched %ld times (r=%d, %d other exits, errno %d)",

@@ -57,6 +57,7 @@
 #include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
+#include "ppcmmu/mmu_guest.h"
 #include "ppcmmu/module_ctl.h"
 
 #define NR_TESTS	6
@@ -194,14 +195,6 @@ static int set_lpcr_ile(struct guest_vm *vm)
 	return ioctl(vm->vcpus[0].fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /*
  * Run one scenario for RUN_SECONDS: the vcpu (this thread) and the notifier
  * thread on one CPU. Reports progress on both sides.
@@ -219,8 +212,7 @@ static void run_scenario(const char *name, bool faults, long seconds)
 		ktap_skip_n(2, "PPC_MMU_PREEMPT_SCENARIO", name);
 		return;
 	}
-	r = guest_vm_create(&vm, GUEST_MEM);
-	r = r ? r : guest_vm_set_mmu(&vm, GUEST_MMU_HASH);
+	r = mmu_guest_vm(&vm, GUEST_MEM, GUEST_MMU_HASH, 0);
 	if (r) {
 		ktap_result(0, "%s: hash VM (r=%d)", name, r);
 		ktap_skip("no VM", "%s: both sides made progress", name);
@@ -240,10 +232,10 @@ static void run_scenario(const char *name, bool faults, long seconds)
 		return;
 	}
 
-	start = now_ms();
+	start = test_now_ms();
 	do {
 		r = guest_vcpu_run_for(&vm, 0, seconds);
-		elapsed = now_ms() - start;
+		elapsed = test_now_ms() - start;
 	} while (r == -EINTR && elapsed < seconds * 1000LL);
 	rt_notifier_stop(&n);
 	iterations = guest_u64(&vm, COUNTER);

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "lib/ktap.h"
+#include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
@@ -78,14 +79,6 @@ struct worker {
 };
 
 static struct worker workers[NR_WORKERS];
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Reports its count (r4) on every entry, then counts on: runs any number of times. */
 static int counting_vm(struct guest_vm *vm)
@@ -208,7 +201,7 @@ int main(void)
 {
 	int loads = 0, load_fail = 0, unloads = 0, busy = 0, bad_verdict = 0, bad_refs = 0;
 	int bad = 0, created = 0, enabled = 0, ran = 0, i, r, refs, sure, maybe;
-	long long t_start = now_ms(), t_end, slab0, free0, slab1, free1;
+	long long t_start = test_now_ms(), t_end, slab0, free0, slab1, free1;
 	unsigned int seed = 1;
 	bool kasan;
 
@@ -232,16 +225,16 @@ int main(void)
 	 * unload and an rmmod refused while a VM was pinned (a slower host
 	 * may take longer to get there), at most STORM_EXTRA_S more.
 	 */
-	t_end = now_ms() + storm_seconds() * 1000LL;
-	while (now_ms() < t_end ||
-	       ((!unloads || !busy) && now_ms() < t_end + STORM_EXTRA_S * 1000LL)) {
+	t_end = test_now_ms() + storm_seconds() * 1000LL;
+	while (test_now_ms() < t_end ||
+	       ((!unloads || !busy) && test_now_ms() < t_end + STORM_EXTRA_S * 1000LL)) {
 		usleep(1000 * (rand_r(&seed) % 20));
 		if (!loaded) {
-			long long t_load = now_ms();
+			long long t_load = test_now_ms();
 
 			__atomic_add_fetch(&gen, 1, __ATOMIC_SEQ_CST);
 			r = module_load_file(ppcmmu_ko_path());
-			t_load = now_ms() - t_load;
+			t_load = test_now_ms() - t_load;
 			if (!r)
 				loaded = true;
 			__atomic_add_fetch(&gen, 1, __ATOMIC_SEQ_CST);
@@ -331,8 +324,8 @@ int main(void)
 			    MEM_SLACK >> 20, (slab1 - slab0) >> 10, (free1 - free0) >> 10);
 
 	r = ppcmmu_ensure_loaded();
-	ktap_result(r == 0 && now_ms() - t_start < (storm_seconds() + TIME_BOUND_S) * 1000LL,
-		    "module loaded again; whole storm took %lld ms (bound %ld s)", now_ms() - t_start,
+	ktap_result(r == 0 && test_now_ms() - t_start < (storm_seconds() + TIME_BOUND_S) * 1000LL,
+		    "module loaded again; whole storm took %lld ms (bound %ld s)", test_now_ms() - t_start,
 		    storm_seconds() + TIME_BOUND_S);
 	ktap_finish();
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "lib/ktap.h"
+#include "lib/test_env.h"
 #include "ppcmmu/guest.h"
 #include "ppcmmu/guest_asm.h"
 #include "ppcmmu/module_ctl.h"
@@ -44,14 +45,6 @@
 #define DELAY_PARAM	"test_hook_delay_ms=1500"
 #define COUNTER_ADDR	0x1000	/* the spinning guest's counter ... */
 #define STOP_ADDR	0x1008	/* ... and the flag that ends its loop */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* "live", "coming", "going", or "" when the module is not there. */
 static const char *initstate(char *buf, size_t len)
@@ -70,10 +63,10 @@ static const char *initstate(char *buf, size_t len)
 
 static bool wait_initstate(const char *want, int max_ms)
 {
-	long long end = now_ms() + max_ms;
+	long long end = test_now_ms() + max_ms;
 	char buf[32];
 
-	while (now_ms() < end) {
+	while (test_now_ms() < end) {
 		if (!strcmp(initstate(buf, sizeof(buf)), want))
 			return true;
 		usleep(2000);
@@ -171,21 +164,21 @@ static void *modop_main(void *arg)
 {
 	struct modop *m = arg;
 
-	m->start = now_ms();
+	m->start = test_now_ms();
 	if (m->load)
 		m->r = module_load_file_params(ppcmmu_ko_path(), m->params);
 	else
 		m->r = module_unload(PPCMMU_MODNAME);
-	m->end = now_ms();
+	m->end = test_now_ms();
 	m->done = true;
 	return NULL;
 }
 
 static bool modop_wait(struct modop *m, int max_ms)
 {
-	long long end = now_ms() + max_ms;
+	long long end = test_now_ms() + max_ms;
 
-	while (!m->done && now_ms() < end)
+	while (!m->done && test_now_ms() < end)
 		usleep(5000);
 	return m->done;
 }
@@ -209,11 +202,11 @@ static void test_publish_order(void)
 	 * destroy_vm, would clean up a leaked entry whose struct kvm address
 	 * it happens to reuse, hiding the leak.
 	 */
-	t0 = now_ms();
+	t0 = test_now_ms();
 	pthread_create(&load.thread, NULL, modop_main, &load);
 	if (!wait_initstate("coming", 5000))
 		ktap_info("module never seen coming (state '%s')", initstate(st, sizeof(st)));
-	while (!load.done && now_ms() - t0 < DELAY_MS - 500) {
+	while (!load.done && test_now_ms() - t0 < DELAY_MS - 500) {
 		struct guest_vm vm;
 
 		r = guest_vm_create_done(&vm, GUEST_MEM);
@@ -281,7 +274,7 @@ static void test_run_while_going(void)
 
 	pthread_create(&s.thread, NULL, spinner_main, &s);
 	finished = modop_wait(&unload, DELAY_MS + 3000);
-	took = (finished ? unload.end : now_ms()) - unload.start;
+	took = (finished ? unload.end : test_now_ms()) - unload.start;
 	ktap_result(finished && unload.r == 0 && took < DELAY_MS + 2500,
 		    "rmmod returns while a guest that entered KVM_RUN during it spins (%s, r=%d, %lld ms, bound %d ms)",
 		    finished ? "returned" : "still blocked", unload.r, took, DELAY_MS + 2500);
@@ -319,12 +312,12 @@ static void test_pinned_run_refuses_unload(void)
 		return;
 	}
 	pthread_create(&s.thread, NULL, spinner_main, &s);
-	for (t0 = now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && now_ms() - t0 < 5000;)
+	for (t0 = test_now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && test_now_ms() - t0 < 5000;)
 		usleep(5000);
 
-	t0 = now_ms();
+	t0 = test_now_ms();
 	r = module_unload(PPCMMU_MODNAME);
-	took = now_ms() - t0;
+	took = test_now_ms() - t0;
 	ktap_result(r == -EWOULDBLOCK && took < 1000,
 		    "rmmod under a spinning guest that ran through the module: EBUSY at once (r=%d, %lld ms)",
 		    r, took);
@@ -463,7 +456,7 @@ static void test_ran_before_load_cannot_opt_in(void)
 		return;
 	}
 	pthread_create(&s.thread, NULL, spinner_main, &s);
-	for (t0 = now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && now_ms() - t0 < 5000;)
+	for (t0 = test_now_ms(); !*guest_u64(&spin, COUNTER_ADDR) && test_now_ms() - t0 < 5000;)
 		usleep(5000);
 	r = ppcmmu_ensure_loaded();
 	r = r ? r : ppcmmu_enable(spin.vm_fd, KVM_PPC_MMU_FEAT_PROC_TBL);

@@ -71,21 +71,13 @@ static volatile uint64_t *count_of(struct guest_vm *vm, enum count c)
 	return (volatile uint64_t *)(vm->mem + COUNTS_ADDR + 8 * c);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Wait until count @c reaches @target; false after WAIT_S seconds. */
 static bool wait_count(struct guest_vm *vm, enum count c, uint64_t target)
 {
-	long long end = now_ms() + WAIT_S * 1000LL;
+	long long end = test_now_ms() + WAIT_S * 1000LL;
 
 	while (*count_of(vm, c) < target)
-		if (now_ms() > end)
+		if (test_now_ms() > end)
 			return false;
 		else
 			usleep(2000);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "ktap.h"
 #include "ppcmmu/guest.h"
@@ -96,4 +97,12 @@ bool test_env_preemptible(const struct kvm_ppc_mmu_caps *caps)
 	return caps->host_flags & (KVM_PPC_MMU_HOST_PREEMPTIBLE |
 				   KVM_PPC_MMU_HOST_KVM_HV_PREEMPT_SAFE |
 				   KVM_PPC_MMU_HOST_PREEMPT_FORCED);
+}
+
+long long test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }

@@ -30,6 +30,8 @@ void test_env_restore(bool forced);
 int test_env_probe_host(struct kvm_ppc_mmu_caps *caps, int *hash);
 /* The kernel preempts kernel code: the module sets one of its flags for it. */
 bool test_env_preemptible(const struct kvm_ppc_mmu_caps *caps);
+/* Milliseconds on CLOCK_MONOTONIC, for run budgets and timings. */
+long long test_now_ms(void);
 /* The VM's state is exactly this (logged either way). */
 bool test_state_is(int vm_fd, uint32_t mode, uint64_t pt, uint32_t order, const char *what);
 
