@@ -10,7 +10,7 @@
  * Kernels checked (Debian's powerpc64le builds, sources from Debian's
  * linux-source-* packages):
  *   6.1   bookworm        6.1.0-50 = 6.1.176 (source also 6.1.192)
- *   6.12  bookworm-bpo    6.12.95+deb12
+ *   6.12  trixie          6.12.113+deb13 (and bookworm-bpo's 6.12.95+deb12)
  *   7.2   sid             7.2.13+deb14 (PREEMPT_LAZY, so CONFIG_PREEMPTION)
  *
  * What changed, and how the module copes:

@@ -2,14 +2,19 @@
 # Fetch one of Debian's powerpc64le kernels (image, modules, headers, kbuild)
 # into build/kernel/<version>/ and point build/kernel/<series> at it.
 #
-# Usage: tools/rig/fetch-kernel.sh [6.1|6.12|7.2|6.1-debug]   (default: $PPC_MMU_KERNEL or 6.1)
+# Usage: tools/rig/fetch-kernel.sh [6.1|6.12|6.12-64k|7.2|6.1-debug]   (default: $PPC_MMU_KERNEL or 6.1)
 #
 #   6.1-debug  the debug host kernel, built from linux-source-6.1
 #              (tools/rig/debug-kernel/build.sh)
 #   6.1   bookworm's newest linux-image-6.1.0-N-powerpc64le (system apt);
 #         also build/kernel/current, what everything used before the matrix
-#   6.12  the newest 6.12.*+deb12 (bookworm-backports, system apt): built for
-#         bookworm, so its linux-kbuild runs here
+#   6.12  Debian 13 (trixie)'s newest 6.12.*+deb13, from trixie and
+#         trixie-security (private apt config under build/apt/trixie): what a
+#         POWER9 admin on Debian's stable release runs. Its linux-kbuild needs
+#         trixie's glibc, so kbuild runs in a trixie chroot as for 7.2.
+#         Debian's powerpc64le flavour, 4K pages since trixie.
+#   6.12-64k  the same kernel's powerpc64le-64k flavour (build/kernel/
+#         <version>-64k): the module is built and checked against both.
 #   7.2   sid's newest 7.2.*+debN (private apt config under build/apt/sid,
 #         never the system's sources). Split into linux-binary-* (vmlinux,
 #         named vmlinuz) and linux-modules-* (.ko.xz). Its linux-kbuild needs
@@ -17,7 +22,9 @@
 #         bookworm's gcc-12 cannot stand in for (-fmin-function-alignment):
 #         kbuild runs in a minimal sid chroot made by debootstrap
 #         (build/kernel/<version>/chroot) holding make, sparse, that gcc, that
-#         linux-kbuild, and the headers at their Debian paths.
+#         linux-kbuild (installed with the chroot's own apt from the same
+#         suites, since a -security kbuild is not in the suite debootstrap
+#         reads), and the headers at their Debian paths.
 #
 # Each build/kernel/<version>/ holds:
 #   vmlinux            the kernel QEMU boots (ELF)
@@ -28,7 +35,7 @@
 #   kmake              make against it: kmake M=<dir> modules [C=2 W=1 ...]
 #                      (adds ARCH/CROSS_COMPILE; in the chroot for 7.2)
 # Versions are discovered with apt-cache, never hard-coded;
-# PPC_MMU_KERNEL_ABI=<version> (e.g. 6.1.0-47, 6.12.95+deb12) pins one.
+# PPC_MMU_KERNEL_ABI=<version> (e.g. 6.1.0-47, 6.12.113+deb13) pins one.
 # A version already unpacked costs an apt-cache search (under a second).
 set -euo pipefail
 export PATH=$PATH:/sbin:/usr/sbin
@@ -38,14 +45,18 @@ ppcmmu_root=$root
 source "$root/tools/rig/lib/kernel.sh"
 series=${1:-$(ppcmmu_kernel_series)}
 top=$root/build/kernel
+kflavour=${PPC_MMU_KERNEL_FLAVOUR:-powerpc64le}
 cross=powerpc64le-linux-gnu-
 
 case $series in
 6.1-debug)	# not Debian's binaries: built here from Debian's source
 	exec bash "$root/tools/rig/debug-kernel/build.sh" ;;
 6.1)	apt_src=system image_re='^linux-image-6\.1\.0-[0-9]+-powerpc64le$' runner=host ;;
-6.12)	apt_src=system image_re='^linux-image-6\.12\.[0-9]+\+deb12-powerpc64le$' runner=host ;;
-7.2)	apt_src=sid image_re='^linux-(image|binary)-7\.2\.[0-9]+\+deb[0-9]+-powerpc64le$' runner=chroot ;;
+6.12-64k) # the same kernel's 64K-page flavour (static checks build against it)
+	exec env PPC_MMU_KERNEL_FLAVOUR=powerpc64le-64k bash "$0" 6.12 ;;
+6.12)	apt_src=trixie suites=(trixie trixie-security) runner=chroot
+	image_re="^linux-(image|binary)-6\\.12\\.[0-9]+\\+deb13-${PPC_MMU_KERNEL_FLAVOUR:-powerpc64le}\$" ;;
+7.2)	apt_src=sid suites=(sid) image_re='^linux-(image|binary)-7\.2\.[0-9]+\+deb[0-9]+-powerpc64le$' runner=chroot ;;
 *)	echo "fetch-kernel: unknown series '$series' ($ppcmmu_kernel_series_list)" >&2; exit 2 ;;
 esac
 
@@ -53,7 +64,7 @@ kapt() {	# kapt apt-get|apt-cache ARGS...
 	if [ "$apt_src" = system ]; then
 		"$1" -q -o APT::Sandbox::User=root "${@:2}"
 	else
-		ppcmmu_private_apt "$apt_src" "$apt_src" -- "$@"
+		ppcmmu_private_apt "$apt_src" "${suites[@]}" -- "$@"
 	fi
 }
 
@@ -66,44 +77,63 @@ step() {	# step NAME: note how long the previous step took
 timings=()
 
 step discover
-abi=${PPC_MMU_KERNEL_ABI:-$(kapt apt-cache search --names-only "$image_re" | awk '{print $1}' |
-	sed -E 's/^linux-(image|binary)-//; s/-powerpc64le$//' | sort -uV | tail -n1)}
-if [ -z "$abi" ]; then
-	if [ -f "$top/$series/.complete" ]; then
-		echo "fetch-kernel: $series: no kernel in the apt lists; keeping $(readlink "$top/$series")" >&2
-		exit 0
+# Newest first. The archive this rig reaches can list a kernel whose files it
+# does not serve yet (seen: trixie-security's ppc64el 6.12.115 to 6.12.118
+# answered 404 while amd64's were there), so the newest that downloads is
+# taken below, and the ones skipped are said.
+candidates=$(kapt apt-cache search --names-only "$image_re" | awk '{print $1}' |
+	sed -E "s/^linux-(image|binary)-//; s/-$kflavour\$//" | sort -urV)
+[ -n "${PPC_MMU_KERNEL_ABI:-}" ] && candidates=$PPC_MMU_KERNEL_ABI
+
+# try_kernel ABI: set abi, flavour, dest; 0 when that kernel is unpacked
+# already (done) or its packages are now in $dest/debs, 1 when they do not
+# download.
+try_kernel() {
+	abi=$1 flavour=$1-$kflavour dest=$top/$1${kflavour#powerpc64le}
+	# kmake came with the matrix: an older cache without it is fetched again.
+	[ -f "$dest/.complete" ] && [ -x "$dest/kmake" ] && return 0
+	rm -rf "$dest"
+	mkdir -p "$dest/debs"
+	pkgs=("linux-headers-$flavour:ppc64el" "linux-headers-$abi-common")
+	if kapt apt-cache show "linux-binary-$flavour:ppc64el" >/dev/null 2>&1; then
+		pkgs+=("linux-binary-$flavour:ppc64el" "linux-modules-$flavour:ppc64el")
+	else
+		pkgs+=("linux-image-$flavour:ppc64el")
 	fi
-	echo "fetch-kernel: $series: no package matching $image_re in the apt lists (tools/rig/setup.sh)" >&2
-	exit 1
-fi
-flavour=$abi-powerpc64le
-dest=$top/$abi
+	kbuild=$(kapt apt-cache depends "linux-headers-$flavour:ppc64el" |
+		sed -nE 's/^ *Depends: (linux-kbuild-[^: ]+).*/\1/p' | head -n1)
+	[ -n "$kbuild" ] || { echo "fetch-kernel: no linux-kbuild dependency of linux-headers-$flavour" >&2; exit 1; }
+	pkgs+=("$kbuild:amd64")
+	(cd "$dest/debs" && kapt apt-get download "${pkgs[@]}" >"$top/.download.log" 2>&1) && return 0
+	echo "fetch-kernel: $flavour is listed but does not download ($(grep -c '^E:' "$top/.download.log") errors); trying an older one" >&2
+	rm -rf "$dest"
+	return 1
+}
 
 link() {
-	ln -sfn "$abi" "$top/$series"
+	ln -sfn "${dest##*/}" "$top/$series${kflavour#powerpc64le}"
 	if [ "$series" = 6.1 ]; then ln -sfn "$abi" "$top/current"; fi
 }
-# kmake came with the matrix: an older cache without it is fetched again.
-if [ -f "$dest/.complete" ] && [ -x "$dest/kmake" ]; then
+
+mkdir -p "$top"
+step download
+found=
+for a in $candidates; do
+	if try_kernel "$a"; then found=$a; break; fi
+done
+if [ -z "$found" ]; then
+	if [ -f "$top/$series${kflavour#powerpc64le}/.complete" ]; then
+		echo "fetch-kernel: $series: no kernel downloads; keeping $(readlink "$top/$series${kflavour#powerpc64le}")" >&2
+		exit 0
+	fi
+	echo "fetch-kernel: $series: no package matching $image_re downloads (tools/rig/setup.sh)" >&2
+	exit 1
+fi
+if [ -f "$dest/.complete" ]; then
 	link
 	exit 0
 fi
-
-echo "fetch-kernel: Debian kernel $flavour ($series; kbuild runs $([ "$runner" = host ] && echo here || echo "in a sid chroot"))"
-rm -rf "$dest"
-mkdir -p "$dest/debs"
-step download
-pkgs=("linux-headers-$flavour:ppc64el" "linux-headers-$abi-common")
-if kapt apt-cache show "linux-binary-$flavour:ppc64el" >/dev/null 2>&1; then
-	pkgs+=("linux-binary-$flavour:ppc64el" "linux-modules-$flavour:ppc64el")
-else
-	pkgs+=("linux-image-$flavour:ppc64el")
-fi
-kbuild=$(kapt apt-cache depends "linux-headers-$flavour:ppc64el" |
-	sed -nE 's/^ *Depends: (linux-kbuild-[^: ]+).*/\1/p' | head -n1)
-[ -n "$kbuild" ] || { echo "fetch-kernel: no linux-kbuild dependency of linux-headers-$flavour" >&2; exit 1; }
-[ "$runner" = host ] && pkgs+=("$kbuild:amd64")
-(cd "$dest/debs" && kapt apt-get download "${pkgs[@]}" >/dev/null)
+echo "fetch-kernel: Debian kernel $flavour ($series; kbuild runs $([ "$runner" = host ] && echo here || echo "in a ${suites[0]} chroot"))"
 
 step unpack
 for d in "$dest"/debs/*.deb; do
@@ -139,14 +169,23 @@ else
 		tar -xO "./usr/src/linux-headers-$flavour/.kernelvariables" |
 		sed -nE 's/^CC = .*\$\(CROSS_COMPILE\)(gcc-[0-9]+).*/\1/p')
 	[ -n "$cc" ] || { echo "fetch-kernel: cannot tell which gcc built $flavour" >&2; exit 1; }
+	# debootstrap reads one suite: the kbuild (which may be in -security)
+	# is installed from the downloaded deb, its dependencies through
+	# debootstrap (they are in the base suite).
+	kbuild_deps=$(kapt apt-cache depends "$kbuild:amd64" |
+		sed -nE 's/^ *Depends: ([^:< ]+).*/\1/p' | sort -u | paste -sd, -)
 	if ! debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-		--include="make,sparse,$cc-powerpc64le-linux-gnu,$kbuild" \
-		sid "$chroot" http://deb.debian.org/debian >"$dest/debootstrap.log" 2>&1; then
-		echo "fetch-kernel: debootstrap of the sid chroot failed, see $dest/debootstrap.log" >&2
+		--include="make,sparse,$cc-powerpc64le-linux-gnu${kbuild_deps:+,$kbuild_deps}" \
+		"${suites[0]}" "$chroot" http://deb.debian.org/debian >"$dest/debootstrap.log" 2>&1; then
+		echo "fetch-kernel: debootstrap of the ${suites[0]} chroot failed, see $dest/debootstrap.log" >&2
 		tail -n5 "$dest/debootstrap.log" >&2
 		exit 1
 	fi
 	rm -rf "$chroot/var/cache/apt/archives"/*.deb
+	cp "$dest"/debs/"$kbuild"_*.deb "$chroot/tmp/"
+	chroot "$chroot" sh -c 'dpkg -i /tmp/linux-kbuild-*.deb && rm /tmp/linux-kbuild-*.deb' \
+		>>"$dest/debootstrap.log" 2>&1 ||
+		{ echo "fetch-kernel: $kbuild does not install in the chroot, see $dest/debootstrap.log" >&2; exit 1; }
 	for d in "$dest"/debs/linux-headers-*.deb; do
 		dpkg-deb -x "$d" "$chroot"
 	done
@@ -173,8 +212,8 @@ else
 	# so nothing stays mounted once it returns.
 	cat >"$dest/kmake" <<EOF
 #!/bin/sh
-# make against Debian's $flavour headers inside its sid chroot
-# (tools/rig/fetch-kernel.sh): its kbuild needs sid's glibc and $cc.
+# make against Debian's $flavour headers inside its ${suites[0]} chroot
+# (tools/rig/fetch-kernel.sh): its kbuild needs ${suites[0]}'s glibc and $cc.
 chroot='$chroot'
 if [ -z "\${PPCMMU_KMAKE_NS:-}" ]; then
 	PPCMMU_KMAKE_NS=1 exec unshare -m -- "\$0" "\$@"

@@ -32,11 +32,12 @@
 #                               ppcmmu.kvm_hv=fixed (PPC_MMU_KVM_HV=fixed)
 # ppcmmu_private_apt NAME SUITE... -- apt-get|apt-cache ARGS...
 #                               apt with its own sources (deb.debian.org, the
-#                               suites given, amd64 + ppc64el), lists and cache
+#                               suites given, a *-security suite from its
+#                               debian-security archive; amd64 + ppc64el), lists and cache
 #                               under build/apt/NAME; refreshes its lists when
 #                               missing or a day old
 
-ppcmmu_kernel_series_list="6.1 6.12 7.2 6.1-debug"
+ppcmmu_kernel_series_list="6.1 6.12 6.12-64k 7.2 6.1-debug"
 # The archive this rig reaches may serve a suite's InRelease past its
 # Valid-Until (seen: sid's, "expired (invalid since 19d)", on a fresh
 # machine; a cached list hid it elsewhere). Signatures are still checked;
@@ -115,7 +116,10 @@ ppcmmu_private_apt() {
 		    "${ppcmmu_apt_valid_until[@]}")
 	local want s
 	want=$(for s in "${suites[@]}"; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
+		case $s in
+		*-security) echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $s main" ;;
+		*) echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main" ;;
+		esac
 	done)
 	if [ ! -f "$top/sources.list" ] || [ "$(cat "$top/sources.list")" != "$want" ]; then
 		rm -rf "$top"
