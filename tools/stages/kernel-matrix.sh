@@ -24,7 +24,12 @@
 #                   vector's reading and the VMM's pa-features edit, is not
 #                   the kernel's), and 6.12's 4K-page hosts make each hash
 #                   boot 40 s; 7.2 keeps it, as its refusal is that kernel's
+#                   On p10radix not the live reboots between modes either.
 #   transparency    Debian's unmodified QEMU, with and without the module
+#   Debian 13 host  on 6.12 (Debian 13's kernel): the trixie POWER9 host an
+#                   admin has, systemd and apt, the package installed with
+#                   apt and built there by DKMS, both kernel flavours
+#                   (tools/debian13/run.sh)
 # Per kernel, the images the hosts boot are built once ("images"), then each
 # emulated host of the last four stages is a job, run two at a time
 # (tools/rig/lib/stage.sh: ppcmmu_jobs; PPC_MMU_JOBS=1 runs one at a time).
@@ -114,9 +119,20 @@ for k in "${series[@]}"; do
 		# longest first so the two slots end close together: the VMM's
 		# scenarios, Debian's QEMU (transparency), then the selftests.
 		jobs=()
+		# Debian 13 is the release whose 6.12 this is: its POWER9 host
+		# as an admin has it (systemd, apt, the package built by DKMS
+		# on the host, both kernel flavours; tools/debian13/run.sh),
+		# the longest job.
+		[ "$k" = 6.12 ] && jobs+=("$release: Debian 13 host (apt, DKMS, systemd)" tools/debian13/run.sh)
 		for h in "${hosts[@]}"; do
+			# POWER10 adds ISA 3.1 to what POWER9 runs; the live
+			# reboots between modes (the longest scenarios) are the
+			# module's switch, the same on both CPUs, and run on the
+			# POWER9 hosts of every kernel.
+			local_skip=$skip
+			[ "$h" = p10radix ] && local_skip=$skip,live-reboot-to-hash,live-reboot-to-radix
 			jobs+=("$release: vmm scenarios $h"
-			       "$(kvm_hv_env "$h")PPC_MMU_PREBUILT=1 VMM_SKIP=$skip tools/stages/vmm-scenarios.sh $h")
+			       "$(kvm_hv_env "$h")PPC_MMU_PREBUILT=1 VMM_SKIP=$local_skip tools/stages/vmm-scenarios.sh $h")
 			[ "$h" = radix ] && jobs+=("$release: transparency radix"
 						  "$(kvm_hv_env radix)PPC_MMU_PREBUILT=1 tools/stages/transparency.sh radix")
 		done

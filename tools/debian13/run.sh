@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The admin's scenario on an emulated Debian 13 POWER9 host
+# (tools/debian13/mkimage.sh): two boots of one disk, each running a phase of
+# tools/debian13/payload/ from a second disk labelled PPCMMU.
+#   boot 1  Debian's powerpc64le kernel (4K pages), radix host:
+#           apt install ./kvm-ppc-mmu-dkms_<v>_all.deb linux-headers-$(uname -r);
+#           DKMS builds the module there with trixie's gcc; modprobe; the host
+#           check and selftests run guests; modules-load.d entry; the 64K
+#           flavour's headers installed, and DKMS builds for that kernel too
+#   boot 2  the powerpc64le-64k kernel, hash host (disable_radix): the module
+#           loaded at boot; selftests; apt remove leaves no module behind
+# Prints the transcript and KTAP-style lines, ends with
+# "debian13 host: N passed, N failed"; exit 1 on any failure.
+# Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
+# Usage: tools/debian13/run.sh     (as root)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$root/tools/debian13
+# shellcheck source=tools/rig/lib/qemu.sh
+source "$root/tools/rig/lib/qemu.sh"	# kernel_trouble_re
+work=$root/build/debian13/run
+logs=$root/build/logs/debian13
+timeout_s=${DEBIAN13_TIMEOUT:-2400}
+pass=0 fail=0 n=0
+result() {	# result <0|1 ok> NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n $2"; pass=$((pass + 1))
+	else echo "not ok $n $2"; fail=$((fail + 1)); fi
+}
+finish() {
+	echo "debian13 host: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+
+img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
+deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
+make -s -C "$root/selftests" >/dev/null || { result 1 "the selftests build"; finish; }
+rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
+rel64k=$rel4k-64k
+
+rm -rf "$work" "$logs"
+mkdir -p "$work/payload" "$logs"
+cp "$deb" "$here"/payload/*.sh "$work/payload/"
+for t in ppc_mmu_caps ppc_mmu_guest ppc_mmu_cas; do
+	cp "$root/build/selftests/$t" "$work/payload/"
+done
+powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
+	-o "$work/payload/ppc-mmu-host-check" "$root/tools/host-check/ppc-mmu-host-check.c" ||
+	{ result 1 "the host check builds"; finish; }
+echo "$rel64k" >"$work/payload/other-kernel"
+# The host's disk: a copy-on-write layer over the cached image, kept
+# across the two boots.
+qemu-img create -q -f qcow2 -b "$img/rootfs.img" -F raw "$work/disk.qcow2"
+
+boot() {	# boot PHASE RELEASE EXTRA_APPEND
+	local phase=$1 rel=$2 extra=$3 log=$logs/$1.log t0 rc
+	echo "$phase" >"$work/payload/phase"
+	rm -f "$work/payload.img"
+	mke2fs -q -t ext4 -L PPCMMU -d "$work/payload" "$work/payload.img" 64M >/dev/null
+	echo "# boot: $phase, $rel $extra (console: $log)"
+	t0=$(date +%s)
+	timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 -M powernv9 -smp 2 -m 4G \
+		-nographic -no-reboot -kernel "$img/vmlinux-$rel" -initrd "$img/initrd.img-$rel" \
+		-append "root=LABEL=trixie-root rw console=hvc0 loglevel=5 $extra" \
+		-drive if=none,id=root,file="$work/disk.qcow2",format=qcow2 \
+		-device virtio-blk-pci,drive=root,bus=pcie.0 \
+		-drive if=none,id=payload,file="$work/payload.img",format=raw,readonly=on \
+		-device virtio-blk-pci,drive=payload,bus=pcie.1 \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	# The payload's lines reach the console through the journal
+	# ("[ time] ppcmmu-payload[pid]: "), and the getty on hvc0 can put its
+	# prompt or terminal queries in front of one. What is judged is the lines as the payload printed them.
+	sed -i 's/\r$//' "$log"
+	sed -E 's/\x1b\[[0-9;?!]*[a-zA-Z]//g; s/^.*ppcmmu-payload\[[0-9]+\]: //' "$log" >"$log.lines"
+	echo "# boot $phase: $(( $(date +%s) - t0 ))s, qemu status $rc"
+	# The transcript: what the admin typed and saw.
+	sed -nE '/^(root@|ppcmmu-admin:|ppcmmu-payload:|kvm-ppc-mmu|\{"cpu"|kvm|KTAP|ok |not ok |# )/p' "$log.lines" |
+		grep -vE '^(ok|not ok) [0-9]+ ' | sed 's/^/  /'
+	result "$(grep -q "^ppcmmu-admin: phase $phase done" "$log.lines"; echo $?)" \
+		"$phase: the host booted $rel with systemd and ran the phase to its end"
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ppcmmu-admin: ok - "*) result 0 "$phase: ${line#ppcmmu-admin: ok - }" ;;
+		"ppcmmu-admin: not ok - "*) result 1 "$phase: ${line#ppcmmu-admin: not ok - }" ;;
+		esac
+	done < <(grep -E '^ppcmmu-admin: (not )?ok - ' "$log.lines")
+	local trouble
+	# shellcheck disable=SC2154  # tools/rig/lib/qemu.sh sets it
+	trouble=$(grep -E "$kernel_trouble_re" "$log" | head -n1)
+	result "$([ -z "$trouble" ]; echo $?)" "$phase: no kernel trouble on the console${trouble:+ ($trouble)}"
+}
+
+boot install "$rel4k" ""
+boot remove "$rel64k" "disable_radix"
+finish
