@@ -49,8 +49,6 @@ required=$(apt-cache "${opts[@]}" dumpavail | awk '
 apt-get "${opts[@]}" -s install --no-install-recommends $required apt "$@" >"$dir.resolve" 2>&1 ||
 	{ tail -n5 "$dir.resolve" >&2; log "apt cannot resolve the package set"; exit 1; }
 mkdir -p "$dir/pool" "$dir/dists/trixie/main/binary-ppc64el"
-n=0 older=0
-touch "$dir.log"
 # url_ok URL: the archive serves it.
 url_ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' -r 0-0 "$1")" = 206 ]; }
 # Earlier builds, most likely first: the same upstream version at a lower
@@ -79,9 +77,11 @@ earlier() {
 		done
 	fi
 }
-fetch_one() {	# fetch_one PKG VERSION: into $dir/pool
-	local pkg=$1 ver=$2 fn rel v url
-	fn=$(apt-cache "${opts[@]}" show "$pkg=$ver" | sed -n 's/^Filename: //p' | head -n1)
+# Each package's note (what build was taken, if not the listed one) is
+# $dir/notes/PKG; $dir.log is all of them.
+note() { echo "$2" >"$dir/notes/$1"; }
+fetch_trixie() {	# fetch_trixie PKG VERSION FILENAME: the listed build or an earlier one
+	local pkg=$1 ver=$2 fn=$3 rel v url
 	rel=${fn#pool/}
 	rel=${rel#updates/}
 	for v in "$ver" $(earlier "$ver"); do
@@ -90,35 +90,62 @@ fetch_one() {	# fetch_one PKG VERSION: into $dir/pool
 			   "http://deb.debian.org/debian-security/pool/updates/$rel"; do
 			url=${url//+/%2b}
 			url_ok "$url" || continue
-			[ "$v" != "$ver" ] && echo "older: $pkg $ver -> $v" >>"$dir.log"
-			curl -sf -o "$dir/pool/${pkg}_${v#*:}_${fn##*_}" "$url" && return 0
+			curl -sf -o "$dir/pool/${pkg}_${v#*:}_${fn##*_}" "$url" || continue
+			if [ "$v" != "$ver" ]; then note "$pkg" "older: $pkg $ver -> $v"; else rm -f "$dir/notes/$pkg"; fi
+			return 0
 		done
 	done
-	# Last resort, said in the log: unstable's build, when trixie has none
-	# the archive serves (seen: openssl's libssl3t64, every 3.5.x for
-	# ppc64el missing, sid's 3.6.x there). apt still checks its
-	# dependencies against the rest of the repository.
-	fn=$(ppcmmu_private_apt sid sid -- apt-cache show "$pkg:ppc64el" 2>/dev/null |
-		sed -n 's/^Filename: //p' | head -n1)
-	if [ -n "$fn" ] && url_ok "http://deb.debian.org/debian/${fn//+/%2b}"; then
-		echo "from sid: $pkg $ver -> ${fn##*/}" >>"$dir.log"
-		curl -sf -o "$dir/pool/${fn##*/}" "http://deb.debian.org/debian/${fn//+/%2b}" && return 0
-	fi
-	echo "missing: $pkg $ver ($fn)" >>"$dir.log"
+	note "$pkg" "missing: $pkg $ver ($fn)"
 	return 1
 }
-fail=0
-while read -r pkg ver; do
-	n=$((n + 1))
-	ls "$dir/pool/${pkg}_"*.deb >/dev/null 2>&1 && continue
-	fetch_one "$pkg" "$ver" || fail=1
-done < <(sed -nE 's/^Inst ([^ ]+) \(([^ ]+) .*/\1 \2/p' "$dir.resolve")
-older=$(sort -u "$dir.log" | grep -c '^older:' || true)
-[ $fail -eq 0 ] || { grep '^missing' "$dir.log" >&2; log "some packages are not in the archive at any build"; exit 1; }
+# Last resort, said in the log: unstable's build, when trixie has none the
+# archive serves (seen: openssl's libssl3t64, every 3.5.x for ppc64el
+# missing, sid's 3.6.x there). apt still checks its dependencies against the
+# rest of the repository.
+fetch_sid() {	# fetch_sid PKG VERSION
+	local pkg=$1 ver=$2 fn
+	fn=$(ppcmmu_private_apt sid sid -- apt-cache show "$pkg:ppc64el" 2>/dev/null |
+		sed -n 's/^Filename: //p' | head -n1)
+	[ -n "$fn" ] && url_ok "http://deb.debian.org/debian/${fn//+/%2b}" &&
+		curl -sf -o "$dir/pool/${fn##*/}" "http://deb.debian.org/debian/${fn//+/%2b}" &&
+		note "$pkg" "from sid: $pkg $ver -> ${fn##*/}"
+}
+mkdir -p "$dir/notes"
+mapfile -t wanted < <(sed -nE 's/^Inst ([^ ]+) \(([^ ]+) .*/\1 \2/p' "$dir.resolve")
+n=${#wanted[@]}
+# Every file name from one apt-cache call (one per package costs a second
+# of CPU each, reading the lists).
+declare -A filename
+while read -r pkg fn; do
+	filename[$pkg]=$fn
+done < <(mapfile -t pinned < <(printf '%s\n' "${wanted[@]}" | tr ' ' =)
+	apt-cache "${opts[@]}" show "${pinned[@]}" | awk '/^Package: /{p=$2} /^Filename: /{print p, $2}')
+# Eight at a time: each is a few round trips to the archive, not CPU.
+for w in "${wanted[@]}"; do
+	read -r pkg ver <<<"$w"
+	if ls "$dir/pool/${pkg}_"*.deb >/dev/null 2>&1 &&
+	   ! grep -qs '^missing' "$dir/notes/$pkg"; then
+		continue
+	fi
+	fetch_trixie "$pkg" "$ver" "${filename[$pkg]}" &
+	while [ "$(jobs -rp | wc -l)" -ge 8 ]; do wait -n || true; done
+done
+wait
+for w in "${wanted[@]}"; do
+	read -r pkg ver <<<"$w"
+	grep -qs '^missing' "$dir/notes/$pkg" && fetch_sid "$pkg" "$ver"
+done
+cat "$dir"/notes/* >"$dir.log" 2>/dev/null || : >"$dir.log"
+older=$(grep -c '^older:' "$dir.log" || true)
+if grep -q '^missing' "$dir.log"; then
+	grep '^missing' "$dir.log" >&2
+	log "some packages are not in the archive at any build"
+	exit 1
+fi
 (cd "$dir" && apt-ftparchive packages pool >dists/trixie/main/binary-ppc64el/Packages)
 gzip -9kf "$dir/dists/trixie/main/binary-ppc64el/Packages"
 (cd "$dir/dists/trixie" && apt-ftparchive -o APT::FTPArchive::Release::Suite=trixie \
 	-o APT::FTPArchive::Release::Codename=trixie -o APT::FTPArchive::Release::Architectures=ppc64el \
 	-o APT::FTPArchive::Release::Components=main release . >Release)
-from_sid=$(sort -u "$dir.log" | grep -c '^from sid:' || true)
+from_sid=$(grep -c '^from sid:' "$dir.log" || true)
 log "$n packages in $dir ($older at an earlier build the archive has, $from_sid from sid; listed in $dir.log)"

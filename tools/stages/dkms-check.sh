@@ -11,8 +11,8 @@
 # What only a POWER host shows: autoinstall on boot.
 #
 # The kernel is PPC_MMU_KERNEL's (default 6.1). Where that kernel's kbuild
-# cannot run on bookworm (7.2: tools/rig/fetch-kernel.sh), dkms runs where its
-# kbuild does, in the kernel's sid chroot, with sid's dkms installed there
+# cannot run on bookworm (6.12: trixie's, 7.2: sid's; tools/rig/fetch-kernel.sh), dkms runs where its
+# kbuild does, in the kernel's chroot, with that release's dkms installed there
 # on first use; the sandbox is then under the chroot's /root.
 set -uo pipefail
 
@@ -51,7 +51,7 @@ if [ -n "$chroot_dir" ] && ! in_env sh -c 'command -v dkms && command -v depmod'
 	} >"$sb_host/last.log" 2>&1
 	result $? "dkms installed in the $kver chroot"
 fi
-echo "# dkms $(in_env dkms --version 2>/dev/null | sed 's/^dkms-//') against $kver${chroot_dir:+ (in its sid chroot)}"
+echo "# dkms $(in_env dkms --version 2>/dev/null | sed 's/^dkms-//') against $kver${chroot_dir:+ (in its ${PPC_MMU_KERNEL:-} chroot)}"
 # What a release tarball / git checkout holds: the tracked files.
 git ls-files -z | tar -C "$root" --null -T - -cf - --transform "s,^,kvm-ppc-mmu-$ver/," | tar -C "$sb_host/src" -xf -
 cp -al "$kdir/modules/." "$sb_host/root/lib/modules/$kver/"
