@@ -42,18 +42,17 @@ log() { echo "debian13-image: $*" >&2; }
 bash "$root/tools/rig/fetch-kernel.sh" 6.12 >&2
 abi=$(sed 's/-powerpc64le$//' "$root/build/kernel/6.12/release")
 flavours=("$abi-powerpc64le" "$abi-powerpc64le-64k")
-# What the admin's commands install from the image's apt cache
-# (tools/debian13/payload/), in the image's repository but not installed:
-# the package's dependency dkms and what it pulls,
-# each flavour's headers, and the virtualisation stack.
-cached_pkgs=(dkms "linux-headers-${flavours[0]}" "linux-headers-${flavours[1]}"
+# What the admin's commands install (tools/debian13/payload/): in the
+# image's repository, not installed: the package's dependency dkms and what
+# it pulls, each flavour's headers, and the virtualisation stack.
+admin_pkgs=(dkms "linux-headers-${flavours[0]}" "linux-headers-${flavours[1]}"
 	qemu-system-ppc qemu-utils libvirt-daemon-system libvirt-clients
 	libvirt-daemon-driver-qemu)
 image_pkgs=(systemd-sysv udev kmod apt initramfs-tools e2fsprogs procps
 	iproute2 "linux-image-${flavours[0]}" "linux-image-${flavours[1]}")
 
 key=$( { cat "$0" "$here/mirror.sh" "$here/ppcmmu-payload.service" "$here/ppcmmu-payload"
-	echo "$abi ${cached_pkgs[*]} ${image_pkgs[*]}"; } | sha256sum | cut -c1-12)
+	echo "$abi ${admin_pkgs[*]} ${image_pkgs[*]}"; } | sha256sum | cut -c1-12)
 out=$top/$key
 if [ -f "$out/.complete" ]; then
 	ln -sfn "$key" "$top/current"
@@ -99,7 +98,7 @@ fs=$out/fs
 repo=$top/repo
 t0=$(date +%s)
 log "local trixie repository"
-bash "$here/mirror.sh" "$repo" "${image_pkgs[@]}" "${cached_pkgs[@]}"
+bash "$here/mirror.sh" "$repo" "${image_pkgs[@]}" "${admin_pkgs[@]}"
 tm=$(date +%s)
 log "debootstrap trixie ppc64el (second stage under qemu-user)"
 # The repository is unsigned: mirror.sh checked every file against the
@@ -137,7 +136,7 @@ log "kernels"
 	in_chroot apt-get update
 	in_chroot apt-get install -y --no-install-recommends "${image_pkgs[@]}"
 	# No timer may take apt's lock or reach for a network the host lacks
-	# while the admin's commands run; no getty waits on the console.
+	# while the admin's commands run.
 	in_chroot systemctl mask apt-daily.timer apt-daily-upgrade.timer \
 		e2scrub_all.timer fstrim.timer 2>/dev/null || true
 	in_chroot systemctl enable ppcmmu-payload.service
