@@ -262,6 +262,8 @@ live_reboot() {
 
 # Open Firmware fidelity: every property the VMM's tree held when prom_init
 # quiesced it reached the guest's /proc/device-tree, with the same value.
+# The guest dumps its tree twice (tools/rig/guest/init.c says why): a
+# property counts as present if either copy of its line is intact.
 dt_check() {
 	local s=$1 id=$2 vmm_dt guest_dt total missing
 	vmm_dt=$(sed -n 's/^vmm: dt: //p' <<<"$s" | sort -u)
