@@ -146,7 +146,7 @@ radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU 
 	hash_scenario live-reboot-to-radix --kernel /guest/vmlinux $guest \
 		--append "$hash_on_radix guest.reboot=1" --reboot-append "$args" \
 		--live-copy-after "guest: tick 1"
-	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1" \
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1 guest.dt_noise=1" \
 		--dt-check
 	;;
 hash)
@@ -159,12 +159,12 @@ hash)
 		--reboot-append "$args"
 	save_restore hash-save --kernel /guest/vmlinux $guest --append "$args"
 	rm -f /tmp/hash-save.vm
-	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1 guest.dt_noise=1" --dt-check
 	;;
 nested|nested-preemptible)	# radix only, preemptible kernel or not
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
-	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1 guest.dt_noise=1" --dt-check
 	# A hash guest's stream (tools/vmm/tests/mkstream.c: the hosts share no
 	# storage) is refused for its MMU mode before anything is made.
 	/mkstream /tmp/hash.vm
@@ -174,7 +174,7 @@ dd20)	# POWER9 DD2.0: KVM-HV cannot run hash guests next to radix
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
 	scenario disable-radix --kernel /guest/vmlinux $guest --append "$hash_on_radix"
 	scenario legacy --kernel /guest/vmlinux-legacy $guest --append "$args"
-	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1" --dt-check
+	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1 guest.dt_noise=1" --dt-check
 	;;
 esac
 # The host's own kernel as the guest too, when it is not the 6.1 guest

@@ -21,17 +21,20 @@
  *                                  tick 2, and was never seen on another cpu)
  * and then powers the machine off (RTAS power-off). Kernel command line:
  *   guest.reboot=1   reboot (RTAS system-reboot) instead of powering off
+ *   guest.forever=1  neither: go on ticking, one "guest: tick N" a second
  *   guest.dt=1       first print every device-tree property as
  *                    "guest: dt: <path>/<name> <len> <crc32>" (the Open
  *                    Firmware fidelity check, tools/vmm/dt_digest.h),
  *                    twice, with the kernel's console held meanwhile;
  *                    what the kernel logged then follows as
  *                    "guest: kernel said during the dt dump: <line>"
+ *   guest.dt_noise=1 and the kernel logs a warning every 20 ms meanwhile
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +42,10 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,11 +228,43 @@ static void print_dt_digest(const char *dir, const char *rel)
 		closedir(dp);
 }
 
+static int cmdline_has(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+	char *tok, *save;
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, word))
+			return 1;
+	return 0;
+}
+
 /* klogctl(2)'s actions (glibc's <sys/klog.h> names none of them) */
 #define SYSLOG_ACTION_READ		2
 #define SYSLOG_ACTION_CONSOLE_OFF	6
 #define SYSLOG_ACTION_CONSOLE_ON	7
 #define SYSLOG_ACTION_SIZE_UNREAD	9
+
+/*
+ * A syslog(2) line without its "<level>[ seconds] " prefix: the console
+ * checkers read a timestamp inside a line as a kernel message cutting in.
+ */
+static const char *kernel_log_text(const char *line)
+{
+	const char *end;
+
+	if (*line == '<' && (end = strchr(line, '>')))
+		line = end + 1;
+	if (*line == '[' && (end = strstr(line, "] ")))
+		line = end + 2;
+	return line;
+}
 
 /*
  * Read what the kernel logged since the last call (klogctl's read position);
@@ -252,8 +289,58 @@ static void kernel_log_unread(int show)
 		buf[len] = '\0';
 		for (line = strtok_r(buf, "\n", &save); show && line;
 		     line = strtok_r(NULL, "\n", &save))
-			printf("guest: kernel said during the dt dump: %s\n", line);
+			printf("guest: kernel said during the dt dump: %s\n",
+			       kernel_log_text(line));
 	}
+}
+
+/*
+ * guest.dt_noise=1: while the tree is dumped (seconds: a console hcall per
+ * 16 bytes), a process on the last cpu has the kernel log a warning every
+ * 20 ms, 100 of them (through /dev/kmsg, reopened for each as its rate limit is per open
+ * file), so the dump below is tested against what once garbled it rather
+ * than hoped to be safe. Returns its pid, or -1.
+ */
+static pid_t start_kernel_noise(void)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	long cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	int i, fd, started[2];
+	cpu_set_t set;
+	pid_t pid;
+	char c;
+
+	if (!cmdline_has("guest.dt_noise=1") || pipe(started))
+		return -1;
+	pid = fork();
+	if (pid) {
+		/* the dump starts once the noise has (EOF: the child failed) */
+		close(started[1]);
+		if (read(started[0], &c, 1) != 1)
+			printf("guest: dt noise did not start\n");
+		close(started[0]);
+		return pid;
+	}
+	close(started[0]);
+	CPU_ZERO(&set);
+	CPU_SET(cpu > 0 ? cpu : 0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	mkdir("/dev", 0755);
+	mknod("/dev/kmsg", S_IFCHR | 0600, makedev(1, 11));
+	for (i = 0; i < 100; i++) {	/* 2 s of it: enough to overlap the dump */
+		char msg[64];
+		int len = snprintf(msg, sizeof(msg), "<4>dt noise %d from cpu %ld\n", i, cpu);
+
+		/* one write() a record (dprintf would lseek, which kmsg refuses) */
+		fd = open("/dev/kmsg", O_WRONLY);
+		if (fd < 0 || write(fd, msg, len) != len)
+			_exit(1);
+		close(fd);
+		if (i == 0 && write(started[1], "", 1) == 1)
+			close(started[1]);
+		nanosleep(&pause, NULL);
+	}
+	_exit(0);
 }
 
 /*
@@ -270,30 +357,39 @@ static void kernel_log_unread(int show)
  */
 static void print_dt_digest_twice(void)
 {
+	pid_t noise;
+
 	kernel_log_unread(0);
+	noise = start_kernel_noise();
 	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 	print_dt_digest("/proc/device-tree", "");
 	print_dt_digest("/proc/device-tree", "");
+	/* until the console has written it all: the tty buffers behind us */
 	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+	if (noise > 0) {
+		kill(noise, SIGKILL);
+		waitpid(noise, NULL, 0);
+	}
 	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
 	kernel_log_unread(1);
 }
 
-static int cmdline_has(const char *word)
+/*
+ * guest.forever=1: a guest a VMM manages as an admin's (libvirt: reboot,
+ * save and restore), so it never ends on its own: one "guest: tick N" a
+ * second, N going on from @first. A restored guest's next tick continues the
+ * count; a rebooted one prints "userspace reached" again and starts over.
+ */
+static void __attribute__((noreturn)) tick_forever(int first)
 {
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-	char *tok, *save;
+	struct timespec second = { 1, 0 };
+	int i;
 
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
+	for (i = first;; i++) {
+		nanosleep(&second, NULL);
+		printf("guest: tick %d\n", i);
 	}
-	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-		if (!strcmp(tok, word))
-			return 1;
-	return 0;
 }
 
 int main(void)
@@ -335,6 +431,8 @@ int main(void)
 	}
 	report_work(pids, cpus, nr_workers);
 	sync();
+	if (cmdline_has("guest.forever=1"))
+		tick_forever(TICKS + 1);
 	if (cmdline_has("guest.reboot=1")) {
 		printf("guest: rebooting\n");
 		reboot(RB_AUTOBOOT);
