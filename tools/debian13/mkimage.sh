@@ -14,7 +14,7 @@
 # writes the initrds that boot it). The repository stays in the image at
 # /srv/debian, the host's only apt source: the emulated host has no network,
 # and the admin's apt installs from it as from a mirror (dkms, its compiler,
-# both flavours' linux-headers, libvirt and QEMU).
+# both flavours' linux-headers). QEMU and libvirt are installed already.
 #
 # The kernel is the matrix's 6.12 (build/kernel/6.12/release, the newest the
 # archive serves: tools/rig/fetch-kernel.sh). Nothing project-specific is in
@@ -44,12 +44,14 @@ abi=$(sed 's/-powerpc64le$//' "$root/build/kernel/6.12/release")
 flavours=("$abi-powerpc64le" "$abi-powerpc64le-64k")
 # What the admin's commands install (tools/debian13/payload/): in the
 # image's repository, not installed: the package's dependency dkms and what
-# it pulls, each flavour's headers, and the virtualisation stack.
-admin_pkgs=(dkms "linux-headers-${flavours[0]}" "linux-headers-${flavours[1]}"
+# it pulls, each flavour's headers.
+admin_pkgs=(dkms "linux-headers-${flavours[0]}" "linux-headers-${flavours[1]}")
+# Installed: a virtualisation host as its admin has it before the module
+# comes, trixie's QEMU (SLOF in qemu-system-data) and libvirt.
+image_pkgs=(systemd-sysv udev kmod apt initramfs-tools e2fsprogs procps
+	iproute2 "linux-image-${flavours[0]}" "linux-image-${flavours[1]}"
 	qemu-system-ppc qemu-utils libvirt-daemon-system libvirt-clients
 	libvirt-daemon-driver-qemu)
-image_pkgs=(systemd-sysv udev kmod apt initramfs-tools e2fsprogs procps
-	iproute2 "linux-image-${flavours[0]}" "linux-image-${flavours[1]}")
 
 key=$( { cat "$0" "$here/mirror.sh" "$here/ppcmmu-payload.service" "$here/ppcmmu-payload"
 	echo "$abi ${admin_pkgs[*]} ${image_pkgs[*]}"; } | sha256sum | cut -c1-12)

@@ -3,12 +3,17 @@
 # (tools/debian13/mkimage.sh): two boots of one disk, each running a phase of
 # tools/debian13/payload/ from a second disk labelled PPCMMU.
 #   boot 1  Debian's powerpc64le kernel (4K pages), radix host:
+#           trixie's QEMU (SLOF) boots the project's guests (default,
+#           disable-radix, legacy) with KVM before the module is there;
 #           apt install ./kvm-ppc-mmu-dkms_<v>_all.deb linux-headers-$(uname -r);
-#           DKMS builds the module there with trixie's gcc; modprobe; the host
-#           check and selftests run guests; modules-load.d entry; the 64K
+#           DKMS builds the module there with trixie's gcc; modprobe; the same
+#           guests under trixie's QEMU, their lines the same as without the
+#           module (transparency); the host check and selftests run guests;
+#           modules-load.d entry; the 64K
 #           flavour's headers installed, and DKMS builds for that kernel too
 #   boot 2  the powerpc64le-64k kernel, hash host (disable_radix): the module
-#           loaded at boot; selftests; apt remove leaves no module behind
+#           loaded at boot; selftests; trixie's QEMU with the module and,
+#           after modprobe -r, without; apt remove leaves no module behind
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
@@ -18,6 +23,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/tools/debian13
 # shellcheck source=tools/rig/lib/qemu.sh
 source "$root/tools/rig/lib/qemu.sh"	# kernel_trouble_re
+# shellcheck source=tools/rig/lib/transparency-judge.sh
+source "$root/tools/rig/lib/transparency-judge.sh"
 work=$root/build/debian13/run
 logs=$root/build/logs/debian13
 timeout_s=${DEBIAN13_TIMEOUT:-2400}
@@ -36,12 +43,14 @@ finish() {
 img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
 deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
 make -s -C "$root/selftests" >/dev/null || { result 1 "the selftests build"; finish; }
+bash "$root/tools/rig/guest/mkguest.sh" >/dev/null || { result 1 "the guests build"; finish; }
 rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
 rel64k=$rel4k-64k
 
 rm -rf "$work" "$logs"
-mkdir -p "$work/payload" "$logs"
-cp "$deb" "$here"/payload/*.sh "$work/payload/"
+mkdir -p "$work/payload/guest" "$logs"
+cp "$deb" "$here"/payload/*.sh "$root/tools/rig/hostroot/host-lib.sh" "$work/payload/"
+cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$work/payload/guest/"
 for t in ppc_mmu_caps ppc_mmu_guest ppc_mmu_cas; do
 	cp "$root/build/selftests/$t" "$work/payload/"
 done
@@ -54,11 +63,20 @@ echo "$rel64k" >"$work/payload/other-kernel"
 # flushes (cache=unsafe): dpkg's fsyncs cost minutes under emulation.
 qemu-img create -q -f qcow2 -b "$img/rootfs.img" -F raw "$work/disk.qcow2"
 
-boot() {	# boot PHASE RELEASE EXTRA_APPEND
-	local phase=$1 rel=$2 extra=$3 log=$logs/$1.log t0 rc
+# transparency_judge's checks, counted as this boot's results.
+check() {	# check WHAT COMMAND...
+	local what=$1
+	shift
+	"$@"
+	result $? "$phase: $what"
+}
+
+boot() {	# boot PHASE RELEASE EXTRA_APPEND TRANSPARENCY_HOST GUEST...
+	local phase=$1 rel=$2 extra=$3 thost=$4 log=$logs/$1.log t0 rc
+	shift 4
 	echo "$phase" >"$work/payload/phase"
 	rm -f "$work/payload.img"
-	mke2fs -q -t ext4 -L PPCMMU -d "$work/payload" "$work/payload.img" 64M >/dev/null
+	mke2fs -q -t ext4 -L PPCMMU -d "$work/payload" "$work/payload.img" 256M >/dev/null
 	echo "# boot: $phase, $rel $extra (console: $log)"
 	t0=$(date +%s)
 	timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 -M powernv9 -smp 2 -m 4G \
@@ -88,12 +106,15 @@ boot() {	# boot PHASE RELEASE EXTRA_APPEND
 		"ppcmmu-admin: not ok - "*) result 1 "$phase: ${line#ppcmmu-admin: not ok - }" ;;
 		esac
 	done < <(grep -E '^ppcmmu-admin: (not )?ok - ' "$log.lines")
+	# trixie's QEMU with SLOF, without and with the module (transparency.sh)
+	grep -E '^hostinit: |^(without|with)-module\.[a-z-]+: guest: ' "$log.lines" | sed 's/^/  /'
+	transparency_judge "$thost" "$log.lines" "$@"
 	local trouble
 	# shellcheck disable=SC2154  # tools/rig/lib/qemu.sh sets it
 	trouble=$(grep -E "$kernel_trouble_re" "$log" | head -n1)
 	result "$([ -z "$trouble" ]; echo $?)" "$phase: no kernel trouble on the console${trouble:+ ($trouble)}"
 }
 
-boot install "$rel4k" ""
-boot remove "$rel64k" "disable_radix"
+boot install "$rel4k" "" radix default disable-radix legacy
+boot remove "$rel64k" "disable_radix" hash default
 finish

@@ -22,6 +22,7 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tools/rig/lib/qemu.sh"
+source "$root/tools/rig/lib/transparency-judge.sh"
 logs=$(ppcmmu_logs_dir)
 hosts=("$@")
 [ ${#hosts[@]} -eq 0 ] && hosts=(radix hash)
@@ -41,36 +42,8 @@ check() {	# check WHAT COMMAND...: one numbered result line
 	fi
 }
 
-# The "guest: " lines /init of the guest printed in one run (LABEL = RUN.GUEST).
-guest_lines() {	# guest_lines LOG LABEL
-	sed -n "s/^$2: guest: /guest: /p" "$1"
-}
-
-# A run's whole guest console without the kernel's timestamps.
-console() {	# console LOG LABEL
-	sed -n "s/^$2: //p" "$1" | sed -E 's/\[ *[0-9]+\.[0-9]+\] //g'
-}
-
-has_line() {	# has_line LOG LINE
-	grep -qxF -- "$2" "$1"
-}
-
 host_done() {	# host_done LOG QEMU_STATUS
 	[ "$2" -eq 0 ] && grep -q '^hostinit: done' "$1"
-}
-
-module_loaded() {	# module_loaded LOG GUEST
-	has_line "$1" "hostinit: with-module.$2: kvm_ppc_mmu loaded" &&
-		grep -q '^hostinit: /sys/module/kvm_ppc_mmu present' "$1"
-}
-
-# Identical, and not because neither run printed any.
-same_guest_lines() {	# same_guest_lines LOG GUEST
-	local d
-	[ -n "$(guest_lines "$1" "without-module.$2")" ] || return 1
-	d=$(diff <(guest_lines "$1" "without-module.$2") <(guest_lines "$1" "with-module.$2")) && return 0
-	sed 's/^/#   /' <<<"$d"
-	return 1
 }
 
 # Kernel trouble on the host's own console lines, or on the guests'.
@@ -81,10 +54,6 @@ clean() {	# clean LOG host|guests
 	[ -z "$bad" ] && return 0
 	sed 's/^/#   /' <<<"$bad"
 	return 1
-}
-
-refcnt_pinned() {	# refcnt_pinned LOG GUEST: the guest's VM pinned the module
-	grep -qE "^hostinit: with-module\.$2: qemu exit=.* kvm_ppc_mmu refcnt max=[1-9]" "$1"
 }
 
 initrd=$root/build/transparency-host.cpio
@@ -132,36 +101,8 @@ for host in "${hosts[@]}"; do
 	echo "# $host host: qemu status $rc, $(( $(date +%s) - t0 ))s wall, console log $log"
 	grep -E '^hostinit: |^(without-module|with-module)\.[a-z-]+: guest: ' "$log" | sed 's/^/#   /'
 	check "$host: host booted, ran every guest twice and powered off" host_done "$log" "$rc"
-	for g in "${guests[@]}"; do
-		# QEMU's own choices: a radix host gives radix unless the guest
-		# asks for hash only. The legacy guest (Debian's kernel without
-		# ISA 3.00 in OV1) still offers radix in OV5, and QEMU 7.2 lets it
-		# run radix, only hiding the pa-features bit; kvm-ppc-mmu puts
-		# such a guest in hash (tools/stages/vmm-scenarios.sh checks that).
-		case $host/$g in
-		radix/default|radix/legacy) mmu=Radix ;;
-		*) mmu=Hash ;;
-		esac
-		# Not judged (timing may move kernel messages): how close the whole guest consoles are.
-		full_diff=$(diff <(console "$log" "without-module.$g") <(console "$log" "with-module.$g") | grep -c '^[<>]')
-		echo "# $host/$g: whole guest consoles, timestamps removed: $full_diff lines differ"
-		for run in "${runs[@]}"; do
-			check "$host/$g $run: guest reached userspace" has_line "$log" "$run.$g: guest: userspace reached"
-			check "$host/$g $run: guest MMU is $mmu" has_line "$log" "$run.$g: guest: MMU : $mmu"
-			check "$host/$g $run: qemu-system-ppc64 exited 0" \
-				grep -qE "^hostinit: $run\.$g: qemu exit=0 " "$log"
-		done
-		[ "$g" = legacy ] && check "$host/$g: the radix bit is hidden from the legacy guest" \
-			has_line "$log" "with-module.$g: guest: pa-features radix bit: 0"
-		check "$host/$g: kvm_ppc_mmu absent in the first run" \
-			has_line "$log" "hostinit: without-module.$g: kvm_ppc_mmu absent"
-		check "$host/$g: kvm_ppc_mmu loaded in the second run (/sys/module/kvm_ppc_mmu)" \
-			module_loaded "$log" "$g"
-		check "$host/$g: the guest's VM went through the module (refcnt >= 1 while it ran)" \
-			refcnt_pinned "$log" "$g"
-		check "$host/$g: guest lines identical without and with the module" same_guest_lines "$log" "$g"
-	done
-	check "$host: module unloads after the guests" has_line "$log" "hostinit: rmmod kvm_ppc_mmu ok"
+	transparency_judge "$host" "$log" "${guests[@]}"
+	check "$host: module unloads after the guests" transparency_has_line "$log" "hostinit: rmmod kvm_ppc_mmu ok"
 	check "$host: no kernel trouble on the host console" clean "$log" host
 	check "$host: no kernel trouble on the guest consoles" clean "$log" guests
 done

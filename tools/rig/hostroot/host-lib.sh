@@ -11,9 +11,21 @@
 #                       run the guest with QEMU: the one command line both
 #                       hosts use, so unpatched, patched and Debian's QEMU
 #                       are compared on the same options
+#   transparency_run RUN GUEST
+#                       one guest under Debian's qemu-system-ppc64, its
+#                       console labelled RUN.GUEST, and whether its VM
+#                       pinned kvm_ppc_mmu (the transparency check; also
+#                       run by the Debian 13 host, tools/debian13/payload/)
+# Set before sourcing to change them:
+#   guest_dir       where the guests' files are (default /guest)
+#   guest_firmware  vof (default: QEMU's x-vof=on, fast) or slof (Debian's
+#                   default firmware, what an admin's QEMU boots)
+#   guest_timeout   seconds a guest may take (default 300)
 # shellcheck disable=SC2034 # set here, used by the script that sources this one
 
-guest_timeout=300
+guest_dir=${guest_dir:-/guest}
+guest_firmware=${guest_firmware:-vof}
+guest_timeout=${guest_timeout:-300}
 
 host_begin() {
 	mount -t proc proc /proc
@@ -46,24 +58,58 @@ say() {
 #   legacy         the kernel without ISA 3.00 in its CAS vector (hash, and
 #                  QEMU's legacy-guest handling)
 guest_boot() {
-	kernel=/guest/vmlinux append=
+	kernel=$guest_dir/vmlinux append=
 	case $1 in
 	disable-radix) append=disable_radix ;;
-	legacy) kernel=/guest/vmlinux-legacy ;;
+	legacy) kernel=$guest_dir/vmlinux-legacy ;;
 	esac
 }
 
 # qemu_guest QEMU APPEND: boot $kernel (guest_boot) under QEMU with KVM,
 # console on stdout, killed after $guest_timeout s; returns QEMU's status.
 # The caps QEMU 7.2 wants but the emulated POWER9 lacks are set to what it
-# has (see DESIGN.md), and guest RAM is backed as guest_ram chose.
+# has (see DESIGN.md), and guest RAM is backed as guest_ram chose. SLOF
+# (guest_firmware=slof) is QEMU's default: no firmware option at all.
 qemu_guest() {
+	local vof=
+	[ "$guest_firmware" = vof ] && vof=,x-vof=on
 	# shellcheck disable=SC2086 # $mem is several options
 	timeout -k 5 "$guest_timeout" "$1" \
-		-M pseries,accel=kvm,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
+		-M pseries,accel=kvm$vof,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
 		-nographic -vga none -no-reboot $mem -smp 1 \
-		-kernel "$kernel" -initrd /guest/initramfs.cpio \
+		-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio" \
 		-append "console=hvc0 loglevel=5 panic=-1 $2" </dev/null 2>&1
+}
+
+# Highest kvm_ppc_mmu refcnt while QEMU runs: a VM that ran a vcpu through
+# the module's hooks pins it (kmod/vm_registry.c), so >= 1 shows the guest
+# really went through the module.
+watch_refcnt() {
+	local max=0 r
+	while [ -e /tmp/guest-running ]; do
+		r=$(cat /sys/module/kvm_ppc_mmu/refcnt 2>/dev/null) || r=0
+		[ "$r" -gt "$max" ] && max=$r && echo "$max" >/tmp/refcnt-max
+		sleep 0.5
+	done
+}
+
+# transparency_run RUN GUEST: GUEST (guest_boot) under Debian's QEMU, each
+# console line prefixed "RUN.GUEST: ", then what tools/rig/lib/transparency-judge.sh
+# reads: whether the module was loaded, QEMU's status and the refcnt seen.
+transparency_run() {
+	local label=$1.$2 t0 rc
+	guest_boot "$2"
+	say "$label: kvm_ppc_mmu $([ -d /sys/module/kvm_ppc_mmu ] && echo loaded || echo absent)"
+	echo 0 >/tmp/refcnt-max
+	touch /tmp/guest-running
+	watch_refcnt &
+	t0=$(now_cs)
+	qemu_guest qemu-system-ppc64 "$append" | sed -u "s/\r//g; s/^/$label: /"
+	rc=${PIPESTATUS[0]}
+	rm -f /tmp/guest-running
+	wait
+	say "$label: qemu exit=$rc time=$(secs $(($(now_cs) - t0)))s" \
+	    "kvm_ppc_mmu refcnt max=$(cat /tmp/refcnt-max)"
 }
 
 # guest_ram: how QEMU backs a guest's 512 MiB on this host. Sets
@@ -89,7 +135,8 @@ guest_ram() {
 		hp_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
 		if [ -n "$hp_kb" ] && echo $((512 * 1024 / hp_kb)) >/proc/sys/vm/nr_hugepages &&
 		   [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((512 * 1024 / hp_kb)) ] &&
-		   mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages; then
+		   mkdir -p /dev/hugepages &&
+		   { mountpoint -q /dev/hugepages || mount -t hugetlbfs hugetlbfs /dev/hugepages; }; then
 			mem="-m 512M -object memory-backend-file,id=ram0,size=512M,mem-path=/dev/hugepages
 				-machine memory-backend=ram0"
 			ram_backing="${hp_kb} kB huge pages (4K host pages)"

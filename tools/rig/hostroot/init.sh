@@ -18,35 +18,7 @@ set -u
 . /host-lib.sh
 host_begin
 
-# Highest kvm_ppc_mmu refcnt while QEMU runs: a VM that ran a vcpu through
-# the module's hooks pins it (kmod/vm_registry.c), so >= 1 shows the guest
-# really went through the module.
-watch_refcnt() {
-	local max=0 r
-	while [ -e /tmp/guest-running ]; do
-		r=$(cat /sys/module/kvm_ppc_mmu/refcnt 2>/dev/null) || r=0
-		[ "$r" -gt "$max" ] && max=$r && echo "$max" >/tmp/refcnt-max
-		sleep 0.5
-	done
-}
-
 say "guest RAM: $ram_backing"
-
-run_guest() {	# run_guest RUN GUEST
-	local label=$1.$2 t0 rc kernel append
-	guest_boot "$2"
-	say "$label: kvm_ppc_mmu $([ -d /sys/module/kvm_ppc_mmu ] && echo loaded || echo absent)"
-	echo 0 >/tmp/refcnt-max
-	touch /tmp/guest-running
-	watch_refcnt &
-	t0=$(now_cs)
-	qemu_guest qemu-system-ppc64 "$append" | sed -u "s/\r//g; s/^/$label: /"
-	rc=${PIPESTATUS[0]}
-	rm -f /tmp/guest-running
-	wait
-	say "$label: qemu exit=$rc time=$(secs $(($(now_cs) - t0)))s" \
-	    "kvm_ppc_mmu refcnt max=$(cat /tmp/refcnt-max)"
-}
 
 guests=$(sed -n 's/.*tguests=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
 guests=${guests:-default}
@@ -68,7 +40,7 @@ for m in kvm $kvm_hv; do
 done
 [ -c /dev/kvm ] || say "no /dev/kvm"
 
-for g in $guests; do run_guest without-module "$g"; done
+for g in $guests; do transparency_run without-module "$g"; done
 
 if insmod /modules/kvm-ppc-mmu.ko $ppcmmu_opts; then
 	say "insmod kvm-ppc-mmu.ko ok"
@@ -79,7 +51,7 @@ fi
 	say "/sys/module/kvm_ppc_mmu present: version=$(cat /sys/module/kvm_ppc_mmu/version 2>/dev/null || echo ?)" \
 	    "taint=$(cat /sys/module/kvm_ppc_mmu/taint)"
 
-for g in $guests; do run_guest with-module "$g"; done
+for g in $guests; do transparency_run with-module "$g"; done
 
 # The VM is gone, so its pin on the module should be too.
 if rmmod kvm_ppc_mmu; then
