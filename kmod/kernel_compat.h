@@ -43,7 +43,8 @@
  *    depends on it (HPT orders are in bytes, allocations in PAGE_SHIFT),
  *    but KVM-HV's VRMA, a hash guest's real-mode window, then reaches only
  *    4K per HPTE group: RAM/4 with the HPT of RAM/128 this module gives.
- *    VMMs must describe no larger real mode area (tools/vmm/rma.c, README).
+ *    VMMs must describe no larger real mode area (tools/vmm/rma.c; README,
+ *    "Loading it"; Documentation/rig.rst, "Host kernels").
  *
  * kvm-hv internals the module mirrors (hpt.c): kvmppc_allocate_hpt(),
  * kvmppc_set_hpt() and kvmppc_free_hpt() in book3s_64_mmu_hv.c, and what

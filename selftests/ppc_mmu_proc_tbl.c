@@ -8,8 +8,8 @@
  * runs hash guests next to radix ones as is. On a DD2.0 radix host (the
  * emulated "dd20" host) KVM-HV refuses hash guests; the module is reloaded
  * there with allow_hash_on_no_mixing_cpu=1 so the switch is exercised on
- * that silicon level too (see README). Tests that need a mode the host
- * cannot give are skipped with the reason.
+ * that silicon level too (Documentation/rig.rst). Tests that need a mode
+ * the host cannot give are skipped with the reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>
