@@ -40,13 +40,13 @@ finish() {
 	exit
 }
 
-img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
+# What comes from the tree first, into the payload, and the image after:
+# in the test command this job runs beside the next kernel's stages
+# (tools/stages/kernel-matrix.sh), which rebuild the same selftests and
+# guests, so it reads them while nothing else writes them.
 deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
 make -s -C "$root/selftests" >/dev/null || { result 1 "the selftests build"; finish; }
 bash "$root/tools/rig/guest/mkguest.sh" >/dev/null || { result 1 "the guests build"; finish; }
-rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
-rel64k=$rel4k-64k
-
 rm -rf "$work" "$logs"
 mkdir -p "$work/payload/guest" "$logs"
 cp "$deb" "$here"/payload/*.sh "$root/tools/rig/hostroot/host-lib.sh" "$work/payload/"
@@ -57,6 +57,10 @@ done
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
 	-o "$work/payload/ppc-mmu-host-check" "$root/tools/host-check/ppc-mmu-host-check.c" ||
 	{ result 1 "the host check builds"; finish; }
+
+img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
+rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
+rel64k=$rel4k-64k
 echo "$rel64k" >"$work/payload/other-kernel"
 # The host's disk: a copy-on-write layer over the cached image, kept
 # across the two boots and thrown away after, so QEMU ignores the guest's

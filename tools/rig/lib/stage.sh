@@ -40,8 +40,10 @@ ppcmmu_count() {
 # ppcmmu_jobs NAME COMMAND [NAME COMMAND]...
 #   Runs the jobs, each COMMAND a string for bash -c with its own output
 #   file, at most $PPC_MMU_JOBS (default 2: one per core; each emulated host
-#   keeps one core busy) at a time, in the order given; while the process
-#   $PPC_MMU_BUSY_PID (a background build) lives it takes one of the slots.
+#   keeps one core busy) at a time, in the order given; while a process of
+#   $PPC_MMU_BUSY_PID lives (space-separated: the debug kernel's background
+#   build, the Debian 13 host's job) it takes one of the slots, one slot
+#   always left.
 #   Each job's output is printed as one block when it ends, between
 #   "=== NAME" and "# NAME: S s", and counted as ppcmmu_stage counts a stage.
 #   Jobs must not share scratch files: the stage scripts take prebuilt
@@ -50,13 +52,12 @@ ppcmmu_count() {
 ppcmmu_jobs() {
 	local -a queue=("$@")
 	local -A job_name=() job_out=() job_t0=()
-	local next=0 running=0 slots pid rc name out
+	local next=0 running=0 slots pid rc name out busy
 	while [ "$next" -lt ${#queue[@]} ] || [ "$running" -gt 0 ]; do
 		slots=${PPC_MMU_JOBS:-2}
-		if [ -n "${PPC_MMU_BUSY_PID:-}" ] && kill -0 "$PPC_MMU_BUSY_PID" 2>/dev/null &&
-		   [ "$slots" -gt 1 ]; then
-			slots=$((slots - 1))
-		fi
+		for busy in ${PPC_MMU_BUSY_PID:-}; do
+			kill -0 "$busy" 2>/dev/null && [ "$slots" -gt 1 ] && slots=$((slots - 1))
+		done
 		if [ "$running" -lt "$slots" ] && [ "$next" -lt ${#queue[@]} ]; then
 			out=$(mktemp)
 			bash -c "${queue[next + 1]}" >"$out" 2>&1 </dev/null &
@@ -67,7 +68,7 @@ ppcmmu_jobs() {
 		fi
 		pid=
 		if [ "$slots" -lt "${PPC_MMU_JOBS:-2}" ] && [ "$next" -lt ${#queue[@]} ]; then
-			# A slot frees up when the background build ends too:
+			# A slot frees up when a background job ends too:
 			# look every few seconds (bash reaps finished jobs, so a
 			# finished one no longer answers kill -0).
 			for pid in "${!job_name[@]}" ""; do
