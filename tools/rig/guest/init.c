@@ -297,9 +297,9 @@ static void kernel_log_unread(int show)
 /*
  * guest.dt_noise=1: while the tree is dumped (seconds: a console hcall per
  * 16 bytes), a process on the last cpu has the kernel log a warning every
- * 20 ms, 100 of them (through /dev/kmsg, reopened for each as its rate limit is per open
- * file), so the dump below is tested against what once garbled it rather
- * than hoped to be safe. Returns its pid, or -1.
+ * 20 ms, 100 of them (through /dev/kmsg, reopened for each as its rate
+ * limit is per open file), so the dump below is tested against what once
+ * garbled it rather than hoped to be safe. Returns its pid, or -1.
  */
 static pid_t start_kernel_noise(void)
 {
