@@ -192,11 +192,7 @@ if [ -n "$debian13_pid" ]; then
 	wait "$debian13_pid"
 	rc=$?
 	total_pass=0 total_fail=0
-	echo "=== $debian13_name"
-	cat "$debian13_out"
-	ppcmmu_count "$debian13_out" "$rc"
-	rm -f "$debian13_out"
-	echo "# $debian13_name: $(( $(date +%s) - debian13_t0 ))s"
+	ppcmmu_job_report "$debian13_name" "$debian13_out" "$rc" "$debian13_t0"
 	summary+=("$debian13_name: $total_pass passed, $total_fail failed ($(( $(date +%s) - debian13_t0 ))s, beside the kernels after 6.12)")
 	matrix_pass=$((matrix_pass + total_pass)) matrix_fail=$((matrix_fail + total_fail))
 fi

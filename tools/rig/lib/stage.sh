@@ -52,7 +52,7 @@ ppcmmu_count() {
 ppcmmu_jobs() {
 	local -a queue=("$@")
 	local -A job_name=() job_out=() job_t0=()
-	local next=0 running=0 slots pid rc name out busy
+	local next=0 running=0 slots pid rc out busy
 	while [ "$next" -lt ${#queue[@]} ] || [ "$running" -gt 0 ]; do
 		slots=${PPC_MMU_JOBS:-2}
 		for busy in ${PPC_MMU_BUSY_PID:-}; do
@@ -85,14 +85,21 @@ ppcmmu_jobs() {
 			rc=$?
 		fi
 		running=$((running - 1))
-		name=${job_name[$pid]} out=${job_out[$pid]}
-		echo "=== $name"
-		cat "$out"
-		ppcmmu_count "$out" "$rc"
-		rm -f "$out"
-		echo "# $name: $(( $(date +%s) - ${job_t0[$pid]} ))s"
+		ppcmmu_job_report "${job_name[$pid]}" "${job_out[$pid]}" "$rc" "${job_t0[$pid]}"
 		unset "job_name[$pid]" "job_out[$pid]" "job_t0[$pid]"
 	done
+}
+
+# ppcmmu_job_report NAME OUTPUT_FILE EXIT_STATUS START_SECONDS
+#   A job that ended: its output as one block between "=== NAME" and
+#   "# NAME: S s", counted (ppcmmu_count); the file is removed. For
+#   ppcmmu_jobs and for a job run in the background across stages.
+ppcmmu_job_report() {
+	echo "=== $1"
+	cat "$2"
+	ppcmmu_count "$2" "$3"
+	rm -f "$2"
+	echo "# $1: $(( $(date +%s) - $4 ))s"
 }
 
 # ppcmmu_prepare_images IMAGE...
