@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Cross-build the project's qemu-system-ppc64 for ppc64el on this x86 machine:
-# Debian bookworm's QEMU (tools/qemu/fetch-source.sh: the version the emulated
-# hosts run, Debian's patches applied) plus our series (tools/qemu/patches/,
-# applied in order from its series file), configured for what the hosts need
-# and nothing else: the ppc64 system target with KVM, no TCG, no GUI, docs,
-# tools or optional libraries.
+# Debian 13's QEMU (tools/qemu/fetch-source.sh: trixie's qemu source as
+# POWER9 admins install it, Debian's patches applied) plus our series
+# (tools/qemu/patches/, applied in order from its series file), configured
+# as the ppc64 system emulator Debian ships minus what the emulated hosts
+# cannot use: KVM and TCG, no GUI, docs, tools or optional libraries.
 #
 # Result, reused while its key (the source version, the series and every
 # patch in it, this script) is unchanged:
@@ -15,10 +15,13 @@
 #   build/qemu-patched/<version>-<key>/packages.txt   the sysroot's packages
 #   build/qemu-patched/<version>-<key>/.complete      written last
 #   build/qemu-patched/current -> <version>-<key>
-# The tree is laid out as the host root is (/usr/bin, /usr/share/qemu), so a
-# cpio of it appended after build/hostroot/rootfs.cpio.gz replaces Debian's
-# binary (tools/qemu/smoke.sh does that). It links only against libraries
-# Debian's own qemu-system-ppc already pulls into that root.
+# The tree is laid out as a host's root is (/usr/bin, /usr/share/qemu). It
+# links only against libraries Debian's own qemu-system-ppc already pulls in,
+# built against bookworm's (glib 2.74, QEMU 10.0 needs 2.66), so the one
+# binary runs in the bookworm host root (build/hostroot, tools/qemu/smoke.sh)
+# and in the trixie host (tools/debian13/, newer sonames-compatible glib,
+# glibc): bookworm's cross compiler links against its glibc 2.36, which a
+# trixie sysroot's libraries (built against 2.41) would not link with.
 #
 # Why a private sysroot and not multiarch -dev:ppc64el packages: installing
 # libglib2.0-dev:ppc64el system-wide needs the amd64 and ppc64el versions of
@@ -48,16 +51,16 @@ log() { echo "qemu-build: $*" >&2; }
 # would otherwise be the one QEMU's build scripts run on).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
-# Build machine packages: the cross compiler and its libc, QEMU 7.2's build
-# system (meson >= 0.61.3: bookworm has 1.0.1; ninja; python3, which
-# meson also runs on), pkg-config, and apt/dpkg tools for the sysroot.
-host_pkgs=("gcc-$triplet" "binutils-$triplet" libc6-dev-ppc64el-cross meson ninja-build
-	python3 pkgconf dpkg-dev patch make)
-# The target libraries QEMU 7.2's ppc64 system emulator cannot do without
+# Build machine packages: the cross compiler and its libc, QEMU 10.0's build
+# system (meson >= 1.5: bookworm-backports has 1.7, below; ninja; python3
+# with venv, which configure runs meson in), pkg-config, and apt/dpkg tools
+# for the sysroot.
+host_pkgs=("gcc-$triplet" "binutils-$triplet" libc6-dev-ppc64el-cross ninja-build
+	python3 python3-venv pkgconf dpkg-dev patch make)
+# The target libraries QEMU 10.0's ppc64 system emulator cannot do without
 # (meson.build): glib-2.0 and gthread-2.0 (pkg-config; glib-2.0.pc names
 # libpcre2-8 in Requires.private, which pkg-config insists on finding),
-# pixman-1 (required for any system emulator in 7.2), zlib (always
-# required), libfdt (pseries builds its device tree with it; Debian's tarball
+# pixman-1 (the pseries display devices), zlib (always required), libfdt (pseries builds its device tree with it; Debian's tarball
 # has no dtc submodule to fall back to). The runtime packages give the .so
 # files the -dev symlinks point at, and the libraries those need at link time.
 target_pkgs=(libglib2.0-dev libglib2.0-0 libpcre2-dev libpcre2-8-0
@@ -69,9 +72,13 @@ for p in "${host_pkgs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]}"
-	# Plain bookworm (not -t bookworm-backports): QEMU 7.2 is not tested with
-	# meson 1.7, and Debian built this source with bookworm's 1.0.
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+# meson 1.5 or later: QEMU 10.0's floor; Debian built it with trixie's 1.7.
+if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
+	log "installing meson from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-t bookworm-backports meson >&2
 fi
 dpkg --print-foreign-architectures | grep -qx ppc64el || {
 	dpkg --add-architecture ppc64el
@@ -156,7 +163,7 @@ log "copying the source and applying ${#patches[@]} patch(es) from $series"
 cp -a "$src" "$obj/src"
 for p in "${patches[@]}"; do
 	log "  $(basename "$p")"
-	patch -d "$obj/src" -p1 --forward --batch --quiet <"$p"
+	patch -d "$obj/src" -p1 --fuzz=0 --forward --batch --quiet <"$p"
 done
 # QEMU keeps copies of the kernel headers it uses (linux-headers/); the
 # series imports ours. A copy older than uapi/ would build a QEMU that
@@ -169,28 +176,27 @@ if [ -f "$obj/src/$hdr" ] && ! cmp -s "$obj/src/$hdr" "$root/uapi/linux/kvm_ppc_
 	exit 1
 fi
 
-# --- configure: the ppc64 system emulator, KVM only ---
+# --- configure: the ppc64 system emulator, KVM and TCG ---
 # --without-default-features turns every optional library and feature off
 # (no GUI, audio, block drivers beyond the built-in ones, slirp, seccomp, ...);
-# what is asked back is KVM, system libfdt and the pieces the hosts use.
+# what is asked back is KVM, TCG (as Debian builds it: the series must build
+# and behave there too), system libfdt and the pieces the hosts use.
 # -Werror: this configuration builds without a single warning, so a patch
 # of ours that adds one (an implicit declaration, say) stops the build.
-# No TCG: the binary only ever runs -M pseries,accel=kvm on POWER9 hosts,
-# and TCG is most of QEMU's compile time.
-# --prefix=/usr and the data dir /usr/share/qemu: where Debian's qemu-system-data
-# puts vof.bin in the host root, so the binary finds its firmware there too.
+# --disable-download and --disable-install-blobs as debian/rules has them
+# (the +ds tarball has no firmware blobs; Debian's qemu-system-data does).
+# --prefix=/usr and the data dir /usr/share/qemu: where qemu-system-data puts
+# slof.bin and vof.bin on a host, so the binary finds its firmware there.
 log "configure"
 mkdir -p "$obj/b"
 (cd "$obj/b" && PKG_CONFIG="$pkgconf_wrap" "$obj/src/configure" \
 	--cross-prefix=$triplet- \
-	--meson=/usr/bin/meson \
 	--prefix=/usr --sysconfdir=/etc --localstatedir=/var \
 	--firmwarepath=/usr/share/qemu \
-	--with-git-submodules=ignore \
 	--with-pkgversion="ppc-mmu $key, Debian $version" \
 	--target-list=ppc64-softmmu \
 	--without-default-features \
-	--enable-kvm --disable-tcg \
+	--enable-kvm --enable-tcg --disable-download \
 	--enable-fdt=system \
 	--disable-docs --disable-tools --disable-user --disable-linux-user \
 	--disable-guest-agent --disable-plugins --disable-debug-info \

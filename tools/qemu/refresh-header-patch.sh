@@ -25,7 +25,6 @@ sed -n '1,/^---$/p' "$patch" >"$tmp"
 	printf -- '--- /dev/null\n+++ b/linux-headers/linux/kvm_ppc_mmu.h\n'
 	printf '@@ -0,0 +1,%d @@\n' "$lines"
 	sed 's/^/+/' "$hdr"
-	printf -- '-- \n2.39.5\n\n'
 } >>"$tmp"
 mv "$tmp" "$patch"
 echo "refresh: $(basename "$patch") now carries uapi/linux/kvm_ppc_mmu.h ($lines lines)"

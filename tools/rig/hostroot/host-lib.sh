@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# What the /init scripts of the emulated hosts that run guests under QEMU
-# share (tools/rig/hostroot/init.sh, the transparency host, and
-# tools/qemu/compare-init.sh, the QEMU comparison and bench host): sourced as
-# /host-lib.sh, which their stage builders install beside them.
+# What the scripts of the emulated hosts that run guests under QEMU share
+# (tools/rig/hostroot/init.sh, the transparency host's /init, and the
+# Debian 13 host's payload, tools/debian13/payload/): sourced as
+# /host-lib.sh or from the payload, which their builders install.
 #   host_begin          mount /proc, /sys, /dev; PATH; guest RAM (below)
 #   now_cs, secs, say   the host's clock in centiseconds, as S.CC, a log line
 #   guest_boot GUEST    the kernel and command line of one of the project's
