@@ -11,12 +11,21 @@
 #           module (transparency); the host check and selftests run guests;
 #           modules-load.d entry; the 64K
 #           flavour's headers installed, and DKMS builds for that kernel too
-#   boot 2  the powerpc64le-64k kernel, hash host (disable_radix): the module
+#   boot 2  ("qemu") the powerpc64le kernel again, radix host, the module
+#           loaded at boot as boot 1 left it: the project's patched QEMU
+#           (tools/qemu/build.sh, Documentation/qemu.rst) beside trixie's:
+#           live migrations both ways, a mode switch after one, what each
+#           guest sees under both (payload/admin-qemu.sh)
+#   boot 3  the powerpc64le-64k kernel, hash host (disable_radix): the module
 #           loaded at boot; selftests; trixie's QEMU with the module and,
 #           after modprobe -r, without; apt remove leaves no module behind
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
+#      DEBIAN13_PHASES="install qemu remove"  the boots to run, in order
+#                                    (default: all three; "qemu" alone loads
+#                                    the module built in the tree for the
+#                                    image's kernel instead of the package's)
 # Usage: tools/debian13/run.sh     (as root)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,6 +53,8 @@ finish() {
 # in the test command this job runs beside the next kernel's stages
 # (tools/stages/kernel-matrix.sh), which rebuild the same selftests and
 # guests, so it reads them while nothing else writes them.
+phases=${DEBIAN13_PHASES:-install qemu remove}
+has_phase() { [[ " $phases " == *" $1 "* ]]; }
 deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
 make -s -C "$root/selftests" >/dev/null || { result 1 "the selftests build"; finish; }
 bash "$root/tools/rig/guest/mkguest.sh" >/dev/null || { result 1 "the guests build"; finish; }
@@ -57,6 +68,24 @@ done
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
 	-o "$work/payload/ppc-mmu-host-check" "$root/tools/host-check/ppc-mmu-host-check.c" ||
 	{ result 1 "the host check builds"; finish; }
+
+if has_phase qemu; then
+	# The patched QEMU (its own build directories under build/).
+	qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1) || { result 1 "the patched QEMU builds"; finish; }
+	mkdir -p "$work/payload/qemu"
+	cp -a "$qemu_tree/usr" "$work/payload/qemu/"
+fi
+if has_phase qemu && ! has_phase install; then
+	# No package installed before it: the module built for the image's
+	# kernel (6.12, trixie's) from a copy of its sources, for a run of
+	# this phase alone (the tree's own build may be another kernel's).
+	mkdir -p "$work/kmod-src"
+	(cd "$root" && git ls-files Kbuild kmod uapi | cpio -pdm --quiet "$work/kmod-src")
+	kdir=$(PPC_MMU_KERNEL=6.12 ppcmmu_kernel_dir) &&
+		"$kdir/kmake" M="$work/kmod-src" modules >"$logs/qemu-module-build.log" 2>&1 &&
+		cp "$work/kmod-src/kvm-ppc-mmu.ko" "$work/payload/" ||
+		{ result 1 "the module builds for Debian 13's kernel"; finish; }
+fi
 
 img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
 rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
@@ -119,6 +148,15 @@ boot() {	# boot PHASE RELEASE EXTRA_APPEND TRANSPARENCY_HOST GUEST...
 	result "$([ -z "$trouble" ]; echo $?)" "$phase: no kernel trouble on the console${trouble:+ ($trouble)}"
 }
 
-boot install "$rel4k" "" radix default disable-radix legacy
-boot remove "$rel64k" "disable_radix" hash default
+for phase in $phases; do
+	case $phase in
+	install) boot install "$rel4k" "" radix default disable-radix legacy ;;
+	qemu)
+		boot qemu "$rel4k" "" radix
+		grep -E '^(hostinit: )?(migrate|compare): ' "$logs/qemu.log.lines" | sed 's/^/  /'
+		;;
+	remove) boot remove "$rel64k" "disable_radix" hash default ;;
+	*) result 1 "unknown phase $phase" ;;
+	esac
+done
 finish
