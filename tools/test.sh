@@ -17,6 +17,10 @@
 #                   tools/stages/debug-kernel.sh). Its kernel builds in the
 #                   background, niced, while the matrix runs, and takes one
 #                   of the two job slots meanwhile.
+#   Debian 13 host  the matrix's longest job (tools/debian13/run.sh),
+#                   started at 6.12's jobs and still running when the last
+#                   kernel's are done: the debug kernel stage runs beside
+#                   it, one slot each, and its results come last
 # Two at a time: within each kernel, every emulated host is a job of its own
 # and two run at once, one per core (tools/rig/lib/stage.sh: ppcmmu_jobs);
 # each prints its block when it ends. PPC_MMU_JOBS=1 runs one at a time.
@@ -56,16 +60,38 @@ if [ "${PPC_MMU_DEBUG_KERNEL:-1}" != 0 ]; then
 	export PPC_MMU_BUSY_PID=$debug_build
 fi
 
+# The matrix leaves its Debian 13 job running here (kernel-matrix.sh).
+background=$(mktemp -d)
+export PPC_MMU_BACKGROUND_DIR=$background
+
 timed_stage build build
 timed_stage "unit tests" tools/stages/unit-tests.sh
 timed_stage fuzz tools/stages/fuzz.sh
 # shellcheck disable=SC2086
 timed_stage "kernel matrix" tools/stages/kernel-matrix.sh ${PPC_MMU_KERNELS:-6.1 6.12 7.2}
+unset PPC_MMU_BACKGROUND_DIR
+debian13_pid=$(cat "$background/debian13.pid" 2>/dev/null)
 if [ -n "$debug_build" ]; then
 	# The stage builds it itself (and says why) if the background build failed.
 	wait "$debug_build" || echo "# background debug kernel build failed: build/logs/debug-kernel-build.log"
+	# One slot for the Debian 13 host while it runs (ppcmmu_jobs).
+	export PPC_MMU_BUSY_PID=$debian13_pid
 	timed_stage "debug kernel" tools/stages/debug-kernel.sh
 fi
+if [ -n "$debian13_pid" ]; then
+	debian13_report() {	# its block and counts, once it has ended
+		local out
+		out=$(cat "$background/debian13.out")
+		while [ ! -s "$out.rc" ] && kill -0 "$debian13_pid" 2>/dev/null; do sleep 5; done
+		sleep 1	# the rc file is written just before it exits
+		ppcmmu_job_report "$(cat "$background/debian13.name")" "$out" \
+			"$(cat "$out.rc" 2>/dev/null || echo 1)" "$(cat "$background/debian13.t0")"
+		rm -f "$out.rc"
+		echo "Debian 13 host: $stage_pass passed, $stage_fail failed"
+	}
+	timed_stage "Debian 13 host" debian13_report
+fi
+rm -rf "$background"
 
 echo "=== total ($(( $(date +%s) - start ))s: ${timings[*]})"
 echo "$total_pass passed, $total_fail failed"

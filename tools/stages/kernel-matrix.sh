@@ -38,7 +38,8 @@
 #                   SLOF on its radix and hash hosts, libvirt's lifecycle
 #                   (tools/debian13/run.sh); in the background from 6.12's
 #                   jobs on, beside them and the next kernel's, its results
-#                   printed after the last kernel
+#                   printed after the last kernel (or, with
+#                   PPC_MMU_BACKGROUND_DIR, left running: see below)
 # Per kernel, the images the hosts boot are built once ("images"), then each
 # emulated host of the last four stages is a job, run two at a time
 # (tools/rig/lib/stage.sh: ppcmmu_jobs; PPC_MMU_JOBS=1 runs one at a time).
@@ -47,6 +48,10 @@
 # The module is left built for 6.1, as the other tools expect.
 #
 # Usage: tools/stages/kernel-matrix.sh [SERIES...]     (default: 6.1 6.12 7.2)
+# Env:   PPC_MMU_BACKGROUND_DIR=<dir>  do not wait for the Debian 13 host's
+#        job: leave it running and write <dir>/debian13.{pid,out,t0,name}
+#        (its exit status lands in debian13.rc), for tools/test.sh to report
+#        it after the stages that run beside its tail
 # Prints "kernel <release>: N passed, N failed (S s)" per kernel, and ends
 # with "kernel matrix: N passed, N failed". Logs: build/logs/<series>/.
 set -uo pipefail
@@ -141,7 +146,10 @@ for k in "${series[@]}"; do
 			debian13_name="$release: Debian 13 host (apt, DKMS, systemd, QEMU, libvirt)"
 			if [ "${PPC_MMU_JOBS:-2}" -ge 2 ]; then
 				debian13_out=$(mktemp) debian13_t0=$(date +%s)
-				bash tools/debian13/run.sh >"$debian13_out" 2>&1 </dev/null &
+				# Its status in a file too: a caller that is
+				# not its parent cannot wait for it.
+				(bash tools/debian13/run.sh </dev/null; echo $? >"$debian13_out.rc") \
+					>"$debian13_out" 2>&1 &
 				debian13_pid=$!
 				export PPC_MMU_BUSY_PID="${PPC_MMU_BUSY_PID:-} $debian13_pid"
 				echo "# $debian13_name: started in the background (pid $debian13_pid)"
@@ -188,7 +196,14 @@ for k in "${series[@]}"; do
 	matrix_pass=$((matrix_pass + total_pass)) matrix_fail=$((matrix_fail + total_fail))
 done
 unset PPC_MMU_KERNEL
-if [ -n "$debian13_pid" ]; then
+if [ -n "$debian13_pid" ] && [ -n "${PPC_MMU_BACKGROUND_DIR:-}" ]; then
+	mkdir -p "$PPC_MMU_BACKGROUND_DIR"
+	echo "$debian13_pid" >"$PPC_MMU_BACKGROUND_DIR/debian13.pid"
+	echo "$debian13_out" >"$PPC_MMU_BACKGROUND_DIR/debian13.out"
+	echo "$debian13_t0" >"$PPC_MMU_BACKGROUND_DIR/debian13.t0"
+	echo "$debian13_name" >"$PPC_MMU_BACKGROUND_DIR/debian13.name"
+	summary+=("$debian13_name: still running in the background, reported by the caller")
+elif [ -n "$debian13_pid" ]; then
 	wait "$debian13_pid"
 	rc=$?
 	total_pass=0 total_fail=0
