@@ -22,6 +22,11 @@
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
+#      DEBIAN13_QEMU_MIGRATE=stock|all|switch  the qemu boot's live
+#                                    migrations (default: none; by hand
+#                                    until a guest panic they found on loaded
+#                                    machines is understood:
+#                                    payload/qemu-migrate.sh)
 #      DEBIAN13_PHASES="install qemu remove"  the boots to run, in order
 #                                    (default: all three; "qemu" alone loads
 #                                    the module built in the tree for the
@@ -74,6 +79,7 @@ if has_phase qemu; then
 	qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1) || { result 1 "the patched QEMU builds"; finish; }
 	mkdir -p "$work/payload/qemu"
 	cp -a "$qemu_tree/usr" "$work/payload/qemu/"
+	echo "${DEBIAN13_QEMU_MIGRATE:-}" >"$work/payload/qemu-migrate-scope"
 fi
 if has_phase qemu && ! has_phase install; then
 	# No package installed before it: the module built for the image's

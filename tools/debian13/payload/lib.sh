@@ -9,13 +9,14 @@ typed() {	# typed CMD...: run as the admin would, transcript on the console
 	"$@"
 }
 
-check() {	# check NAME CMD...: one result line
+check() {	# check NAME CMD...: one result line; CMD's success or failure
 	name=$1
 	shift
 	if "$@"; then
 		echo "ppcmmu-admin: ok - $name"
 	else
 		echo "ppcmmu-admin: not ok - $name"
+		return 1
 	fi
 }
 
