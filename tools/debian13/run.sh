@@ -14,8 +14,9 @@
 #   boot 2  ("qemu") the powerpc64le kernel again, radix host, the module
 #           loaded at boot as boot 1 left it: the project's patched QEMU
 #           (tools/qemu/build.sh, Documentation/qemu.rst) beside trixie's:
-#           live migrations both ways, a mode switch after one, what each
-#           guest sees under both (payload/admin-qemu.sh)
+#           what each guest sees under both, the unload, kvm-ppc-mmu=on
+#           refused without the module; the live migrations only with
+#           DEBIAN13_QEMU_MIGRATE (payload/admin-qemu.sh)
 #   boot 3  the powerpc64le-64k kernel, hash host (disable_radix): the module
 #           loaded at boot; selftests; trixie's QEMU with the module and,
 #           after modprobe -r, without; apt remove leaves no module behind

@@ -1,12 +1,12 @@
 # shellcheck shell=sh
 # Phase "qemu" (tools/debian13/run.sh, boot 2): the project's patched QEMU
 # (tools/qemu/, on trixie's qemu 10.0 source) beside trixie's own, on the
-# radix host with the module loaded: live migrations between them both ways
-# and a mode switch after one (qemu-migrate.sh), and what each guest sees
-# under trixie's, the patched without and with the module, with SLOF and
-# with VOF (qemu-compare.sh). The module is the one boot 1 installed and set to load
-# at boot; run alone (DEBIAN13_PHASES=qemu), the payload brings one built
-# for this kernel in the tree.
+# radix host with the module loaded: what each guest sees under trixie's,
+# the patched without and with the module, with SLOF and with VOF
+# (qemu-compare.sh), and, when asked, live migrations between them
+# (qemu-migrate.sh). The module is the one boot 1 installed and set to
+# load at boot; run alone (DEBIAN13_PHASES=qemu), the payload brings one
+# built for this kernel in the tree.
 if [ ! -d /sys/module/kvm_ppc_mmu ] && [ -f "$P/kvm-ppc-mmu.ko" ]; then
 	typed modprobe kvm_hv
 	typed insmod "$P/kvm-ppc-mmu.ko"
