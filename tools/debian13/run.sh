@@ -23,8 +23,8 @@
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
-#      DEBIAN13_QEMU_MIGRATE=stock|all|switch  the qemu boot's live
-#                                    migrations (default: none; by hand
+#      DEBIAN13_QEMU_MIGRATE=stock|all|switch|"FROM:TO:GUEST ..."  the qemu
+#                                    boot's live migrations (default: none; by hand
 #                                    until a guest panic they found on loaded
 #                                    machines is understood:
 #                                    payload/qemu-migrate.sh)

@@ -208,8 +208,10 @@ switch_across() {
 	stop_vm dst
 }
 
-# qemu-migrate.sh stock|all|switch: stock -> patched, or every direction
-# and the switch, or the switch alone. Not in the test command until
+# qemu-migrate.sh stock|all|switch|"FROM:TO:GUEST ...": stock -> patched,
+# or every direction and the switch, or the switch alone, or the
+# migrations listed (FROM and TO stock or patched, GUEST default or
+# disable-radix; "stock:stock:default stock:stock:default" repeats one). Not in the test command until
 # understood: on a loaded machine the guest was seen to panic on the
 # destination right after a migration (a list-poisoned pointer in an
 # interrupt handler), with the patched QEMU as the source and, once, as
@@ -227,6 +229,12 @@ all)
 stock)
 	for g in default disable-radix; do
 		migrate "$g" stock patched
+	done
+	;;
+*:*:*)
+	for item in $1; do
+		IFS=: read -r from to g <<<"$item"
+		migrate "$g" "$from" "$to"
 	done
 	;;
 esac
