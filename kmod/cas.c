@@ -87,7 +87,7 @@ static void ppcmmu_cas_apply(struct ppcmmu_vm *vm, struct ppcmmu_cas_decision *d
 		cfg.process_table = PATB_GR;
 		err = ppcmmu_configure_mmu(vm, &cfg, NULL, PPCMMU_CAUSE_CAS);
 	} else {
-		want.order = ppcmmu_hpt_sized_order(kvm);
+		want.order = ppcmmu_hpt_sized_order(vm);
 		err = ppcmmu_configure_mmu(vm, &cfg, &want, PPCMMU_CAUSE_CAS);
 	}
 

@@ -120,10 +120,12 @@ static void ppcmmu_hpt_free(struct kvm_hpt_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
-/* log2 of the HPT size @kvm's RAM calls for. */
-u32 ppcmmu_hpt_sized_order(struct kvm *kvm)
+/* log2 of the HPT size for @vm: the VMM's order if it set one, else from RAM. */
+u32 ppcmmu_hpt_sized_order(struct ppcmmu_vm *vm)
 {
-	return ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(kvm));
+	u32 order = READ_ONCE(vm->hpt_order);
+
+	return order ? order : ppcmmu_hpt_order_for_ram(ppcmmu_guest_ram_bytes(vm->kvm));
 }
 
 static enum ppcmmu_hpt_verdict ppcmmu_hpt_judge_locked(struct kvm *kvm,
@@ -236,7 +238,7 @@ int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
 /* Give hash VM @vm an HPT sized from its RAM unless it has one already. */
 int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause)
 {
-	struct ppcmmu_hpt_want want = { .order = ppcmmu_hpt_sized_order(vm->kvm) };
+	struct ppcmmu_hpt_want want = { .order = ppcmmu_hpt_sized_order(vm) };
 	unsigned long installed;
 
 	return ppcmmu_hpt_install(vm, &want, cause, &installed);

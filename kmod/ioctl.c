@@ -159,6 +159,28 @@ static long ppcmmu_ioctl_cas(struct kvm *kvm, void __user *argp)
 	return 0;
 }
 
+static long ppcmmu_ioctl_set_hpt_order(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_ppc_mmu_hpt_order req;
+	struct ppcmmu_vm *vm;
+	int r;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	r = ppcmmu_check_hpt_order_request(&req);
+	if (r) {
+		ppcmmu_refused(ppcmmu_vm_find(kvm), PPCMMU_OP_SET_HPT_ORDER, r, false);
+		return r;
+	}
+	vm = ppcmmu_vm_pin_opted_in(kvm, PPCMMU_OP_SET_HPT_ORDER);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM; EBUSY: ran */
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->hpt_order, req.order);
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
 static long ppcmmu_ioctl_get_cas(struct kvm *kvm, void __user *argp)
 {
 	struct ppcmmu_vm *vm = ppcmmu_vm_find(kvm);
@@ -196,6 +218,8 @@ long ppcmmu_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
 		return ppcmmu_ioctl_cas(kvm, argp);
 	case KVM_PPC_MMU_GET_CAS:
 		return ppcmmu_ioctl_get_cas(kvm, argp);
+	case KVM_PPC_MMU_SET_HPT_ORDER:
+		return ppcmmu_ioctl_set_hpt_order(kvm, argp);
 	default:
 		return -ENOTTY;
 	}

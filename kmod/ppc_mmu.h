@@ -29,6 +29,7 @@ enum ppcmmu_op {
 	PPCMMU_OP_PROC_TBL,
 	PPCMMU_OP_ENABLE,
 	PPCMMU_OP_SET_STATE,
+	PPCMMU_OP_SET_HPT_ORDER,
 };
 
 /*
@@ -60,6 +61,13 @@ struct ppcmmu_vm {
 	/* KVM_PPC_GET_HTAB_FD calls under way (switch_guard.c) */
 	atomic_t htab_fds_opening;
 	u64 features;		/* KVM_PPC_MMU_FEAT_*, frozen once vcpus_ran */
+	/*
+	 * The order of every HPT the module allocates for the VM, as
+	 * KVM_PPC_MMU_SET_HPT_ORDER set it; 0: sized from the VM's RAM.
+	 * Written under lock, read once per allocation (READ_ONCE) by
+	 * paths that may not hold it (the first KVM_RUN's).
+	 */
+	u32 hpt_order;
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */
 	bool cas_valid;		/* cas holds the last CAS outcome */
 	/*
@@ -117,7 +125,7 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps);
 
 /* hpt.c */
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm);
-u32 ppcmmu_hpt_sized_order(struct kvm *kvm);
+u32 ppcmmu_hpt_sized_order(struct ppcmmu_vm *vm);
 int ppcmmu_hpt_install(struct ppcmmu_vm *vm, const struct ppcmmu_hpt_want *want,
 		       enum ppcmmu_cause cause, unsigned long *installed);
 int ppcmmu_hpt_install_sized(struct ppcmmu_vm *vm, enum ppcmmu_cause cause);

@@ -118,7 +118,7 @@ static long ppcmmu_apply_plan(struct ppcmmu_vm *vm, struct kvm *kvm,
 	/* Radix going hash: with the RAM-sized HPT, not KVM-HV's default. */
 	if (!plan->radix && kvm_is_radix(kvm) &&
 	    (vm->features & KVM_PPC_MMU_FEAT_HPT_SIZING)) {
-		want.order = ppcmmu_hpt_sized_order(kvm);
+		want.order = ppcmmu_hpt_sized_order(vm);
 		hpt = &want;
 	}
 

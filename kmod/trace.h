@@ -43,11 +43,13 @@ TRACE_DEFINE_ENUM(PPCMMU_OP_CAS);
 TRACE_DEFINE_ENUM(PPCMMU_OP_PROC_TBL);
 TRACE_DEFINE_ENUM(PPCMMU_OP_ENABLE);
 TRACE_DEFINE_ENUM(PPCMMU_OP_SET_STATE);
+TRACE_DEFINE_ENUM(PPCMMU_OP_SET_HPT_ORDER);
 #define ppcmmu_show_op(o) __print_symbolic(o,				\
 	{ PPCMMU_OP_CAS, "cas" },					\
 	{ PPCMMU_OP_PROC_TBL, "register_proc_tbl" },			\
 	{ PPCMMU_OP_ENABLE, "enable" },					\
-	{ PPCMMU_OP_SET_STATE, "set_state" })
+	{ PPCMMU_OP_SET_STATE, "set_state" },				\
+	{ PPCMMU_OP_SET_HPT_ORDER, "set_hpt_order" })
 
 #define ppcmmu_show_cas_status(s) __print_symbolic(s,			\
 	{ KVM_PPC_MMU_CAS_ACCEPTED, "accepted" },			\

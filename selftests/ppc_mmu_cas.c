@@ -113,6 +113,8 @@ static bool parsed_and_answered(const struct cas_run *cr)
  * FEAT_CAS (the kernel negotiates, the VMM reads GET_CAS); else the VMM
  * calls KVM_PPC_MMU_CAS. Either way the VMM answers like QEMU would.
  */
+static uint32_t vmm_hpt_order;	/* KVM_PPC_MMU_SET_HPT_ORDER before the run, unless 0 */
+
 static void run_cas(enum vec_kind k, uint64_t vec_addr, bool intercept, struct cas_run *cr,
 		    void (*mangle)(struct guest_vm *vm))
 {
@@ -125,6 +127,14 @@ static void run_cas(enum vec_kind k, uint64_t vec_addr, bool intercept, struct c
 	if (r) {
 		cr->r = r;
 		return;
+	}
+	if (vmm_hpt_order) {
+		r = ppcmmu_set_hpt_order(vm.vm_fd, vmm_hpt_order);
+		if (r) {
+			cr->r = r;
+			guest_vm_destroy(&vm);
+			return;
+		}
 	}
 	mmu_guest_pages(&vm);
 	write_vector(vm.mem + VEC_ADDR, k);
@@ -448,6 +458,80 @@ static void test_ioctl_arguments(void)
 }
 
 /*
+ * The VMM's own HPT sizing rule (KVM_PPC_MMU_SET_HPT_ORDER): QEMU sizes
+ * from maxmem, or RAM plus plugged DIMMs, never from a BAR's memslot. A
+ * hash guest's CAS gets that order whichever way CAS is negotiated; a
+ * radix guest still gets no table; malformed requests and a VM that ran
+ * before it opted in are refused. 5 results.
+ */
+static void test_vmm_hpt_order(void)
+{
+	const uint32_t order = ORDER_64M + 3;	/* what RAM would never give */
+	struct kvm_ppc_mmu_hpt_order o;
+	struct cas_run ic, vmm;
+	struct guest_vm vm;
+	int r, bad = 0;
+
+	r = mmu_guest_vm(&vm, 16 << 20, GUEST_MMU_DEFAULT, 0);
+	if (r) {
+		ktap_result(0, "SET_HPT_ORDER: VM (r=%d)", r);
+	} else {
+		memset(&o, 0, sizeof(o));
+		o.order = 17;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) == -1 && errno == EINVAL;
+		o.order = 47;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) == -1 && errno == EINVAL;
+		o.order = 24;
+		o.flags = 1;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) == -1 && errno == EINVAL;
+		o.flags = 0;
+		o.pad = 1;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) == -1 && errno == EINVAL;
+		o.pad = 0;
+		o.reserved[5] = 1;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) == -1 && errno == EINVAL;
+		bad += ioctl(vm.vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, NULL) == -1 && errno == EFAULT;
+		ktap_result(bad == 6 && !ppcmmu_set_hpt_order(vm.vm_fd, 0) &&
+			    !ppcmmu_set_hpt_order(vm.vm_fd, 46),
+			    "SET_HPT_ORDER: orders 17 and 47, flags, pad, reserved -> EINVAL, NULL -> EFAULT (%d/6); 0 and 46 accepted",
+			    bad);
+		guest_vm_destroy(&vm);
+	}
+	r = guest_vm_create_done(&vm, 16 << 20);
+	r = r ? r : guest_vm_run_done(&vm);
+	r = r ? r : ppcmmu_set_hpt_order(vm.vm_fd, order);
+	ktap_result(r == -EBUSY, "SET_HPT_ORDER on a VM that ran without opting in -> EBUSY (r=%d)", r);
+	guest_vm_destroy(&vm);
+
+	vmm_hpt_order = order;
+	if (can_hash) {
+		run_cas(V61_HASH, VEC_ADDR, true, &ic, NULL);
+		run_cas(V61_HASH, VEC_ADDR, false, &vmm, NULL);
+		ktap_result(!ic.r && !vmm.r && ic.out.status == KVM_PPC_MMU_CAS_ACCEPTED &&
+			    ic.out.hpt_order == order && ic.after.hpt_order == order &&
+			    vmm.out.hpt_order == order && vmm.after.hpt_order == order,
+			    "hash CAS after SET_HPT_ORDER %u: HPT of that order, both ways (outcome %u/%u, state %u/%u)",
+			    order, ic.out.hpt_order, vmm.out.hpt_order, ic.after.hpt_order,
+			    vmm.after.hpt_order);
+		ktap_result(ic.res.saw_translated && ic.res.value_read == MMU_GUEST_B_VALUE &&
+			    vmm.res.saw_translated && vmm.res.value_read == MMU_GUEST_B_VALUE,
+			    "... and the guest runs translated in it");
+	} else {
+		ktap_skip_n(2, "the host gives no hash guests", "SET_HPT_ORDER hash CAS");
+	}
+	if (can_radix) {
+		run_cas(V61_RADIX, VEC_ADDR, true, &ic, NULL);
+		ktap_result(!ic.r && ic.out.mode == KVM_PPC_MMU_MODE_RADIX && !ic.out.hpt_order &&
+			    !ic.after.hpt_order && ic.res.saw_translated,
+			    "radix CAS after SET_HPT_ORDER: still no HPT (outcome %u, state %u)",
+			    ic.out.hpt_order, ic.after.hpt_order);
+	} else {
+		ktap_skip("the host gives no radix guests", "SET_HPT_ORDER radix CAS");
+	}
+	vmm_hpt_order = 0;
+}
+
+/*
  * Copy VM @a's HPT into VM @b through KVM's HTAB fd (ppcmmu/htab_stream.c:
  * one record per guest HPTE, VRMA entries left out). Returns the number of
  * HPTEs copied or -errno.
@@ -592,7 +676,7 @@ static void test_restore_refused(void)
 
 int main(void)
 {
-	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 5 + 3 + 8 + 3 + 1;
+	int planned = 6 + 4 * NR_KINDS + 2 * NR_HOSTILE + 1 + 5 + 3 + 8 + 3 + 5 + 1;
 	int k;
 
 	test_env_begin(planned, "cas", &caps, &forced);
@@ -607,6 +691,7 @@ int main(void)
 	test_migrate(true);
 	test_migrate(false);
 	test_restore_refused();
+	test_vmm_hpt_order();
 	test_env_restore(forced);
 	ktap_result(module_is_loaded(PPCMMU_MODNAME), "module loaded at the end");
 	ktap_finish();

@@ -987,7 +987,8 @@ static void step_bad_number(struct fuzz_vm *f)
 
 	if (cmd == KVM_PPC_MMU_GET_CAPS || cmd == KVM_PPC_MMU_ENABLE ||
 	    cmd == KVM_PPC_MMU_GET_STATE || cmd == KVM_PPC_MMU_SET_STATE ||
-	    cmd == KVM_PPC_MMU_CAS || cmd == KVM_PPC_MMU_GET_CAS)
+	    cmd == KVM_PPC_MMU_CAS || cmd == KVM_PPC_MMU_GET_CAS ||
+	    cmd == KVM_PPC_MMU_SET_HPT_ORDER)
 		return;
 	e = xioctl(f->vm.vm_fd, cmd, buf);
 	check(f, C_MODULE, e == ENOTTY, "ioctl %#lx: errno %d, expected ENOTTY", cmd, e);

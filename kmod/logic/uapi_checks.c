@@ -39,6 +39,19 @@ int ppcmmu_check_enable_request(const struct kvm_ppc_mmu_enable *req)
 	return 0;
 }
 
+/* Order 0 hands sizing back to the module; any other must be architected. */
+int ppcmmu_check_hpt_order_request(const struct kvm_ppc_mmu_hpt_order *req)
+{
+	if (req->flags || req->pad)
+		return -EINVAL;
+	if (!ppcmmu_all_zero(req->reserved, sizeof(req->reserved)))
+		return -EINVAL;
+	if (req->order && (req->order < PPCMMU_HPT_ORDER_MIN ||
+			   req->order > PPCMMU_HPT_ORDER_MAX))
+		return -EINVAL;
+	return 0;
+}
+
 int ppcmmu_check_state_request(const struct kvm_ppc_mmu_state *req)
 {
 	if (req->flags)

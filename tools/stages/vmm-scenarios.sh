@@ -217,6 +217,15 @@ hpt_from_ram() {
 	check "$(has "$s" "guest: ibm,pft-size: 22")" "$id: the guest's ibm,pft-size says order 22"
 }
 
+# --hpt-ram 2048: the HPT sized for the VMM's basis (2 GiB / 128 = 2^24),
+# not the guest's RAM, through KVM_PPC_MMU_SET_HPT_ORDER.
+hpt_from_vmm() {
+	local s=$1 id=$2
+	check "$(grep -qE "vmm: CAS: the module chose hash.*, HPT order 24," <<<"$s" && echo 1 || echo 0)" \
+		"$id: the module gave the guest the HPT the VMM sized (order 24)"
+	check "$(has "$s" "guest: ibm,pft-size: 24")" "$id: the guest's ibm,pft-size says order 24"
+}
+
 no_hpt() {
 	check "$(has "$1" "guest: ibm,pft-size: absent")" "$2: a radix guest gets no HPT (no ibm,pft-size)"
 }
@@ -341,6 +350,8 @@ judge() {	# judge <host> <scenario> <section>
 		reboot "$s" "$id" Hash Hash hash ;;
 	hash/default|hash/disable-radix)
 		boots "$s" "$id" Hash ;;
+	radix/hpt-ram|hash/hpt-ram)
+		boots "$s" "$id" Hash; hpt_from_vmm "$s" "$id" ;;
 	radix/save)
 		saved "$s" "$id" Radix ;;
 	radix/save-restore)

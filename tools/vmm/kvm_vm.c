@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vmm.h"
+#include "hpt_order.h"
 
 /* The one memslot: all of guest RAM at guest real address 0. */
 static struct kvm_userspace_memory_region ram_region(struct vmm *vmm, uint32_t flags)
@@ -81,6 +82,20 @@ int vm_opt_in(struct vmm *vmm)
 		return -1;
 	}
 	vmm->features = en.features;
+	/*
+	 * A VMM whose rule for the HPT's size is not the module's (QEMU's
+	 * maxmem) says so before the guest can choose hash.
+	 */
+	if (vmm->opt.hpt_ram_size) {
+		struct kvm_ppc_mmu_hpt_order o = {
+			.order = ppcmmu_hpt_order_for_ram(vmm->opt.hpt_ram_size),
+		};
+
+		if (ioctl(vmm->vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o)) {
+			perror("vmm: KVM_PPC_MMU_SET_HPT_ORDER");
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  *   ppc-mmu-vmm --kernel vmlinux [--initrd initramfs.cpio] [--append "args"]
  *               [--mem MiB] [--smp N] [--snapshot-after TEXT [--save FILE]]
  *               [--live-copy-after TEXT] [--reboot-append "args"] [--dt-check]
- *               [--timeout S] [--verbose]
+ *               [--hpt-ram MiB] [--timeout S] [--verbose]
  *   ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout S] [--verbose]
  *
  * Boots the kernel through Linux's own prom_init: the guest starts with an
@@ -28,7 +28,9 @@
  * --live-copy-after TEXT copies RAM with dirty logging while the guest runs,
  * as a live migration does, and checks the copy (live_copy.c). --dt-check adds a node
  * of edge-case properties and prints the device tree's digest when
- * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). Exit
+ * prom_init is done with Open Firmware (tools/vmm/dt_digest.h). --hpt-ram
+ * sizes a hash guest's HPT for that much RAM instead of --mem, as QEMU sizes
+ * it from maxmem (KVM_PPC_MMU_SET_HPT_ORDER). Exit
  * status: see VMM_EXIT_* in vmm.h.
  */
 #include <errno.h>
@@ -50,7 +52,7 @@ static void usage(void)
 	fprintf(stderr, "Usage: ppc-mmu-vmm --kernel VMLINUX [--initrd FILE] [--append ARGS]\n"
 			"       [--mem MiB] [--smp VCPUS] [--snapshot-after TEXT [--save FILE]]\n"
 			"       [--live-copy-after TEXT] [--reboot-append ARGS] [--dt-check]\n"
-			"       [--timeout SECONDS] [--verbose]\n"
+			"       [--hpt-ram MiB] [--timeout SECONDS] [--verbose]\n"
 			"   or: ppc-mmu-vmm --restore FILE [--mem MiB] [--timeout SECONDS] [--verbose]\n");
 	exit(VMM_EXIT_USAGE);
 }
@@ -71,9 +73,10 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "save", required_argument, NULL, 'S' },
 		{ "restore", required_argument, NULL, 'R' },
+		{ "hpt-ram", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long mib = 512, vcpus = VMM_DEFAULT_VCPUS;
+	unsigned long mib = 512, vcpus = VMM_DEFAULT_VCPUS, hpt_mib = 0;
 	int c;
 
 	opt->cmdline = "";
@@ -119,6 +122,11 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		case 'v':
 			opt->verbose = true;
 			break;
+		case 'H':
+			hpt_mib = strtoul(optarg, NULL, 0);
+			if (hpt_mib < 1 || hpt_mib > 64UL << 20)	/* up to 64 TiB */
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -128,10 +136,12 @@ static void parse_options(struct vmm_options *opt, unsigned int *timeout_s, int 
 		usage();
 	/* A restore boots nothing: the guest, its RAM size and MMU come from the file. */
 	if (opt->restore_file ? opt->kernel || opt->initrd || opt->cmdline[0] || opt->snapshot_after ||
-				opt->live_copy_after || opt->reboot_cmdline || opt->dt_check :
+				opt->live_copy_after || opt->reboot_cmdline || opt->dt_check ||
+				hpt_mib :
 				!opt->kernel)
 		usage();
 	opt->ram_size = (uint64_t)mib << 20;
+	opt->hpt_ram_size = (uint64_t)hpt_mib << 20;
 	opt->nr_vcpus = vcpus;
 }
 

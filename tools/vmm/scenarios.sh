@@ -148,6 +148,9 @@ radix|radix-preemptible)	# POWER9 DD2.2, as real hosts: the guest picks its MMU 
 		--live-copy-after "guest: tick 1"
 	scenario dt-check --kernel /guest/vmlinux $guest --append "$hash_on_radix guest.dt=1 guest.dt_noise=1" \
 		--dt-check
+	# The VMM's own sizing basis (QEMU's maxmem): CAS to hash gets an HPT
+	# for 2 GiB (order 24), not for the guest's 512 MiB.
+	hash_scenario hpt-ram --kernel /guest/vmlinux $guest --append "$hash_on_radix" --hpt-ram 2048
 	;;
 hash)
 	scenario default --kernel /guest/vmlinux $guest --append "$args"
@@ -160,6 +163,8 @@ hash)
 	save_restore hash-save --kernel /guest/vmlinux $guest --append "$args"
 	rm -f /tmp/hash-save.vm
 	scenario dt-check --kernel /guest/vmlinux $guest --append "$args guest.dt=1 guest.dt_noise=1" --dt-check
+	# The same basis for a VM that is hash from its first KVM_RUN.
+	scenario hpt-ram --kernel /guest/vmlinux $guest --append "$args" --hpt-ram 2048
 	;;
 nested|nested-preemptible)	# radix only, preemptible kernel or not
 	scenario default --kernel /guest/vmlinux $guest --append "$args"

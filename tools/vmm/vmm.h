@@ -96,6 +96,7 @@ struct of_instance {
 struct vmm_options {
 	const char *kernel, *initrd, *cmdline;
 	uint64_t ram_size;
+	uint64_t hpt_ram_size;		/* --hpt-ram: the HPT's sizing basis, 0 = RAM */
 	int nr_vcpus;			/* --smp: 1..VMM_MAX_VCPUS */
 	const char *snapshot_after;	/* console text that triggers save/restore */
 	const char *live_copy_after;	/* console text that starts the live copy */

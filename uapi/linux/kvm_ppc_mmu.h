@@ -56,7 +56,7 @@
 #define KVM_PPC_MMU_IO			0xB9
 
 /* Bumped on any backward-compatible addition; incompatible changes get new numbers. */
-#define KVM_PPC_MMU_ABI_VERSION		3
+#define KVM_PPC_MMU_ABI_VERSION		4	/* 4: KVM_PPC_MMU_SET_HPT_ORDER */
 
 /* struct kvm_ppc_mmu_caps.guest_modes: what this host can give a guest. */
 /* ISA 3.00 radix guest (process table, radix tree per process). */
@@ -158,10 +158,11 @@ struct kvm_ppc_mmu_caps {
 #define KVM_PPC_MMU_FEAT_PROC_TBL	(1ULL << 0)
 /*
  * A hash guest gets an HPT sized from its RAM (RAM/128 rounded up to a
- * power of two, 2^18..2^46 bytes) when it first needs one: at its first
- * KVM_RUN if the VM starts hash, or when it registers hash. Radix guests
- * never get one; going back to radix frees it. Without this feature KVM-HV
- * gives every hash guest 16 MiB.
+ * power of two, 2^18..2^46 bytes; RAM is the sum of the VM's memslots), or
+ * of the order the VMM set with KVM_PPC_MMU_SET_HPT_ORDER, when it first
+ * needs one: at its first KVM_RUN if the VM starts hash, or when it
+ * registers hash. Radix guests never get one; going back to radix frees
+ * it. Without this feature KVM-HV gives every hash guest 16 MiB.
  */
 #define KVM_PPC_MMU_FEAT_HPT_SIZING	(1ULL << 1)
 /*
@@ -308,8 +309,9 @@ struct kvm_ppc_mmu_state {
  *     MODE_UNAVAILABLE and a VMM may do the same);
  *     when accepted: mode, out_flags, compat_pvr (the logical PVR to set
  *     with KVM_REG_PPC_ARCH_COMPAT, 0 = run as the host's own PVR),
- *     hpt_order (HPT allocated for a hash guest, sized from RAM; 0 for
- *     radix), ov5_ack_byte24/26 (MMU bytes for the guest's
+ *     hpt_order (HPT allocated for a hash guest, sized from RAM or as
+ *     KVM_PPC_MMU_SET_HPT_ORDER set; 0 for radix), ov5_ack_byte24/26
+ *     (MMU bytes for the guest's
  *     /chosen/ibm,architecture-vec-5), and always platform_byte24 (this
  *     host's ibm,arch-vec-5-platform-support byte 24: 0x80 either, 0x40
  *     radix only, 0x00 hash only; advertise it before CAS).
@@ -337,5 +339,33 @@ struct kvm_ppc_mmu_cas {
 
 #define KVM_PPC_MMU_CAS		_IOWR(KVM_PPC_MMU_IO, 0x04, struct kvm_ppc_mmu_cas)
 #define KVM_PPC_MMU_GET_CAS	_IOWR(KVM_PPC_MMU_IO, 0x05, struct kvm_ppc_mmu_cas)
+
+/*
+ * KVM_PPC_MMU_SET_HPT_ORDER (ABI version 4) - the size of every HPT the
+ * module allocates for this VM from now on, for a VMM whose own sizing rule
+ * differs from the module's (QEMU sizes from maxmem when its HPT cannot be
+ * resized, from RAM plus plugged DIMMs when it can, never from a RAM-backed
+ * BAR's memslot): the tables of CAS choosing hash, of H_REGISTER_PROC_TBL
+ * switching to hash (FEAT_PROC_TBL: a kexec into a hash kernel), and of a
+ * hash VM's first KVM_RUN (FEAT_HPT_SIZING, SET_STATE with hpt_order 0).
+ * An HPT already in place keeps its size (KVM's own resize-hpt changes it).
+ * Call it before the guest can choose hash (before KVM_RUN, or before
+ * KVM_PPC_MMU_CAS) and again whenever the VMM's rule gives another order
+ * (memory hotplug); it may be called at any time, running or not.
+ *
+ * In:  flags and pad 0, reserved zero; order 0 (the module's own rule
+ *      again, from RAM) or log2 of the size in bytes, 18..46.
+ * Opts the VM in (see KVM_PPC_MMU_ENABLE).
+ * Errors: EINVAL malformed; EBUSY the VM ran before it opted in; ENODEV
+ *         the module is unloading.
+ */
+struct kvm_ppc_mmu_hpt_order {
+	__u64 flags;
+	__u32 order;
+	__u32 pad;
+	__u64 reserved[6];
+};
+
+#define KVM_PPC_MMU_SET_HPT_ORDER	_IOW(KVM_PPC_MMU_IO, 0x06, struct kvm_ppc_mmu_hpt_order)
 
 #endif /* _UAPI_LINUX_KVM_PPC_MMU_H */

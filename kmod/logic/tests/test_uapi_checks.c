@@ -99,6 +99,40 @@ int main(void)
 			      bad, sizeof(cas.pad));
 		}
 
+		{
+			struct kvm_ppc_mmu_hpt_order o;
+			unsigned int order, ok = 0, bad = 0;
+
+			memset(&o, 0, sizeof(o));
+			CHECK(ppcmmu_check_hpt_order_request(&o) == 0,
+			      "HPT order 0 (the module's own sizing) accepted");
+			for (order = 1; order < 64; order++) {
+				o.order = order;
+				if (ppcmmu_check_hpt_order_request(&o) == 0)
+					ok += order >= 18 && order <= 46;
+				else
+					bad++;
+			}
+			CHECK(ok == 29 && bad == 63 - 29,
+			      "HPT orders 18..46 accepted (%u), the other 1..63 -> EINVAL (%u)", ok, bad);
+			o.order = 0xffffffffu;
+			CHECK(ppcmmu_check_hpt_order_request(&o) == -EINVAL, "HPT order 2^32-1 -> EINVAL");
+			o.order = 24;
+			o.flags = 1ULL << 63;
+			CHECK(ppcmmu_check_hpt_order_request(&o) == -EINVAL, "HPT order flags -> EINVAL");
+			o.flags = 0;
+			o.pad = 1;
+			CHECK(ppcmmu_check_hpt_order_request(&o) == -EINVAL, "HPT order pad -> EINVAL");
+			o.pad = 0;
+			for (i = 0, bad = 0; i < sizeof(o.reserved); i++) {
+				((unsigned char *)o.reserved)[i] = 1;
+				bad += ppcmmu_check_hpt_order_request(&o) == -EINVAL;
+				((unsigned char *)o.reserved)[i] = 0;
+			}
+			CHECK(bad == sizeof(o.reserved), "each HPT order reserved byte -> EINVAL (%u/%zu)",
+			      bad, sizeof(o.reserved));
+		}
+
 		CHECK(ppcmmu_enable_transition(0, 3, false) == 0, "before run: any change");
 		CHECK(ppcmmu_enable_transition(3, 0, false) == 0, "before run: opt out");
 		CHECK(ppcmmu_enable_transition(3, 3, true) == 0, "after run: same set is fine");

@@ -20,6 +20,13 @@ int ppcmmu_enable(int vm_fd, uint64_t features)
 	return ioctl(vm_fd, KVM_PPC_MMU_ENABLE, &e) ? -errno : 0;
 }
 
+int ppcmmu_set_hpt_order(int vm_fd, uint32_t order)
+{
+	struct kvm_ppc_mmu_hpt_order o = { .order = order };
+
+	return ioctl(vm_fd, KVM_PPC_MMU_SET_HPT_ORDER, &o) ? -errno : 0;
+}
+
 int ppcmmu_get_state(int vm_fd, struct kvm_ppc_mmu_state *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -13,6 +13,8 @@
 int ppcmmu_get_caps(int vm_fd, struct kvm_ppc_mmu_caps *caps);
 int ppcmmu_enable(int vm_fd, uint64_t features);
 int ppcmmu_get_state(int vm_fd, struct kvm_ppc_mmu_state *st);
+/* KVM_PPC_MMU_SET_HPT_ORDER: @order for every HPT from now on, 0 = from RAM. */
+int ppcmmu_set_hpt_order(int vm_fd, uint32_t order);
 /* A /proc/meminfo field in bytes, or -1. */
 long long meminfo_bytes(const char *field);
 /*
