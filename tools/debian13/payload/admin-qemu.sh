@@ -24,7 +24,7 @@ typed /opt/ppc-mmu/usr/bin/qemu-system-ppc64 --version
 # (tools/debian13/run.sh; Documentation/qemu.rst, "Known bugs").
 scope=$(cat "$P/qemu-migrate-scope" 2>/dev/null)
 [ -n "$scope" ] && bash "$P/qemu-migrate.sh" "$scope"
-bash "$P/qemu-compare.sh" slof default disable-radix legacy
+bash "$P/qemu-compare.sh" slof default disable-radix legacy maxmem
 bash "$P/qemu-compare.sh" vof default disable-radix legacy
 # Once its VMs are gone the module unloads; without it, kvm-ppc-mmu=on
 # refuses to start, and says why.

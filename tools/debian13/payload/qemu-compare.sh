@@ -7,6 +7,9 @@
 # the pa-features radix bit, its CPUs) and every property of its device
 # tree as Linux reads it (guest.dt=1: path, length and CRC of each),
 # with FIRMWARE slof (Debian's default) or vof (x-vof=on, QEMU's own).
+# GUEST is default, disable-radix, legacy, or maxmem: disable-radix with
+# room for hotplug (maxmem 4 GiB) and resize-hpt=disabled, where QEMU sizes
+# the HPT for maxmem (order 25), not for the 512 MiB the module would see.
 # The machine type is the same pseries-10.0 for all three: an existing
 # machine type on an upgraded host sees what it saw before.
 #
@@ -31,14 +34,14 @@ mkdir -p "$w"
 # boot RUN QEMU [MACHINE_OPTIONS]: the guest of guest_boot, 2 vcpus, to
 # its power-off; console in $w/RUN.console, QEMU's stderr in $w/RUN.err.
 boot() {
-	local run=$1 qemu=$2 mopt=${3:-} vof=
+	local run=$1 qemu=$2 mopt=${3:-}$guest_mopt vof=
 	[ "$firmware" = vof ] && vof=,x-vof=on
 	local -a trace=()
 	[ "$qemu" = "$patched" ] && trace=(-trace 'spapr_kvm_ppc_mmu_*')
 	# shellcheck disable=SC2086 # $mem is several options
 	timeout -k 5 900 "$qemu" \
 		-M pseries,accel=kvm$vof,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap$mopt \
-		-nodefaults -display none -no-reboot $mem -smp 2 \
+		-nodefaults -display none -no-reboot $guest_mem -smp 2 \
 		-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio" \
 		-append "console=hvc0 loglevel=5 panic=-1 guest.dt=1 $append" \
 		-serial "file:$w/$run.console" "${trace[@]}" </dev/null >"$w/$run.err" 2>&1
@@ -54,7 +57,14 @@ seen() {	# seen RUN
 }
 
 for g in "$@"; do
-	guest_boot "$g"
+	guest_mopt='' guest_mem=$mem
+	if [ "$g" = maxmem ]; then
+		guest_boot disable-radix
+		guest_mopt=,resize-hpt=disabled
+		guest_mem=$(sed 's/-m \([0-9]*[MG]\)/-m \1,slots=2,maxmem=4G/' <<<"$mem")
+	else
+		guest_boot "$g"
+	fi
 	sc="$firmware, $g guest"
 	boot stock "$stock"
 	boot patched-off "$patched" ,kvm-ppc-mmu=off
@@ -66,6 +76,9 @@ for g in "$@"; do
 	seen stock >"$w/stock.seen"
 	say "compare: $sc: $(grep -c '^dt: ' "$w/stock.seen") device-tree properties," \
 		"$(grep -vc '^dt: ' "$w/stock.seen") other guest lines; $(grep -E '^(MMU|ibm,pft-size|pa-features)' "$w/stock.seen" | tr '\n' ';')"
+	[ "$g" = maxmem ] &&
+		check "$sc: stock QEMU sized the HPT for maxmem (ibm,pft-size 25)" \
+			grep -q '^ibm,pft-size: 25$' "$w/stock.seen"
 	for run in patched-off patched-module; do
 		seen "$run" >"$w/$run.seen"
 		diff "$w/stock.seen" "$w/$run.seen" | grep '^[<>]' | head -n 10 | sed "s/^/compare: $sc, stock vs $run: /"
