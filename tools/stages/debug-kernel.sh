@@ -40,11 +40,12 @@ if [ "$total_fail" -eq 0 ]; then
 	# on; not the ones that only repeat a path at checker speed: dt-check
 	# (the VMM's Open Firmware), hash-snapshot (the hash host's snapshot and
 	# hash-save copy an HPT too), reboot-to-hash (its second boot is
-	# disable-radix's CAS; live-reboot-to-hash keeps it, under dirty logging).
+	# disable-radix's CAS; live-reboot-to-hash keeps it, under dirty logging),
+	# hpt-ram (disable-radix's CAS with an HPT of another order).
 	# kvm-hv is the one rebuilt with tools/kvm-hv/patches (from this
 	# kernel's own source): the checkers judge the fixes too (a sleep
 	# under the preemption they disable, srcu and lockdep misuse).
-	skip=dt-check,hash-snapshot,reboot-to-hash
+	skip=dt-check,hash-snapshot,reboot-to-hash,hpt-ram
 	fixed="PPC_MMU_KVM_HV=fixed PPC_MMU_PREBUILT=1"
 	ppcmmu_jobs \
 		"debug kernel: vmm scenarios radix" "$fixed VMM_SKIP=$skip tools/stages/vmm-scenarios.sh radix" \
