@@ -175,9 +175,7 @@ static long ppcmmu_ioctl_set_hpt_order(struct kvm *kvm, void __user *argp)
 	vm = ppcmmu_vm_pin_opted_in(kvm, PPCMMU_OP_SET_HPT_ORDER);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);	/* ENODEV: unloading; ENOMEM; EBUSY: ran */
-	mutex_lock(&vm->lock);
 	WRITE_ONCE(vm->hpt_order, req.order);
-	mutex_unlock(&vm->lock);
 	return 0;
 }
 

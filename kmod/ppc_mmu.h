@@ -64,8 +64,9 @@ struct ppcmmu_vm {
 	/*
 	 * The order of every HPT the module allocates for the VM, as
 	 * KVM_PPC_MMU_SET_HPT_ORDER set it; 0: sized from the VM's RAM.
-	 * Written under lock, read once per allocation (READ_ONCE) by
-	 * paths that may not hold it (the first KVM_RUN's).
+	 * A lone word, no lock: written with WRITE_ONCE, read once per
+	 * allocation with READ_ONCE (a switch racing the ioctl gets the
+	 * old order or the new, either valid).
 	 */
 	u32 hpt_order;
 	bool vcpus_ran;		/* a vcpu entered KVM_RUN through us */

@@ -208,23 +208,19 @@ stream_refused() {	# stream_refused <section> <id> <why>
 		"$id: nothing of the guest ran"
 }
 
-# The HPT the module sized from RAM (512 MiB / 128 = 2^22) is the one the
-# guest hashes into: ibm,pft-size reached its flattened tree.
-hpt_from_ram() {
-	local s=$1 id=$2
-	check "$(grep -qE "vmm: CAS: the module chose hash.*, HPT order 22," <<<"$s" && echo 1 || echo 0)" \
-		"$id: the module gave the guest an HPT sized from its RAM (order 22)"
-	check "$(has "$s" "guest: ibm,pft-size: 22")" "$id: the guest's ibm,pft-size says order 22"
+# The HPT the module allocated is the one the guest hashes into:
+# ibm,pft-size reached its flattened tree. hpt_order SECTION ID ORDER WHAT
+hpt_order() {
+	local s=$1 id=$2 order=$3
+	check "$(grep -qE "vmm: CAS: the module chose hash.*, HPT order $order," <<<"$s" && echo 1 || echo 0)" \
+		"$id: the module gave the guest $4 (order $order)"
+	check "$(has "$s" "guest: ibm,pft-size: $order")" "$id: the guest's ibm,pft-size says order $order"
 }
-
-# --hpt-ram 2048: the HPT sized for the VMM's basis (2 GiB / 128 = 2^24),
-# not the guest's RAM, through KVM_PPC_MMU_SET_HPT_ORDER.
-hpt_from_vmm() {
-	local s=$1 id=$2
-	check "$(grep -qE "vmm: CAS: the module chose hash.*, HPT order 24," <<<"$s" && echo 1 || echo 0)" \
-		"$id: the module gave the guest the HPT the VMM sized (order 24)"
-	check "$(has "$s" "guest: ibm,pft-size: 24")" "$id: the guest's ibm,pft-size says order 24"
-}
+# Sized from its RAM: 512 MiB / 128 = 2^22.
+hpt_from_ram() { hpt_order "$1" "$2" 22 "an HPT sized from its RAM"; }
+# --hpt-ram 2048: for the VMM's basis (2 GiB / 128 = 2^24), not the guest's
+# RAM, through KVM_PPC_MMU_SET_HPT_ORDER.
+hpt_from_vmm() { hpt_order "$1" "$2" 24 "the HPT the VMM sized"; }
 
 no_hpt() {
 	check "$(has "$1" "guest: ibm,pft-size: absent")" "$2: a radix guest gets no HPT (no ibm,pft-size)"
