@@ -48,6 +48,24 @@ module_param(kvm_hv_preempt_fixed, bool, 0444);
 MODULE_PARM_DESC(kvm_hv_preempt_fixed,
 		 "The loaded kvm-hv is rebuilt with tools/kvm-hv/patches (preemptible kernels: offer hash guests)");
 
+/*
+ * For the VMM's tests only: show a VMM the two probe answers it must treat
+ * as "not this module" on a host that gives neither. test_as_preemptible
+ * makes the module judge this kernel preemptible and its kvm-hv unfixed, so
+ * it withholds hash exactly as on a 7.x host; test_report_abi_version makes GET_CAPS report
+ * an older ABI (0: the module's own). tools/debian13: QEMU under
+ * kvm-ppc-mmu=auto must then run the VM without the module.
+ */
+static bool test_as_preemptible;
+module_param(test_as_preemptible, bool, 0444);
+MODULE_PARM_DESC(test_as_preemptible,
+		 "Testing only: judge this kernel preemptible, its kvm-hv unfixed (hash guests withheld)");
+
+static unsigned int test_report_abi_version;
+module_param(test_report_abi_version, uint, 0444);
+MODULE_PARM_DESC(test_report_abi_version,
+		 "Testing only: KVM_PPC_MMU_GET_CAPS reports this ABI version (0: the module's)");
+
 static struct ppcmmu_host_facts ppcmmu_facts;
 static struct ppcmmu_host_modes ppcmmu_modes;
 
@@ -73,9 +91,11 @@ void ppcmmu_host_init(struct module *kvm_hv)
 					ppcmmu_orig_ops.hash_v3_possible();
 	ppcmmu_facts.force_mixing = allow_hash_on_no_mixing_cpu;
 	ppcmmu_facts.pvr = mfspr(SPRN_PVR);
-	ppcmmu_facts.preemptible = preempt_model_preemptible();
+	ppcmmu_facts.preemptible = preempt_model_preemptible() ||
+				    test_as_preemptible;
 	ppcmmu_facts.force_preemptible = allow_hash_on_preemptible_kernel;
 	ppcmmu_facts.kvm_hv_preempt_safe = ppcmmu_facts.preemptible &&
+					   !test_as_preemptible &&
 					   ppcmmu_kvm_hv_preempt_safe(kvm_hv);
 	ppcmmu_host_modes(&ppcmmu_facts, &ppcmmu_modes);
 
@@ -119,7 +139,7 @@ int ppcmmu_fill_caps(struct kvm *kvm, struct kvm_ppc_mmu_caps *caps)
 	struct kvm_ppc_rmmu_info rmmu;
 	u32 i, n = 0;
 
-	caps->abi_version = KVM_PPC_MMU_ABI_VERSION;
+	caps->abi_version = test_report_abi_version ?: KVM_PPC_MMU_ABI_VERSION;
 	caps->guest_modes = modes->guest_modes;
 	caps->host_flags = modes->host_flags;
 	caps->pvr = facts->pvr;

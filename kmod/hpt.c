@@ -62,6 +62,16 @@ module_param(test_hpt_alloc_delay_ms, uint, 0444);
 MODULE_PARM_DESC(test_hpt_alloc_delay_ms,
 		 "Testing only: make each HPT allocation take this many ms longer (max 10000)");
 
+/*
+ * For the VMM's tests only: every HPT allocation of the module fails as if
+ * memory were short, so a VMM's handling of it can be shown without
+ * exhausting the host (tools/debian13: QEMU falls back to its own CAS).
+ */
+static bool test_hpt_alloc_fail;
+module_param(test_hpt_alloc_fail, bool, 0444);
+MODULE_PARM_DESC(test_hpt_alloc_fail,
+		 "Testing only: fail every HPT allocation of the module with -ENOMEM");
+
 u64 ppcmmu_guest_ram_bytes(struct kvm *kvm)
 {
 	struct kvm_memory_slot *slot;
@@ -82,6 +92,8 @@ static int ppcmmu_hpt_alloc(struct kvm_hpt_info *info, u32 order)
 	unsigned long hpt = 0;
 	int cma = 0;
 
+	if (test_hpt_alloc_fail)
+		return -ENOMEM;
 	page = kvm_alloc_hpt_cma(1UL << (order - PAGE_SHIFT));
 	if (page) {
 		hpt = (unsigned long)pfn_to_kaddr(page_to_pfn(page));

@@ -47,11 +47,14 @@ flavours=("$abi-powerpc64le" "$abi-powerpc64le-64k")
 # it pulls, each flavour's headers.
 admin_pkgs=(dkms "linux-headers-${flavours[0]}" "linux-headers-${flavours[1]}")
 # Installed: a virtualisation host as its admin has it before the module
-# comes, trixie's QEMU (SLOF in qemu-system-data) and libvirt.
+# comes, trixie's QEMU (SLOF in qemu-system-data) and libvirt; and what
+# makes the disk a guest boots from as an installed one does, through SLOF
+# and grub (payload/guest-disk.sh): grub-mkimage and grub's
+# powerpc-ieee1275 modules (the -bin package installs no boot loader).
 image_pkgs=(systemd-sysv udev kmod apt initramfs-tools e2fsprogs procps
 	iproute2 "linux-image-${flavours[0]}" "linux-image-${flavours[1]}"
 	qemu-system-ppc qemu-utils libvirt-daemon-system libvirt-clients
-	libvirt-daemon-driver-qemu)
+	libvirt-daemon-driver-qemu grub-ieee1275-bin fdisk)
 
 key=$( { cat "$0" "$here/mirror.sh" "$here/ppcmmu-payload.service" "$here/ppcmmu-payload"
 	echo "$abi ${admin_pkgs[*]} ${image_pkgs[*]}"; } | sha256sum | cut -c1-12)

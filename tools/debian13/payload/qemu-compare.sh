@@ -7,9 +7,22 @@
 # the pa-features radix bit, its CPUs) and every property of its device
 # tree as Linux reads it (guest.dt=1: path, length and CRC of each),
 # with FIRMWARE slof (Debian's default) or vof (x-vof=on, QEMU's own).
-# GUEST is default, disable-radix, legacy, or maxmem: disable-radix with
+# GUEST is default, disable-radix, legacy, maxmem: disable-radix with
 # room for hotplug (maxmem 4 GiB) and resize-hpt=disabled, where QEMU sizes
-# the HPT for maxmem (order 25), not for the 512 MiB the module would see.
+# the HPT for maxmem (order 25), not for the 512 MiB the module would see,
+# or disk (SLOF only): the default guest booted from a disk as an installed
+# guest boots, SLOF loading grub from its PReP partition and grub the
+# kernel from its root (guest-disk.sh), not from QEMU's -kernel.
+# With compare_fallback=1 the module was loaded with test_hpt_alloc_fail=1:
+# its CAS to hash fails for want of memory, a failure the guest did not
+# cause, and the patched QEMU (kvm-ppc-mmu=auto) must negotiate as it does
+# without the module, the guest seeing what stock QEMU showed it in this
+# script's earlier run for the same firmware and guest (kept as
+# stock-GUEST.seen; only patched-module boots again).
+# With compare_skip_off=1 the patched-off boot is left out: where the
+# firmware or the boot path is what differs (VOF, the disk guest), QEMU
+# without the module runs none of the series' code, and SLOF's kernel
+# guests show patched-off already.
 # The machine type is the same pseries-10.0 for all three: an existing
 # machine type on an upgraded host sees what it saw before.
 #
@@ -36,15 +49,17 @@ mkdir -p "$w"
 boot() {
 	local run=$1 qemu=$2 mopt=${3:-}$guest_mopt vof=
 	[ "$firmware" = vof ] && vof=,x-vof=on
-	local -a trace=()
+	local -a trace=() from=(-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio"
+		-append "console=hvc0 loglevel=5 panic=-1 guest.dt=1 $append")
 	[ "$qemu" = "$patched" ] && trace=(-trace 'spapr_kvm_ppc_mmu_*')
+	[ -n "$guest_disk" ] &&
+		from=(-drive "file=$guest_disk,if=none,id=disk0,format=raw,snapshot=on"
+			-device virtio-blk-pci,drive=disk0)
 	# shellcheck disable=SC2086 # $mem is several options
 	timeout -k 5 900 "$qemu" \
 		-M pseries,accel=kvm$vof,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap$mopt \
 		-nodefaults -display none -no-reboot $guest_mem -smp 2 \
-		-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio" \
-		-append "console=hvc0 loglevel=5 panic=-1 guest.dt=1 $append" \
-		-serial "file:$w/$run.console" "${trace[@]}" </dev/null >"$w/$run.err" 2>&1
+		"${from[@]}" -serial "file:$w/$run.console" "${trace[@]}" </dev/null >"$w/$run.err" 2>&1
 	echo "$?" >"$w/$run.rc"
 }
 
@@ -57,41 +72,64 @@ seen() {	# seen RUN
 }
 
 for g in "$@"; do
-	guest_mopt='' guest_mem=$mem
+	guest_mopt='' guest_mem=$mem guest_disk=''
 	if [ "$g" = maxmem ]; then
 		guest_boot disable-radix
 		guest_mopt=,resize-hpt=disabled
 		guest_mem=$(sed 's/-m \([0-9]*[MG]\)/-m \1,slots=2,maxmem=4G/' <<<"$mem")
+	elif [ "$g" = disk ]; then
+		guest_boot default
+		guest_disk=$w/disk.img
+		check "$firmware, disk guest: a disk with grub in its PReP partition and the kernel in its root" \
+			bash "$P/guest-disk.sh" "$guest_disk" "$kernel" "$guest_dir/initramfs.cpio" \
+			"console=hvc0 loglevel=5 panic=-1 guest.dt=1" || continue
 	else
 		guest_boot "$g"
 	fi
 	sc="$firmware, $g guest"
-	boot stock "$stock"
-	boot patched-off "$patched" ,kvm-ppc-mmu=off
+	[ -n "${compare_fallback:-}" ] && sc="$sc, the module's HPT allocation failing"
+	if [ -n "${compare_fallback:-}" ]; then
+		runs='patched-module'
+		check "$sc: stock QEMU's view of this guest was kept" \
+			cp "$w/stock-$g.seen" "$w/stock.seen" || continue
+	else
+		runs='stock patched-off patched-module'
+		[ -n "${compare_skip_off:-}" ] && runs='stock patched-module'
+		boot stock "$stock"
+		[ -n "${compare_skip_off:-}" ] || boot patched-off "$patched" ,kvm-ppc-mmu=off
+	fi
 	boot patched-module "$patched"
-	for run in stock patched-off patched-module; do
+	for run in $runs; do
 		check "$sc, $run: the guest reached userspace and QEMU exited $(cat "$w/$run.rc")" \
 			sh -c "grep -aq '^guest: userspace reached' '$w/$run.console' && [ \"\$(cat '$w/$run.rc')\" = 0 ]"
 	done
-	seen stock >"$w/stock.seen"
+	[ -n "${compare_fallback:-}" ] || seen stock | tee "$w/stock-$g.seen" >"$w/stock.seen"
 	say "compare: $sc: $(grep -c '^dt: ' "$w/stock.seen") device-tree properties," \
 		"$(grep -vc '^dt: ' "$w/stock.seen") other guest lines; $(grep -E '^(MMU|ibm,pft-size|pa-features)' "$w/stock.seen" | tr '\n' ';')"
 	[ "$g" = maxmem ] &&
 		check "$sc: stock QEMU sized the HPT for maxmem (ibm,pft-size 25)" \
 			grep -q '^ibm,pft-size: 25$' "$w/stock.seen"
-	for run in patched-off patched-module; do
+	for run in $runs; do
+		[ "$run" = stock ] && continue
 		seen "$run" >"$w/$run.seen"
 		diff "$w/stock.seen" "$w/$run.seen" | grep '^[<>]' | head -n 10 | sed "s/^/compare: $sc, stock vs $run: /"
 		check "$sc: the guest sees the same under $run as under stock QEMU" \
 			cmp -s "$w/stock.seen" "$w/$run.seen"
 	done
-	check "$sc: patched-off never asked the module" \
-		sh -c "! grep -aq 'spapr_kvm_ppc_mmu_enable' '$w/patched-off.err'"
+	case $runs in *patched-off*)
+		check "$sc: patched-off never asked the module" \
+			sh -c "! grep -aq 'spapr_kvm_ppc_mmu_enable' '$w/patched-off.err'" ;;
+	esac
 	check "$sc: patched-module opted the VM in to the module" \
 		grep -aq 'spapr_kvm_ppc_mmu_enable ret=0' "$w/patched-module.err"
 	# A pre-ISA 3.00 guest is negotiated by QEMU itself on an existing
 	# machine type (kvm-ppc-mmu-legacy-hash=off); the others by the module.
-	if [ "$g" = legacy ]; then
+	if [ -n "${compare_fallback:-}" ]; then
+		grep -a 'kvm-ppc-mmu\|spapr_kvm_ppc_mmu_cas' "$w/patched-module.err" | sed "s/^/compare: $sc: /"
+		check "$sc: the module's CAS failed (NO_MEMORY) and QEMU negotiated without it" \
+			sh -c "grep -aq 'spapr_kvm_ppc_mmu_cas ret=0 status=3 reason=4 ' '$w/patched-module.err' &&
+			       grep -aq 'CAS through the module failed (busy or out of memory), negotiating without it' '$w/patched-module.err'"
+	elif [ "$g" = legacy ]; then
 		check "$sc: QEMU negotiated the legacy guest's CAS itself" \
 			sh -c "! grep -aq 'spapr_kvm_ppc_mmu_cas' '$w/patched-module.err'"
 	else
