@@ -28,6 +28,9 @@
 #                                    until a guest panic they found on loaded
 #                                    machines is understood:
 #                                    payload/qemu-migrate.sh)
+#      DEBIAN13_QEMU_COMPARE="FIRMWARE GUEST..."  the qemu boot runs only
+#                                    this compare, without patched-off
+#                                    (payload/qemu-compare.sh; to work on one)
 #      DEBIAN13_PHASES="install qemu remove"  the boots to run, in order
 #                                    (default: all three; "qemu" alone loads
 #                                    the module built in the tree for the
@@ -81,6 +84,7 @@ if has_phase qemu; then
 	mkdir -p "$work/payload/qemu"
 	cp -a "$qemu_tree/usr" "$work/payload/qemu/"
 	echo "${DEBIAN13_QEMU_MIGRATE:-}" >"$work/payload/qemu-migrate-scope"
+	echo "${DEBIAN13_QEMU_COMPARE:-}" >"$work/payload/qemu-compare-scope"
 fi
 if has_phase qemu && ! has_phase install; then
 	# No package installed before it: the module built for the image's

@@ -24,8 +24,15 @@ typed /opt/ppc-mmu/usr/bin/qemu-system-ppc64 --version
 # (tools/debian13/run.sh; Documentation/qemu.rst, "Known bugs").
 scope=$(cat "$P/qemu-migrate-scope" 2>/dev/null)
 [ -n "$scope" ] && bash "$P/qemu-migrate.sh" "$scope"
+# One compare alone, by hand (DEBIAN13_QEMU_COMPARE, tools/debian13/run.sh)
+only=$(cat "$P/qemu-compare-scope" 2>/dev/null)
+if [ -n "$only" ]; then
+	# shellcheck disable=SC2086 # firmware and guests
+	compare_skip_off=1 bash "$P/qemu-compare.sh" $only
+	return 0
+fi
 bash "$P/qemu-compare.sh" slof default disable-radix legacy maxmem
-compare_skip_off=1 bash "$P/qemu-compare.sh" slof disk
+compare_skip_off=1 bash "$P/qemu-compare.sh" slof disk cpu-hotplug
 compare_skip_off=1 bash "$P/qemu-compare.sh" vof default disable-radix legacy
 # What QEMU does with a module it must not use, or that fails it: the
 # module reloaded with a test-only parameter each time (kmod/caps.c,

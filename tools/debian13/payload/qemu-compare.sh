@@ -10,9 +10,13 @@
 # GUEST is default, disable-radix, legacy, maxmem: disable-radix with
 # room for hotplug (maxmem 4 GiB) and resize-hpt=disabled, where QEMU sizes
 # the HPT for maxmem (order 25), not for the 512 MiB the module would see,
-# or disk (SLOF only): the default guest booted from a disk as an installed
+# disk (SLOF only): the default guest booted from a disk as an installed
 # guest boots, SLOF loading grub from its PReP partition and grub the
-# kernel from its root (guest-disk.sh), not from QEMU's -kernel.
+# kernel from its root (guest-disk.sh), not from QEMU's -kernel, or
+# cpu-hotplug: disable-radix with room for 4 cpus, and one plugged through
+# QEMU's monitor once the guest runs (guest.hotplug=1): the new cpu node's
+# ibm,pft-size is QEMU's own idea of the HPT, which under the module QEMU
+# takes from the kernel (spapr_kvm_ppc_mmu_sync on CPU hotplug).
 # With compare_fallback=1 the module was loaded with test_hpt_alloc_fail=1:
 # its CAS to hash fails for want of memory, a failure the guest did not
 # cause, and the patched QEMU (kvm-ppc-mmu=auto) must negotiate as it does
@@ -44,10 +48,35 @@ patched=/opt/ppc-mmu/usr/bin/qemu-system-ppc64
 w=/tmp/compare-$firmware
 mkdir -p "$w"
 
+# plug_cpu RUN: once the guest of RUN asks for it, a cpu core plugged
+# through QEMU's human monitor (a pipe: $w/RUN.mon.in/.out); the monitor's
+# answers in $w/RUN.hmp.
+plug_cpu() {
+	local run=$1 i type
+	cat "$w/$run.mon.out" >"$w/$run.hmp" &
+	for ((i = 0; i < 1200; i++)); do
+		grep -aq '^guest: waiting for a hotplugged cpu' "$w/$run.console" 2>/dev/null && break
+		sleep 0.5
+	done
+	echo 'info hotpluggable-cpus' >"$w/$run.mon.in"
+	sleep 2
+	type=$(grep -ao 'type: "[^"]*"' "$w/$run.hmp" | head -n1 | cut -d'"' -f2)
+	echo "device_add ${type:-host-spapr-cpu-core},core-id=2,id=plugged" >"$w/$run.mon.in"
+}
+
 # boot RUN QEMU [MACHINE_OPTIONS]: the guest of guest_boot, 2 vcpus, to
 # its power-off; console in $w/RUN.console, QEMU's stderr in $w/RUN.err.
 boot() {
-	local run=$1 qemu=$2 mopt=${3:-}$guest_mopt vof=
+	local run=$1 qemu=$2 mopt=${3:-}$guest_mopt vof='' smp=2 driver=''
+	local -a mon=()
+	if [ -n "$guest_hotplug" ]; then
+		smp=2,maxcpus=4
+		rm -f "$w/$run".mon.* "$w/$run.console"
+		mkfifo "$w/$run.mon.in" "$w/$run.mon.out"
+		mon=(-monitor "pipe:$w/$run.mon")
+		plug_cpu "$run" &
+		driver=$!
+	fi
 	[ "$firmware" = vof ] && vof=,x-vof=on
 	local -a trace=() from=(-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio"
 		-append "console=hvc0 loglevel=5 panic=-1 guest.dt=1 $append")
@@ -58,9 +87,14 @@ boot() {
 	# shellcheck disable=SC2086 # $mem is several options
 	timeout -k 5 900 "$qemu" \
 		-M pseries,accel=kvm$vof,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap$mopt \
-		-nodefaults -display none -no-reboot $guest_mem -smp 2 \
+		-nodefaults -display none -no-reboot $guest_mem -smp "$smp" "${mon[@]}" \
 		"${from[@]}" -serial "file:$w/$run.console" "${trace[@]}" </dev/null >"$w/$run.err" 2>&1
 	echo "$?" >"$w/$run.rc"
+	if [ -n "$driver" ]; then
+		kill "$driver" 2>/dev/null
+		wait "$driver" 2>/dev/null
+		pkill -f "cat $w/$run.mon.out" 2>/dev/null
+	fi
 }
 
 # What the guest printed, without what differs between any two boots: the
@@ -72,7 +106,7 @@ seen() {	# seen RUN
 }
 
 for g in "$@"; do
-	guest_mopt='' guest_mem=$mem guest_disk=''
+	guest_mopt='' guest_mem=$mem guest_disk='' guest_hotplug=''
 	if [ "$g" = maxmem ]; then
 		guest_boot disable-radix
 		guest_mopt=,resize-hpt=disabled
@@ -83,6 +117,9 @@ for g in "$@"; do
 		check "$firmware, disk guest: a disk with grub in its PReP partition and the kernel in its root" \
 			bash "$P/guest-disk.sh" "$guest_disk" "$kernel" "$guest_dir/initramfs.cpio" \
 			"console=hvc0 loglevel=5 panic=-1 guest.dt=1" || continue
+	elif [ "$g" = cpu-hotplug ]; then
+		guest_boot disable-radix
+		guest_hotplug=1 append="$append guest.hotplug=1"
 	else
 		guest_boot "$g"
 	fi
@@ -109,6 +146,12 @@ for g in "$@"; do
 	[ "$g" = maxmem ] &&
 		check "$sc: stock QEMU sized the HPT for maxmem (ibm,pft-size 25)" \
 			grep -q '^ibm,pft-size: 25$' "$w/stock.seen"
+	if [ "$g" = cpu-hotplug ]; then
+		grep '^hotplug: \|^cpus online after' "$w/stock.seen" | sed "s/^/compare: $sc, stock: /"
+		check "$sc: under stock QEMU the guest brought the plugged cpu online, its node with the HPT's ibm,pft-size" \
+			sh -c "grep -q '^cpus online after the hotplug: 3$' '$w/stock.seen' &&
+			       [ \$(grep -c '^hotplug: .* ibm,pft-size: $(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen")$' '$w/stock.seen') = 3 ]"
+	fi
 	for run in $runs; do
 		[ "$run" = stock ] && continue
 		seen "$run" >"$w/$run.seen"

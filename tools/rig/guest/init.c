@@ -29,6 +29,11 @@
  *                    what the kernel logged then follows as
  *                    "guest: kernel said during the dt dump: <line>"
  *   guest.dt_noise=1 and the kernel logs a warning every 20 ms meanwhile
+ *   guest.hotplug=1  after the ticks, "guest: waiting for a hotplugged cpu"
+ *                    (the VMM's cue to plug one), then, once Linux brought
+ *                    it online, "guest: cpus online after the hotplug: N"
+ *                    and "guest: hotplug: <cpu node> ibm,pft-size: N" for
+ *                    every cpu node, the new one's written by the VMM then
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -191,6 +196,54 @@ static void print_pft_size(void)
 		printf("guest: ibm,pft-size: absent\n");
 	else
 		printf("guest: ibm,pft-size: %u\n", buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+}
+
+static int is_cpu_node(const struct dirent *d)
+{
+	return !strncmp(d->d_name, "PowerPC,", 8);
+}
+
+/*
+ * guest.hotplug=1: wait up to 120 s for the VMM to plug a cpu, and print
+ * what the guest then sees: the cpus online and each cpu node's
+ * ibm,pft-size, which the VMM writes into a new node from its own idea of
+ * the HPT (QEMU: spapr->htab_shift), so a VMM whose view went stale shows.
+ */
+static void wait_for_hotplugged_cpu(void)
+{
+	struct timespec step = { 0, 200 * 1000 * 1000 };
+	long before = sysconf(_SC_NPROCESSORS_ONLN), now = before;
+	struct dirent **nodes;
+	unsigned char buf[8];
+	char path[512];
+	int i, n, fd;
+
+	printf("guest: waiting for a hotplugged cpu\n");
+	for (i = 0; i < 5 * 120 && now == before; i++) {
+		nanosleep(&step, NULL);
+		now = sysconf(_SC_NPROCESSORS_ONLN);
+	}
+	if (now == before) {
+		printf("guest: no cpu was hotplugged in 120 s\n");
+		return;
+	}
+	printf("guest: cpus online after the hotplug: %ld\n", now);
+	n = scandir("/proc/device-tree/cpus", &nodes, is_cpu_node, alphasort);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/device-tree/cpus/%s/ibm,pft-size",
+			 nodes[i]->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0 && read(fd, buf, sizeof(buf)) == 8)
+			printf("guest: hotplug: %s ibm,pft-size: %u\n", nodes[i]->d_name,
+			       buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+		else
+			printf("guest: hotplug: %s ibm,pft-size: absent\n", nodes[i]->d_name);
+		if (fd >= 0)
+			close(fd);
+		free(nodes[i]);
+	}
+	if (n > 0)
+		free(nodes);
 }
 
 /* Every property below @dir, as "guest: dt: /path/name len crc32". */
@@ -430,6 +483,8 @@ int main(void)
 		printf("guest: tick %d\n", i);
 	}
 	report_work(pids, cpus, nr_workers);
+	if (cmdline_has("guest.hotplug=1"))
+		wait_for_hotplugged_cpu();
 	sync();
 	if (cmdline_has("guest.forever=1"))
 		tick_forever(TICKS + 1);
