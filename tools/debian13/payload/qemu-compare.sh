@@ -146,6 +146,9 @@ for g in "$@"; do
 	[ "$g" = maxmem ] &&
 		check "$sc: stock QEMU sized the HPT for maxmem (ibm,pft-size 25)" \
 			grep -q '^ibm,pft-size: 25$' "$w/stock.seen"
+	[ "$g" = disk ] &&
+		grep -ai 'load\|grub\|boot' "$w/stock.console" | grep -av '^guest:' | head -n 6 |
+		tr -d '\r' | sed "s/^/compare: $sc, stock's firmware said: /"
 	if [ "$g" = cpu-hotplug ]; then
 		grep '^hotplug: \|^cpus online after' "$w/stock.seen" | sed "s/^/compare: $sc, stock: /"
 		check "$sc: under stock QEMU the guest brought the plugged cpu online, its node with the HPT's ibm,pft-size" \
