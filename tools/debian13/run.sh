@@ -66,11 +66,12 @@ phases=${DEBIAN13_PHASES:-install qemu remove}
 has_phase() { [[ " $phases " == *" $1 "* ]]; }
 deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
 make -s -C "$root/selftests" >/dev/null || { result 1 "the selftests build"; finish; }
-bash "$root/tools/rig/guest/mkguest.sh" >/dev/null || { result 1 "the guests build"; finish; }
+bash "$root/tools/rig/guest/mkguest.sh" >/dev/null &&
+	bash "$root/tools/rig/guest/mkguest-kexec.sh" || { result 1 "the guests build"; finish; }
 rm -rf "$work" "$logs"
 mkdir -p "$work/payload/guest" "$logs"
 cp "$deb" "$here"/payload/*.sh "$root/tools/rig/hostroot/host-lib.sh" "$work/payload/"
-cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio} "$work/payload/guest/"
+cp "$root"/build/guest/{vmlinux,vmlinux-legacy,initramfs.cpio,initramfs-kexec.cpio} "$work/payload/guest/"
 for t in ppc_mmu_caps ppc_mmu_guest ppc_mmu_cas; do
 	cp "$root/build/selftests/$t" "$work/payload/"
 done

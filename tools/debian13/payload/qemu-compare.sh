@@ -16,7 +16,12 @@
 # cpu-hotplug: disable-radix with room for 4 cpus, and one plugged through
 # QEMU's monitor once the guest runs (guest.hotplug=1): the new cpu node's
 # ibm,pft-size is QEMU's own idea of the HPT, which under the module QEMU
-# takes from the kernel (spapr_kvm_ppc_mmu_sync on CPU hotplug).
+# takes from the kernel (spapr_kvm_ppc_mmu_sync on CPU hotplug), or
+# kexec: the disable-radix guest kexecs into its kernel again
+# (guest.kexec=1; no CAS: the new kernel keeps the negotiated hash and
+# registers its process table with H_REGISTER_PROC_TBL, which the module
+# answers without QEMU), then gets a cpu as cpu-hotplug does; every guest
+# line compared, but not the device tree (disable-radix's shows it).
 # With compare_fallback=1 the module was loaded with test_hpt_alloc_fail=1:
 # its CAS to hash fails for want of memory, a failure the guest did not
 # cause, and the patched QEMU (kvm-ppc-mmu=auto) must negotiate as it does
@@ -78,8 +83,8 @@ boot() {
 		driver=$!
 	fi
 	[ "$firmware" = vof ] && vof=,x-vof=on
-	local -a trace=() from=(-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio"
-		-append "console=hvc0 loglevel=5 panic=-1 guest.dt=1 $append")
+	local -a trace=() from=(-kernel "$kernel" -initrd "$guest_dir/$guest_initrd"
+		-append "console=hvc0 loglevel=5 panic=-1 $guest_dt $append")
 	[ "$qemu" = "$patched" ] && trace=(-trace 'spapr_kvm_ppc_mmu_*')
 	[ -n "$guest_disk" ] &&
 		from=(-drive "file=$guest_disk,if=none,id=disk0,format=raw,snapshot=on"
@@ -106,7 +111,8 @@ seen() {	# seen RUN
 }
 
 for g in "$@"; do
-	guest_mopt='' guest_mem=$mem guest_disk='' guest_hotplug=''
+	guest_mopt='' guest_mem=$mem guest_disk='' guest_hotplug='' guest_initrd=initramfs.cpio
+	guest_dt=guest.dt=1
 	if [ "$g" = maxmem ]; then
 		guest_boot disable-radix
 		guest_mopt=,resize-hpt=disabled
@@ -120,6 +126,10 @@ for g in "$@"; do
 	elif [ "$g" = cpu-hotplug ]; then
 		guest_boot disable-radix
 		guest_hotplug=1 append="$append guest.hotplug=1"
+	elif [ "$g" = kexec ]; then
+		guest_boot disable-radix
+		guest_hotplug=1 append="$append guest.kexec=1 guest.hotplug=1" guest_initrd=initramfs-kexec.cpio
+		guest_dt=''	# the tree is disable-radix's; two dumps per kernel would double its time
 	else
 		guest_boot "$g"
 	fi
@@ -149,8 +159,15 @@ for g in "$@"; do
 	[ "$g" = disk ] &&
 		grep -ai 'load\|grub\|boot' "$w/stock.console" | grep -av '^guest:' | head -n 6 |
 		tr -d '\r' | sed "s/^/compare: $sc, stock's firmware said: /"
+	[ -n "$guest_hotplug" ] &&
+		grep '^hotplug: \|^cpus online after\|^kexec\|^MMU' "$w/stock.seen" | sed "s/^/compare: $sc, stock: /"
+	if [ "$g" = kexec ]; then
+		check "$sc: under stock QEMU the guest ran hash, kexeced, ran hash again and brought a plugged cpu online, its node with the HPT's ibm,pft-size" \
+			sh -c "[ \$(sed -n '/^kexec into: /,\$p' '$w/stock.seen' | grep -c '^MMU : Hash$') = 1 ] &&
+			       [ \$(grep -c '^MMU : Hash$' '$w/stock.seen') = 2 ] &&
+			       grep -q '^hotplug: PowerPC,[^ ]*@2 ibm,pft-size: $(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen" | head -n1)$' '$w/stock.seen'"
+	fi
 	if [ "$g" = cpu-hotplug ]; then
-		grep '^hotplug: \|^cpus online after' "$w/stock.seen" | sed "s/^/compare: $sc, stock: /"
 		check "$sc: under stock QEMU the guest brought the plugged cpu online, its node with the HPT's ibm,pft-size" \
 			sh -c "grep -q '^cpus online after the hotplug: 3$' '$w/stock.seen' &&
 			       [ \$(grep -c '^hotplug: .* ibm,pft-size: $(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen")$' '$w/stock.seen') = 3 ]"

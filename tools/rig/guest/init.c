@@ -29,6 +29,10 @@
  *                    what the kernel logged then follows as
  *                    "guest: kernel said during the dt dump: <line>"
  *   guest.dt_noise=1 and the kernel logs a warning every 20 ms meanwhile
+ *   guest.kexec=1    after the ticks, kexec into the same kernel, with the
+ *                    same command line but guest.kexec=1 ("guest: kexec
+ *                    into: <cmdline>"): needs /kexec of initramfs-kexec.cpio
+ *                    (tools/rig/guest/mkguest-kexec.sh)
  *   guest.hotplug=1  after the ticks, "guest: waiting for a hotplugged cpu"
  *                    (the VMM's cue to plug one), then, once Linux brought
  *                    it online, "guest: cpus online after the hotplug: N"
@@ -196,6 +200,53 @@ static void print_pft_size(void)
 		printf("guest: ibm,pft-size: absent\n");
 	else
 		printf("guest: ibm,pft-size: %u\n", buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+}
+
+/*
+ * guest.kexec=1: kexec into this kernel again, as a kexec or kdump does.
+ * There is no CAS then: the new kernel takes the MMU the old one
+ * negotiated from /chosen/ibm,architecture-vec-5 (early_check_vec5: a
+ * disable_radix or not on its command line cannot change it) and registers
+ * its process table with H_REGISTER_PROC_TBL again, which the module
+ * answers without QEMU. Debian's kexec (kexec-tools, with its libc) loads
+ * it: the guest kernel has no kexec_file_load. Returns only if it failed.
+ */
+static void kexec_again(void)
+{
+	char cmdline[1024] = "", arg[1200], *at;
+	const char *key = "guest.kexec=1";
+	FILE *f = fopen("/proc/cmdline", "r");
+	int status;
+	pid_t pid;
+
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = 0;
+		fclose(f);
+	}
+	cmdline[strcspn(cmdline, "\n")] = 0;
+	at = strstr(cmdline, key);
+	if (!at) {
+		printf("guest: kexec failed: no %s in /proc/cmdline\n", key);
+		return;
+	}
+	memmove(at, at + strlen(key), strlen(at + strlen(key)) + 1);
+	snprintf(arg, sizeof(arg), "--command-line=%s", cmdline);
+	pid = fork();
+	if (pid == 0) {
+		execl("/kexec/kexec", "kexec", "-l", "/kexec/vmlinux",
+		      "--initrd=/kexec/initramfs.cpio", arg, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		printf("guest: kexec failed: kexec -l did not load the kernel\n");
+		return;
+	}
+	printf("guest: kexec into: %s\n", arg + strlen("--command-line="));
+	sync();
+	reboot(0x45584543);	/* LINUX_REBOOT_CMD_KEXEC */
+	printf("guest: kexec failed: reboot(KEXEC) returned\n");
 }
 
 static int is_cpu_node(const struct dirent *d)
@@ -483,7 +534,9 @@ int main(void)
 		printf("guest: tick %d\n", i);
 	}
 	report_work(pids, cpus, nr_workers);
-	if (cmdline_has("guest.hotplug=1"))
+	if (cmdline_has("guest.kexec=1"))
+		kexec_again();
+	else if (cmdline_has("guest.hotplug=1"))
 		wait_for_hotplugged_cpu();
 	sync();
 	if (cmdline_has("guest.forever=1"))
