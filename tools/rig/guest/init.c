@@ -372,11 +372,12 @@ static const char *kernel_log_text(const char *line)
 
 /*
  * Read what the kernel logged since the last call (klogctl's read position);
- * print it if @show. A read happens only while the kernel says something is
- * unread, so it never blocks; a bounded number of rounds, so a kernel that
- * keeps logging cannot keep the guest here.
+ * print each line after @prefix, or nothing if @prefix is NULL. A read
+ * happens only while the kernel says something is unread, so it never
+ * blocks; a bounded number of rounds, so a kernel that keeps logging cannot
+ * keep the guest here.
  */
-static void kernel_log_unread(int show)
+static void kernel_log_unread(const char *prefix)
 {
 	static char buf[1 << 18];
 	int round;
@@ -391,10 +392,9 @@ static void kernel_log_unread(int show)
 		if (len <= 0)
 			return;
 		buf[len] = '\0';
-		for (line = strtok_r(buf, "\n", &save); show && line;
+		for (line = strtok_r(buf, "\n", &save); prefix && line;
 		     line = strtok_r(NULL, "\n", &save))
-			printf("guest: kernel said during the dt dump: %s\n",
-			       kernel_log_text(line));
+			printf("%s%s\n", prefix, kernel_log_text(line));
 	}
 }
 
@@ -463,7 +463,7 @@ static void print_dt_digest_twice(void)
 {
 	pid_t noise;
 
-	kernel_log_unread(0);
+	kernel_log_unread(NULL);
 	noise = start_kernel_noise();
 	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 	print_dt_digest("/proc/device-tree", "");
@@ -476,7 +476,7 @@ static void print_dt_digest_twice(void)
 		waitpid(noise, NULL, 0);
 	}
 	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
-	kernel_log_unread(1);
+	kernel_log_unread("guest: kernel said during the dt dump: ");
 }
 
 /*
@@ -513,10 +513,22 @@ int main(void)
 		printf("guest: kernel %s\n", uts.release);
 	if (cmdline_has("guest.dt=1"))
 		print_dt_digest_twice();
+	/*
+	 * The lines the checks read, with the kernel's console held as for the
+	 * dump (a message from another cpu once cut "ibm,pft-size" in two);
+	 * what it logged meanwhile follows, outside the "guest: " lines, so
+	 * two runs' guest lines stay comparable.
+	 */
+	kernel_log_unread(NULL);
+	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 	print_mmu_line();
 	print_pa_features_radix();
 	print_pft_size();
 	nr_workers = start_work(pids, cpus);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
+	kernel_log_unread("kernel said meanwhile: ");
 	/*
 	 * Each gap runs from the end of one sleep to the end of the next, so
 	 * it includes the printf in between: a VMM that saves the guest when
