@@ -33,9 +33,12 @@
 #                   On 6.12 not the reboots between modes either (the
 #                   radix hosts' live-reboot-to-*, the hash hosts' reboot):
 #                   room for the Debian 13 host; they run on 6.1, 7.2 and
-#                   the debug kernel. On 6.12 only on the POWER10 and
-#                   nested hosts: its POWER9 ones run the selftests, and
-#                   real guests in the Debian 13 host.
+#                   the debug kernel; nor, on POWER10, the snapshots and
+#                   saves (the module's state ioctls and KVM's HTAB fd,
+#                   the same on either CPU) and reboot-to-radix. On 6.12
+#                   only on the POWER10 and nested hosts: its POWER9 ones
+#                   run the selftests, and real guests in the Debian 13
+#                   host.
 #   transparency    bookworm's unmodified QEMU 7.2 (VOF), with and without
 #                   the module, on 6.1 and (hash host only: the radix
 #                   host's guests and QEMU are 6.1's) 7.2
@@ -180,11 +183,16 @@ for k in "${series[@]}"; do
 			# and run on 6.1's, 7.2's and the debug kernel's POWER9
 			# hosts (lockdep, KASAN); 6.12's selftests still race the
 			# switch against the VMM's ioctls (ppc_mmu_vmm_race).
+			# Nor, on POWER10, the snapshots and saves: the module's
+			# state ioctls and KVM's HTAB fd, the same code on either
+			# CPU, run on POWER9 under 6.1, 7.2 and the debug
+			# kernel; nor reboot-to-radix (reboot-to-hash switches).
 			local_skip=$skip
+			p10_saves=snapshot,save,save-restore,save-corrupt,save-truncated,save-mem,save-early
 			if [ "$k" = 6.12 ]; then
 				case $h in
-				p10radix) local_skip=$skip,live-reboot-to-hash,live-reboot-to-radix ;;
-				p10hash) local_skip=$skip,reboot ;;
+				p10radix) local_skip=$skip,live-reboot-to-hash,live-reboot-to-radix,reboot-to-radix,$p10_saves ;;
+				p10hash) local_skip=$skip,reboot,snapshot,hash-save,hash-save-restore ;;
 				esac
 			fi
 			jobs+=("$release: vmm scenarios $h"
