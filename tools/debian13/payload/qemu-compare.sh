@@ -21,7 +21,15 @@
 # (guest.kexec=1; no CAS: the new kernel keeps the negotiated hash and
 # registers its process table with H_REGISTER_PROC_TBL, which the module
 # answers without QEMU), then gets a cpu as cpu-hotplug does; every guest
-# line compared, but not the device tree (disable-radix's shows it).
+# line compared, but not the device tree (disable-radix's shows it), or
+# memplug, memplug-disabled, memplug-required: disable-radix with
+# maxmem=4G and resize-hpt enabled (QEMU's default), disabled or required,
+# given 512 MiB through the monitor (object_add, device_add pc-dimm) once
+# it runs (guest.memplug=1): how much its MemTotal grew, its HPT's order
+# after, and its kernel's words on resizing the HPT. With resize-hpt on,
+# Linux resizes its HPT for its new memory size through QEMU and KVM's
+# resize ioctls, which under the module replace an HPT the module
+# allocated; disabled, QEMU sized it for maxmem at CAS.
 # With compare_fallback=1 the module was loaded with test_hpt_alloc_fail=1:
 # its CAS to hash fails for want of memory, a failure the guest did not
 # cause, and the patched QEMU (kvm-ppc-mmu=auto) must negotiate as it does
@@ -29,9 +37,9 @@
 # script's earlier run for the same firmware and guest (kept as
 # stock-GUEST.seen; only patched-module boots again).
 # With compare_skip_off=1 the patched-off boot is left out: where the
-# firmware or the boot path is what differs (VOF, the disk guest), QEMU
-# without the module runs none of the series' code, and SLOF's kernel
-# guests show patched-off already.
+# firmware, the guest or the boot path is what differs, QEMU without the
+# module runs none of the series' code, and SLOF's default and
+# disable-radix guests (radix and hash) show patched-off already.
 # The machine type is the same pseries-10.0 for all three: an existing
 # machine type on an upgraded host sees what it saw before.
 #
@@ -52,21 +60,46 @@ stock=/usr/bin/qemu-system-ppc64
 patched=/opt/ppc-mmu/usr/bin/qemu-system-ppc64
 w=/tmp/compare-$firmware
 mkdir -p "$w"
+# Every guest's kernel command line starts so (the disk guest's in grub.cfg).
+base_append="console=hvc0 loglevel=5 panic=-1"
+# The RAM options with room for 4 GiB (two DIMM slots).
+mem_maxmem=$(sed 's/-m \([0-9]*[MG]\)/-m \1,slots=2,maxmem=4G/' <<<"$mem")
 
-# plug_cpu RUN: once the guest of RUN asks for it, a cpu core plugged
-# through QEMU's human monitor (a pipe: $w/RUN.mon.in/.out); the monitor's
-# answers in $w/RUN.hmp.
-plug_cpu() {
-	local run=$1 i type
+# wait_for_guest RUN LINE: until the guest of RUN printed LINE (10 min at most),
+# with QEMU's human monitor's answers (a pipe: $w/RUN.mon.in/.out) kept in
+# $w/RUN.hmp meanwhile.
+wait_for_guest() {
+	local run=$1 i
 	cat "$w/$run.mon.out" >"$w/$run.hmp" &
 	for ((i = 0; i < 1200; i++)); do
-		grep -aq '^guest: waiting for a hotplugged cpu' "$w/$run.console" 2>/dev/null && break
+		grep -aq "^guest: $2" "$w/$run.console" 2>/dev/null && break
 		sleep 0.5
 	done
+}
+
+# plug_cpu RUN: once the guest of RUN asks for it, a cpu core plugged
+# through the monitor.
+plug_cpu() {
+	local run=$1 type
+	wait_for_guest "$run" 'waiting for a hotplugged cpu'
 	echo 'info hotpluggable-cpus' >"$w/$run.mon.in"
 	sleep 2
 	type=$(grep -ao 'type: "[^"]*"' "$w/$run.hmp" | head -n1 | cut -d'"' -f2)
 	echo "device_add ${type:-host-spapr-cpu-core},core-id=2,id=plugged" >"$w/$run.mon.in"
+}
+
+# plug_memory RUN: once the guest of RUN asks for it, 512 MiB plugged
+# through the monitor, backed as its RAM is (huge pages when guest_ram
+# found them: QEMU refuses a backend of smaller pages than the HPT's
+# largest, cap-hpt-max-page-size).
+plug_memory() {
+	local run=$1 backend='memory-backend-ram,id=plug0,size=512M'
+	[[ $guest_mem == */dev/hugepages* ]] &&
+		backend='memory-backend-file,id=plug0,size=512M,mem-path=/dev/hugepages'
+	wait_for_guest "$run" 'waiting for 512 MiB of hotplugged memory'
+	echo "object_add $backend" >"$w/$run.mon.in"
+	sleep 1
+	echo 'device_add pc-dimm,id=plugged,memdev=plug0' >"$w/$run.mon.in"
 }
 
 # boot RUN QEMU [MACHINE_OPTIONS]: the guest of guest_boot, 2 vcpus, to
@@ -74,17 +107,17 @@ plug_cpu() {
 boot() {
 	local run=$1 qemu=$2 mopt=${3:-}$guest_mopt vof='' smp=2 driver=''
 	local -a mon=()
-	if [ -n "$guest_hotplug" ]; then
-		smp=2,maxcpus=4
+	if [ -n "$guest_plug" ]; then
+		[ "$guest_plug" = cpu ] && smp=2,maxcpus=4
 		rm -f "$w/$run".mon.* "$w/$run.console"
 		mkfifo "$w/$run.mon.in" "$w/$run.mon.out"
 		mon=(-monitor "pipe:$w/$run.mon")
-		plug_cpu "$run" &
+		"plug_$guest_plug" "$run" &
 		driver=$!
 	fi
 	[ "$firmware" = vof ] && vof=,x-vof=on
 	local -a trace=() from=(-kernel "$kernel" -initrd "$guest_dir/$guest_initrd"
-		-append "console=hvc0 loglevel=5 panic=-1 $guest_dt $append")
+		-append "$base_append $guest_dt $append")
 	[ "$qemu" = "$patched" ] && trace=(-trace 'spapr_kvm_ppc_mmu_*')
 	[ -n "$guest_disk" ] &&
 		from=(-drive "file=$guest_disk,if=none,id=disk0,format=raw,snapshot=on"
@@ -111,31 +144,44 @@ seen() {	# seen RUN
 }
 
 for g in "$@"; do
-	guest_mopt='' guest_mem=$mem guest_disk='' guest_hotplug='' guest_initrd=initramfs.cpio
+	guest_mopt='' guest_mem=$mem guest_disk='' guest_plug='' guest_initrd=initramfs.cpio
 	guest_dt=guest.dt=1
 	if [ "$g" = maxmem ]; then
 		guest_boot disable-radix
 		guest_mopt=,resize-hpt=disabled
-		guest_mem=$(sed 's/-m \([0-9]*[MG]\)/-m \1,slots=2,maxmem=4G/' <<<"$mem")
+		guest_mem=$mem_maxmem
 	elif [ "$g" = disk ]; then
 		guest_boot default
 		guest_disk=$w/disk.img
 		check "$firmware, disk guest: a disk with grub in its PReP partition and the kernel in its root" \
 			bash "$P/guest-disk.sh" "$guest_disk" "$kernel" "$guest_dir/initramfs.cpio" \
-			"console=hvc0 loglevel=5 panic=-1 guest.dt=1" || continue
+			"$base_append $guest_dt" || continue
 	elif [ "$g" = cpu-hotplug ]; then
 		guest_boot disable-radix
-		guest_hotplug=1 append="$append guest.hotplug=1"
+		guest_plug=cpu append="$append guest.hotplug=1"
 	elif [ "$g" = kexec ]; then
 		guest_boot disable-radix
-		guest_hotplug=1 append="$append guest.kexec=1 guest.hotplug=1" guest_initrd=initramfs-kexec.cpio
+		guest_plug=cpu append="$append guest.kexec=1 guest.hotplug=1" guest_initrd=initramfs-kexec.cpio
 		guest_dt=''	# the tree is disable-radix's; two dumps per kernel would double its time
+	elif [[ $g == memplug* ]]; then
+		guest_boot disable-radix
+		case $g in
+		memplug-disabled) guest_mopt=,resize-hpt=disabled ;;
+		memplug-required) guest_mopt=,resize-hpt=required ;;
+		esac
+		guest_mem=$mem_maxmem
+		guest_plug=memory append="$append guest.memplug=1"
+		guest_dt=''	# the tree at boot is maxmem's
+		# Huge pages for the plugged 512 MiB too (guest_ram took 512 MiB).
+		[[ $mem == */dev/hugepages* ]] &&
+			echo $((2 * 512 * 1024 / $(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo))) \
+				>/proc/sys/vm/nr_hugepages
 	else
 		guest_boot "$g"
 	fi
 	sc="$firmware, $g guest"
-	[ -n "${compare_fallback:-}" ] && sc="$sc, the module's HPT allocation failing"
 	if [ -n "${compare_fallback:-}" ]; then
+		sc="$sc, the module's HPT allocation failing"
 		runs='patched-module'
 		check "$sc: stock QEMU's view of this guest was kept" \
 			cp "$w/stock-$g.seen" "$w/stock.seen" || continue
@@ -159,18 +205,33 @@ for g in "$@"; do
 	[ "$g" = disk ] &&
 		grep -ai 'load\|grub\|boot' "$w/stock.console" | grep -av '^guest:' | head -n 6 |
 		tr -d '\r' | sed "s/^/compare: $sc, stock's firmware said: /"
-	[ -n "$guest_hotplug" ] &&
-		grep '^hotplug: \|^cpus online after\|^kexec\|^MMU' "$w/stock.seen" | sed "s/^/compare: $sc, stock: /"
+	[ -n "$guest_plug" ] &&
+		grep '^hotplug: \|^cpus online after\|^kexec\|^MMU\|^memory hotplug: \|^ibm,pft-size' "$w/stock.seen" |
+		sed "s/^/compare: $sc, stock: /"
+	# The boot cpus' ibm,pft-size, which a plugged cpu's node must repeat.
+	boot_pft=$(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen" | head -n1)
 	if [ "$g" = kexec ]; then
 		check "$sc: under stock QEMU the guest ran hash, kexeced, ran hash again and brought a plugged cpu online, its node with the HPT's ibm,pft-size" \
 			sh -c "[ \$(sed -n '/^kexec into: /,\$p' '$w/stock.seen' | grep -c '^MMU : Hash$') = 1 ] &&
 			       [ \$(grep -c '^MMU : Hash$' '$w/stock.seen') = 2 ] &&
-			       grep -q '^hotplug: PowerPC,[^ ]*@2 ibm,pft-size: $(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen" | head -n1)$' '$w/stock.seen'"
+			       grep -q '^hotplug: PowerPC,[^ ]*@2 ibm,pft-size: $boot_pft$' '$w/stock.seen'"
 	fi
+	case $g in
+	memplug-disabled)
+		check "$sc: under stock QEMU the guest's MemTotal grew by 512 MiB and its HPT stayed sized for maxmem, not resized" \
+			sh -c "grep -q '^memory hotplug: MemTotal grew by 524288 kB$' '$w/stock.seen' &&
+			       grep -q '^memory hotplug: hpt order 25$' '$w/stock.seen' &&
+			       ! grep -q '^memory hotplug: kernel: ' '$w/stock.seen'" ;;
+	memplug*)
+		check "$sc: under stock QEMU the guest's MemTotal grew by 512 MiB and it resized its HPT (through KVM)" \
+			sh -c "grep -q '^memory hotplug: MemTotal grew by 524288 kB$' '$w/stock.seen' &&
+			       grep -q '^memory hotplug: kernel: .*HPT resize to shift [0-9]* complete$' '$w/stock.seen' &&
+			       ! grep -q '^memory hotplug: hpt order $boot_pft$' '$w/stock.seen'" ;;
+	esac
 	if [ "$g" = cpu-hotplug ]; then
 		check "$sc: under stock QEMU the guest brought the plugged cpu online, its node with the HPT's ibm,pft-size" \
 			sh -c "grep -q '^cpus online after the hotplug: 3$' '$w/stock.seen' &&
-			       [ \$(grep -c '^hotplug: .* ibm,pft-size: $(sed -n 's/^ibm,pft-size: //p' "$w/stock.seen")$' '$w/stock.seen') = 3 ]"
+			       [ \$(grep -c '^hotplug: .* ibm,pft-size: $boot_pft$' '$w/stock.seen') = 3 ]"
 	fi
 	for run in $runs; do
 		[ "$run" = stock ] && continue
@@ -199,4 +260,11 @@ for g in "$@"; do
 		check "$sc: the module negotiated the guest's CAS" \
 			grep -aq 'spapr_kvm_ppc_mmu_cas ret=0 status=0 ' "$w/patched-module.err"
 	fi
+	# The table KVM resized was the module's: allocated at CAS with the
+	# order the guest booted with, another one after.
+	case $g in memplug|memplug-required)
+		check "$sc: under patched-module KVM's resize replaced the HPT the module allocated at CAS (order $boot_pft)" \
+			sh -c "grep -aq 'spapr_kvm_ppc_mmu_cas ret=0 status=0 .* hpt_order=$boot_pft ' '$w/patched-module.err' &&
+			       ! grep -q '^memory hotplug: hpt order $boot_pft$' '$w/patched-module.seen'" ;;
+	esac
 done

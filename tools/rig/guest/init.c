@@ -152,28 +152,38 @@ static void print_mmu_line(void)
 	printf("guest: MMU : (no MMU line in /proc/cpuinfo)\n");
 }
 
-/* Reads property @name of the first cpu node (PowerPC,*); its length or -1. */
+static int is_cpu_node(const struct dirent *d)
+{
+	return !strncmp(d->d_name, "PowerPC,", 8);
+}
+
+/* Reads property @name of cpu node @node (PowerPC,*@N); its length or -1. */
+static ssize_t read_node_prop(const char *node, const char *name,
+			      unsigned char *buf, size_t size)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/device-tree/cpus/%s/%s", node, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size);
+	close(fd);
+	return n;
+}
+
+/* Reads property @name of the first cpu node that has it; its length or -1. */
 static ssize_t read_cpu_prop(const char *name, unsigned char *buf, size_t size)
 {
-	const char *cpus = "/proc/device-tree/cpus";
-	char path[512];
+	DIR *dir = opendir("/proc/device-tree/cpus");
 	struct dirent *d;
-	DIR *dir = opendir(cpus);
 	ssize_t n = -1;
 
-	while (dir && (d = readdir(dir))) {
-		int fd;
-
-		if (strncmp(d->d_name, "PowerPC,", 8))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s", cpus, d->d_name, name);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, size);
-		close(fd);
-		break;
-	}
+	while (dir && n < 0 && (d = readdir(dir)))
+		if (is_cpu_node(d))
+			n = read_node_prop(d->d_name, name, buf, size);
 	if (dir)
 		closedir(dir);
 	return n;
@@ -191,15 +201,24 @@ static void print_pa_features_radix(void)
 		printf("guest: pa-features radix bit: %d\n", !!(buf[2 + 40] & 0x80));
 }
 
-/* ibm,pft-size: two cells, the second log2 of the HPT's size. */
+/*
+ * ibm,pft-size, read into @buf (@n bytes): two cells, the second log2 of
+ * the HPT's size. Printed as "guest: <what>ibm,pft-size: N" or "absent".
+ */
+static void print_pft_size_prop(const char *what, const unsigned char *buf, ssize_t n)
+{
+	if (n != 8)
+		printf("guest: %sibm,pft-size: absent\n", what);
+	else
+		printf("guest: %sibm,pft-size: %u\n", what,
+		       buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+}
+
 static void print_pft_size(void)
 {
 	unsigned char buf[8];
 
-	if (read_cpu_prop("ibm,pft-size", buf, sizeof(buf)) != 8)
-		printf("guest: ibm,pft-size: absent\n");
-	else
-		printf("guest: ibm,pft-size: %u\n", buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
+	print_pft_size_prop("", buf, read_cpu_prop("ibm,pft-size", buf, sizeof(buf)));
 }
 
 /*
@@ -249,11 +268,6 @@ static void kexec_again(void)
 	printf("guest: kexec failed: reboot(KEXEC) returned\n");
 }
 
-static int is_cpu_node(const struct dirent *d)
-{
-	return !strncmp(d->d_name, "PowerPC,", 8);
-}
-
 /*
  * guest.hotplug=1: wait up to 120 s for the VMM to plug a cpu, and print
  * what the guest then sees: the cpus online and each cpu node's
@@ -266,8 +280,8 @@ static void wait_for_hotplugged_cpu(void)
 	long before = sysconf(_SC_NPROCESSORS_ONLN), now = before;
 	struct dirent **nodes;
 	unsigned char buf[8];
-	char path[512];
-	int i, n, fd;
+	char what[300];
+	int i, n;
 
 	printf("guest: waiting for a hotplugged cpu\n");
 	for (i = 0; i < 5 * 120 && now == before; i++) {
@@ -281,16 +295,10 @@ static void wait_for_hotplugged_cpu(void)
 	printf("guest: cpus online after the hotplug: %ld\n", now);
 	n = scandir("/proc/device-tree/cpus", &nodes, is_cpu_node, alphasort);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/proc/device-tree/cpus/%s/ibm,pft-size",
-			 nodes[i]->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd >= 0 && read(fd, buf, sizeof(buf)) == 8)
-			printf("guest: hotplug: %s ibm,pft-size: %u\n", nodes[i]->d_name,
-			       buf[7] | buf[6] << 8 | buf[5] << 16 | buf[4] << 24);
-		else
-			printf("guest: hotplug: %s ibm,pft-size: absent\n", nodes[i]->d_name);
-		if (fd >= 0)
-			close(fd);
+		snprintf(what, sizeof(what), "hotplug: %s ", nodes[i]->d_name);
+		print_pft_size_prop(what, buf,
+				    read_node_prop(nodes[i]->d_name, "ibm,pft-size",
+						   buf, sizeof(buf)));
 		free(nodes[i]);
 	}
 	if (n > 0)
@@ -372,12 +380,14 @@ static const char *kernel_log_text(const char *line)
 
 /*
  * Read what the kernel logged since the last call (klogctl's read position);
- * print each line after @prefix, or nothing if @prefix is NULL. A read
- * happens only while the kernel says something is unread, so it never
- * blocks; a bounded number of rounds, so a kernel that keeps logging cannot
- * keep the guest here.
+ * print each line after @prefix, or nothing if @prefix is NULL. With a
+ * @needle, only the lines containing it, each cut before a " (" (the
+ * timings some messages end with differ from run to run). A read happens
+ * only while the kernel says something is unread, so it never blocks; a
+ * bounded number of rounds, so a kernel that keeps logging cannot keep the
+ * guest here.
  */
-static void kernel_log_unread(const char *prefix)
+static void kernel_log_unread_matching(const char *prefix, const char *needle)
 {
 	static char buf[1 << 18];
 	int round;
@@ -393,9 +403,78 @@ static void kernel_log_unread(const char *prefix)
 			return;
 		buf[len] = '\0';
 		for (line = strtok_r(buf, "\n", &save); prefix && line;
-		     line = strtok_r(NULL, "\n", &save))
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (needle && !strstr(line, needle))
+				continue;
+			if (needle && strstr(line, " ("))
+				*strstr(line, " (") = '\0';
 			printf("%s%s\n", prefix, kernel_log_text(line));
+		}
 	}
+}
+
+/* Every line kernel_log_unread_matching() reads, whole. */
+static void kernel_log_unread(const char *prefix)
+{
+	kernel_log_unread_matching(prefix, NULL);
+}
+
+static long mem_total_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	long kb = -1;
+
+	if (f) {
+		if (fscanf(f, "MemTotal: %ld kB", &kb) != 1)
+			kb = -1;
+		fclose(f);
+	}
+	return kb;
+}
+
+#define MEMPLUG_MIB 512
+
+/*
+ * guest.memplug=1: wait up to 120 s for the VMM to plug MEMPLUG_MIB of
+ * memory (two 256 MiB LMBs), then print what the guest then has: how much
+ * MemTotal grew, its HPT's order (debugfs: Linux's ppc64_pft_size, which a
+ * resize changes), and what its kernel said about resizing the HPT. A hash
+ * Linux resizes its HPT for the new memory size as each LMB arrives
+ * (resize_hpt_for_hotplug: H_RESIZE_HPT_PREPARE/COMMIT, which QEMU hands
+ * to KVM's resize ioctls) when the platform offers hcall-hpt-resize
+ * (resize-hpt enabled or required), so under the module KVM then replaces
+ * an HPT the module allocated.
+ */
+static void wait_for_hotplugged_memory(void)
+{
+	struct timespec step = { 0, 200 * 1000 * 1000 };
+	long before = mem_total_kb(), now = before, want = MEMPLUG_MIB * 1024L;
+	char order[32] = "absent";
+	int i, fd;
+	ssize_t n;
+
+	printf("guest: waiting for %d MiB of hotplugged memory\n", MEMPLUG_MIB);
+	for (i = 0; i < 5 * 120 && now - before < want; i++) {
+		nanosleep(&step, NULL);
+		now = mem_total_kb();
+	}
+	if (now - before < want) {
+		printf("guest: memory hotplug: MemTotal grew by %ld kB in 120 s, not %ld\n",
+		       now - before, want);
+		return;
+	}
+	nanosleep(&step, NULL);	/* a last LMB's resize message, if any */
+	printf("guest: memory hotplug: MemTotal grew by %ld kB\n", mem_total_kb() - before);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	fd = open("/sys/kernel/debug/powerpc/hpt_order", O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, order, sizeof(order) - 1);
+		order[n > 0 ? n : 0] = '\0';
+		order[strcspn(order, "\n")] = '\0';
+		close(fd);
+	}
+	printf("guest: memory hotplug: hpt order %s\n", order);
+	kernel_log_unread_matching("guest: memory hotplug: kernel: ", "HPT");
 }
 
 /*
@@ -550,6 +629,8 @@ int main(void)
 		kexec_again();
 	else if (cmdline_has("guest.hotplug=1"))
 		wait_for_hotplugged_cpu();
+	else if (cmdline_has("guest.memplug=1"))
+		wait_for_hotplugged_memory();
 	sync();
 	if (cmdline_has("guest.forever=1"))
 		tick_forever(TICKS + 1);
