@@ -18,9 +18,9 @@
 #                   background, niced, while the matrix runs, and takes one
 #                   of the two job slots meanwhile.
 #   Debian 13 host  the matrix's longest job (tools/debian13/run.sh),
-#                   started at 6.12's jobs and still running when the last
-#                   kernel's are done: the debug kernel stage runs beside
-#                   it, one slot each, and its results come last
+#                   started before its first kernel and still running when
+#                   the last kernel's are done: the debug kernel stage runs
+#                   beside it, one slot each, and its results come last
 # Two at a time: within each kernel, every emulated host is a job of its own
 # and two run at once, one per core (tools/rig/lib/stage.sh: ppcmmu_jobs);
 # each prints its block when it ends. PPC_MMU_JOBS=1 runs one at a time.

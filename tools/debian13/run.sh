@@ -59,9 +59,9 @@ finish() {
 }
 
 # What comes from the tree first, into the payload, and the image after:
-# in the test command this job runs beside the next kernel's stages
+# in the test command this job runs beside every kernel's stages
 # (tools/stages/kernel-matrix.sh), which rebuild the same selftests and
-# guests, so it reads them while nothing else writes them.
+# guests, so they wait until it says the payload is copied.
 phases=${DEBIAN13_PHASES:-install qemu remove}
 has_phase() { [[ " $phases " == *" $1 "* ]]; }
 deb=$(bash "$root/tools/pkg/build-deb.sh" | tail -n1) || { result 1 "the package builds"; finish; }
@@ -78,6 +78,8 @@ done
 powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static -I"$root/uapi" \
 	-o "$work/payload/ppc-mmu-host-check" "$root/tools/host-check/ppc-mmu-host-check.c" ||
 	{ result 1 "the host check builds"; finish; }
+# The test command's kernel stages wait for this line (kernel-matrix.sh).
+echo "debian13: the payload is copied from the tree"
 
 if has_phase qemu; then
 	# The patched QEMU (its own build directories under build/).

@@ -47,6 +47,11 @@ series=${1:-$(ppcmmu_kernel_series)}
 top=$root/build/kernel
 kflavour=${PPC_MMU_KERNEL_FLAVOUR:-powerpc64le}
 cross=powerpc64le-linux-gnu-
+# One fetch of a series at a time: the test command's Debian 13 job
+# (tools/debian13/mkimage.sh) and its 6.12 stage may both ask for 6.12.
+mkdir -p "$top"
+exec 9>"$top/.fetch-$series.lock"
+flock 9
 
 case $series in
 6.1-debug)	# not Debian's binaries: built here from Debian's source

@@ -47,9 +47,10 @@
 #                   apt and built there by DKMS, both kernel flavours, and
 #                   the transparency check with trixie's own QEMU 10.0 and
 #                   SLOF on its radix and hash hosts, libvirt's lifecycle
-#                   (tools/debian13/run.sh); in the background from 6.12's
-#                   jobs on, beside them and the next kernel's, its results
-#                   printed after the last kernel (or, with
+#                   (tools/debian13/run.sh); in the background from before
+#                   the first kernel on (the critical path), beside every
+#                   kernel's stages, its results printed after the last
+#                   kernel (or, with
 #                   PPC_MMU_BACKGROUND_DIR, left running: see below)
 # Per kernel, the images the hosts boot are built once ("images"), then each
 # emulated host of the last four stages is a job, run two at a time
@@ -78,7 +79,31 @@ module() { make -s modules && echo "module: 1 passed, 0 failed"; }
 
 summary=()
 matrix_pass=0 matrix_fail=0
-debian13_pid='' debian13_out='' debian13_t0='' debian13_name=''	# its background job (6.12)
+debian13_pid='' debian13_out='' debian13_t0=''	# its background job (6.12)
+debian13_name="6.12: Debian 13 host (apt, DKMS, systemd, QEMU, libvirt)"
+# Debian 13 is the release whose kernel 6.12 is: its POWER9 host as an
+# admin has it (systemd, apt, the package built by DKMS on the host, both
+# kernel flavours, trixie's QEMU and libvirt; tools/debian13/run.sh). The
+# longest job by far (an hour on a fresh machine, the test command's
+# critical path), so it starts first and runs in the background, one slot
+# of its own (PPC_MMU_BUSY_PID), beside every kernel's stages; its results
+# come at the end. The kernels' stages start once it has copied what it
+# takes from the tree (the package, selftests, guests), which they rebuild.
+if [[ " ${series[*]} " == *" 6.12 "* ]] && [ "${PPC_MMU_JOBS:-2}" -ge 2 ]; then
+	debian13_out=$(mktemp) debian13_t0=$(date +%s)
+	# Its status in a file too: a caller that is not its parent cannot
+	# wait for it.
+	(bash tools/debian13/run.sh </dev/null; echo $? >"$debian13_out.rc") \
+		>"$debian13_out" 2>&1 &
+	debian13_pid=$!
+	export PPC_MMU_BUSY_PID="${PPC_MMU_BUSY_PID:-} $debian13_pid"
+	echo "# $debian13_name: started in the background (pid $debian13_pid)"
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^debian13: the payload is copied' "$debian13_out" && break
+		kill -0 "$debian13_pid" 2>/dev/null || break
+		sleep 1
+	done
+fi
 for k in "${series[@]}"; do
 	export PPC_MMU_KERNEL=$k
 	# The DD2.0 host (bookworm's QEMU 7.2) on 6.1 only: what it checks,
@@ -153,28 +178,10 @@ for k in "${series[@]}"; do
 		# longest first so the two slots end close together: the VMM's
 		# scenarios, Debian's QEMU (transparency), then the selftests.
 		jobs=()
-		# Debian 13 is the release whose 6.12 this is: its POWER9 host
-		# as an admin has it (systemd, apt, the package built by DKMS
-		# on the host, both kernel flavours, trixie's QEMU and libvirt;
-		# tools/debian13/run.sh). The longest job by far (half an hour
-		# on a fresh machine), so it runs in the background, one slot
-		# of its own (PPC_MMU_BUSY_PID), on past this kernel's jobs
-		# beside the next kernel's; its results come at the end.
-		if [ "$k" = 6.12 ]; then
-			debian13_name="$release: Debian 13 host (apt, DKMS, systemd, QEMU, libvirt)"
-			if [ "${PPC_MMU_JOBS:-2}" -ge 2 ]; then
-				debian13_out=$(mktemp) debian13_t0=$(date +%s)
-				# Its status in a file too: a caller that is
-				# not its parent cannot wait for it.
-				(bash tools/debian13/run.sh </dev/null; echo $? >"$debian13_out.rc") \
-					>"$debian13_out" 2>&1 &
-				debian13_pid=$!
-				export PPC_MMU_BUSY_PID="${PPC_MMU_BUSY_PID:-} $debian13_pid"
-				echo "# $debian13_name: started in the background (pid $debian13_pid)"
-			else
-				jobs+=("$debian13_name" tools/debian13/run.sh)
-			fi
-		fi
+		# One at a time (PPC_MMU_JOBS=1), the Debian 13 host is one of
+		# 6.12's jobs (see above the loop).
+		[ "$k" = 6.12 ] && [ -z "$debian13_pid" ] &&
+			jobs+=("$debian13_name" tools/debian13/run.sh)
 		for h in "${hosts[@]}"; do
 			# Room for the Debian 13 host on 6.12: there the longest
 			# scenarios, the reboots between modes (live: beside a
