@@ -84,8 +84,10 @@ if [ -n "$debian13_pid" ]; then
 		out=$(cat "$background/debian13.out")
 		while [ ! -s "$out.rc" ] && kill -0 "$debian13_pid" 2>/dev/null; do sleep 5; done
 		sleep 1	# the rc file is written just before it exits
+		# Timed to its end (the rc file's), not to this report.
 		ppcmmu_job_report "$(cat "$background/debian13.name")" "$out" \
-			"$(cat "$out.rc" 2>/dev/null || echo 1)" "$(cat "$background/debian13.t0")"
+			"$(cat "$out.rc" 2>/dev/null || echo 1)" "$(cat "$background/debian13.t0")" \
+			"$(stat -c %Y "$out.rc" 2>/dev/null || date +%s)"
 		rm -f "$out.rc"
 		echo "Debian 13 host: $stage_pass passed, $stage_fail failed"
 	}

@@ -90,16 +90,17 @@ ppcmmu_jobs() {
 	done
 }
 
-# ppcmmu_job_report NAME OUTPUT_FILE EXIT_STATUS START_SECONDS
+# ppcmmu_job_report NAME OUTPUT_FILE EXIT_STATUS START_SECONDS [END_SECONDS]
 #   A job that ended: its output as one block between "=== NAME" and
-#   "# NAME: S s", counted (ppcmmu_count); the file is removed. For
-#   ppcmmu_jobs and for a job run in the background across stages.
+#   "# NAME: S s" (S from START to END, default now), counted
+#   (ppcmmu_count); the file is removed. For ppcmmu_jobs and for a job run
+#   in the background across stages.
 ppcmmu_job_report() {
 	echo "=== $1"
 	cat "$2"
 	ppcmmu_count "$2" "$3"
 	rm -f "$2"
-	echo "# $1: $(( $(date +%s) - $4 ))s"
+	echo "# $1: $(( ${5:-$(date +%s)} - $4 ))s"
 }
 
 # ppcmmu_prepare_images IMAGE...
