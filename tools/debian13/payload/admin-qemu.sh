@@ -50,7 +50,8 @@ compare_skip_off=1 bash "$P/qemu-compare.sh" vof default disable-radix
 # why: an older ABI, fewer modes offered than KVM's (qemu-probe.sh); the
 # module's CAS failing for want of memory, a failure the guest did not
 # cause, where QEMU negotiates itself and the guest sees what stock QEMU
-# showed it above (qemu-compare.sh's fallback).
+# showed it above (qemu-compare.sh's fallback); under kvm-ppc-mmu=on the
+# same failure makes QEMU exit with the reason (qemu-probe.sh cas-fails).
 reload_module() {	# reload_module PARAM=VALUE: its VMs are gone
 	typed rmmod kvm_ppc_mmu
 	if [ -f "$P/kvm-ppc-mmu.ko" ]; then
@@ -67,6 +68,7 @@ reload_module test_as_preemptible=1
 bash "$P/qemu-probe.sh" preemptible
 reload_module test_hpt_alloc_fail=1
 compare_fallback=1 bash "$P/qemu-compare.sh" slof disable-radix
+bash "$P/qemu-probe.sh" cas-fails
 # Once its VMs are gone the module unloads; without it, kvm-ppc-mmu=on
 # refuses to start, and says why.
 typed rmmod kvm_ppc_mmu

@@ -7,6 +7,12 @@
 #   preemptible  test_as_preemptible=1: the module judges the kernel
 #                preemptible and withholds hash, as on every 7.x host, so
 #                it offers guests less than KVM alone
+#   cas-fails    test_hpt_alloc_fail=1: the module's CAS to hash fails for
+#                want of memory. Under auto QEMU negotiates itself
+#                (qemu-compare.sh's fallback); under on it must exit with
+#                the reason once the guest calls CAS, as it does for a mode
+#                it cannot give, not leave a guest that would hang (its
+#                VM still radix, the guest going on as hash)
 # For each, kvm-ppc-mmu=auto must start the VM without the module and say
 # why (the VM is then what kvm-ppc-mmu=off gives, which qemu-compare.sh
 # shows is what stock QEMU gives), and kvm-ppc-mmu=on must refuse the old
@@ -46,8 +52,10 @@ ran_without_module() {
 		grep -q "$1" /tmp/probe-auto.err
 }
 
-start auto
-start on
+case $case in old-abi|preemptible)
+	start auto
+	start on ;;
+esac
 case $case in
 old-abi)
 	check "old ABI: the probe read ABI 3" \
@@ -67,6 +75,23 @@ preemptible)
 		ran_without_module "kvm-ppc-mmu: the module offers radix guests where KVM offers radix and hash, continuing without it"
 	check "preemptible: kvm-ppc-mmu=on opts the VM in, radix only (exit $(cat /tmp/probe-on.rc))" \
 		sh -c '[ "$(cat /tmp/probe-on.rc)" = 0 ] && grep -q "spapr_kvm_ppc_mmu_enable ret=0" /tmp/probe-on.err'
+	;;
+cas-fails)
+	guest_dir=$P/guest
+	guest_boot disable-radix
+	# shellcheck disable=SC2086 # $mem is several options
+	timeout -k 5 600 "$patched" \
+		-M pseries,accel=kvm,kvm-ppc-mmu=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off$hpt_page_cap \
+		-nodefaults -display none -no-reboot $mem -smp 2 \
+		-kernel "$kernel" -initrd "$guest_dir/initramfs.cpio" \
+		-append "console=hvc0 loglevel=5 panic=-1 $append" \
+		-serial file:/tmp/probe-cas.console -trace 'spapr_kvm_ppc_mmu_*' </dev/null >/tmp/probe-cas.err 2>&1
+	rc=$?
+	sed 's/^/probe: cas-fails, kvm-ppc-mmu=on: /' /tmp/probe-cas.err | grep -v set_hpt_order
+	check "CAS failing: kvm-ppc-mmu=on exits with the module's reason when the guest calls CAS (exit $rc)" \
+		sh -c "[ $rc = 1 ] && grep -q 'spapr_kvm_ppc_mmu_cas ret=0 status=3 reason=4 ' /tmp/probe-cas.err &&
+		       grep -q 'kvm-ppc-mmu=on: CAS through the module failed (busy or out of memory)' /tmp/probe-cas.err &&
+		       grep -aq 'Calling ibm,client-architecture-support' /tmp/probe-cas.console"
 	;;
 *)
 	check "qemu-probe.sh: known case $case" false
