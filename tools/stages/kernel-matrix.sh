@@ -84,7 +84,7 @@ debian13_name="6.12: Debian 13 host (apt, DKMS, systemd, QEMU, libvirt)"
 # Debian 13 is the release whose kernel 6.12 is: its POWER9 host as an
 # admin has it (systemd, apt, the package built by DKMS on the host, both
 # kernel flavours, trixie's QEMU and libvirt; tools/debian13/run.sh). The
-# longest job by far (an hour on a fresh machine, the test command's
+# longest job by far (50 minutes on a fresh machine, the test command's
 # critical path), so it starts first and runs in the background, one slot
 # of its own (PPC_MMU_BUSY_PID), beside every kernel's stages; its results
 # come at the end. The kernels' stages start once it has copied what it
