@@ -22,6 +22,9 @@
  * and then powers the machine off (RTAS power-off). Kernel command line:
  *   guest.reboot=1   reboot (RTAS system-reboot) instead of powering off
  *   guest.forever=1  neither: go on ticking, one "guest: tick N" a second
+ *   guest.memcheck=1 and, with forever, keep rewriting memory and report any
+ *                    write that went missing (start_memcheck(): the live
+ *                    migration scenarios' lost-write detector)
  *   guest.dt=1       first print every device-tree property as
  *                    "guest: dt: <path>/<name> <len> <crc32>" (the Open
  *                    Firmware fidelity check, tools/vmm/dt_digest.h),
@@ -48,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -558,20 +562,75 @@ static void print_dt_digest_twice(void)
 	kernel_log_unread("guest: kernel said during the dt dump: ");
 }
 
+#define MEMCHECK_MIB		32
+#define MEMCHECK_REPORT_PASSES	64
+#define MEMCHECK_SHOWN		8
+
+/*
+ * guest.memcheck=1: a lost-write detector for live migration. A child keeps
+ * rewriting MEMCHECK_MIB of its own memory, pass after pass, every page
+ * holding the number of the pass that last wrote it; before it writes a page
+ * it reads it, and the page must hold the previous pass. One holding an
+ * older pass lost a write, as a page the source dirtied and never sent
+ * arrives on a migration's destination. Reading first makes every write go
+ * through the translation a read set up, the case a dirty tracker built on
+ * change bits must not miss. Lines:
+ *   guest: memcheck: pass N, M lost writes             (every 64 passes)
+ *   guest: memcheck: lost write: page P holds pass A, expected B (first 8)
+ *   guest: memcheck: died (status S)                   (tick_forever() saw it)
+ */
+static pid_t start_memcheck(void)
+{
+	struct timespec breath = { 0, 10 * 1000 * 1000 };
+	size_t page = sysconf(_SC_PAGESIZE), pages, i;
+	unsigned long pass, lost = 0;
+	pid_t pid = fork();
+	char *mem;
+
+	if (pid)
+		return pid;
+	pages = ((size_t)MEMCHECK_MIB << 20) / page;
+	mem = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		printf("guest: memcheck: no memory\n");
+		_exit(1);
+	}
+	for (pass = 1;; pass++) {
+		for (i = 0; i < pages; i++) {
+			volatile unsigned long *word = (unsigned long *)(mem + i * page);
+			unsigned long was = *word;
+
+			if (was != pass - 1 && ++lost <= MEMCHECK_SHOWN)
+				printf("guest: memcheck: lost write: page %zu holds pass %lu, expected %lu\n",
+				       i, was, pass - 1);
+			*word = pass;
+		}
+		if (pass % MEMCHECK_REPORT_PASSES == 0)
+			printf("guest: memcheck: pass %lu, %lu lost writes\n", pass, lost);
+		nanosleep(&breath, NULL);
+	}
+}
+
 /*
  * guest.forever=1: a guest a VMM manages as an admin's (libvirt: reboot,
  * save and restore), so it never ends on its own: one "guest: tick N" a
  * second, N going on from @first. A restored guest's next tick continues the
  * count; a rebooted one prints "userspace reached" again and starts over.
  */
-static void __attribute__((noreturn)) tick_forever(int first)
+static void __attribute__((noreturn)) tick_forever(int first, pid_t memcheck)
 {
 	struct timespec second = { 1, 0 };
-	int i;
+	int i, status;
 
 	for (i = first;; i++) {
 		nanosleep(&second, NULL);
 		printf("guest: tick %d\n", i);
+		/* a checker the lost writes killed: say so, not just go quiet */
+		if (memcheck > 0 && waitpid(memcheck, &status, WNOHANG) == memcheck) {
+			printf("guest: memcheck: died (status 0x%x)\n", status);
+			memcheck = 0;
+		}
 	}
 }
 
@@ -633,7 +692,7 @@ int main(void)
 		wait_for_hotplugged_memory();
 	sync();
 	if (cmdline_has("guest.forever=1"))
-		tick_forever(TICKS + 1);
+		tick_forever(TICKS + 1, cmdline_has("guest.memcheck=1") ? start_memcheck() : 0);
 	if (cmdline_has("guest.reboot=1")) {
 		printf("guest: rebooting\n");
 		reboot(RB_AUTOBOOT);
