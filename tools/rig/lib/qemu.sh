@@ -38,6 +38,20 @@ kernel_trouble_re='Oops:|BUG:|WARNING: CPU|WARNING: (possible|suspicious|inconsi
 ppcmmu_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 source "$ppcmmu_root/tools/rig/lib/kernel.sh"
 
+# The qemu-system-ppc64 that emulates the POWER9 hosts of the Debian 13
+# job: tools/rig/emulator/'s (Debian 13's QEMU with two fixes to its radix
+# MMU, built once and cached under build/), or the machine's own with
+# PPC_MMU_EMULATOR=machine. The machine's loses a radix guest's writes
+# behind the emulated KVM-HV's dirty tracking (tools/rig/emulator/patches/).
+ppcmmu_emulator() {
+	if [ "${PPC_MMU_EMULATOR:-built}" = machine ]; then
+		echo qemu-system-ppc64
+		return
+	fi
+	bash "$ppcmmu_root/tools/rig/emulator/build.sh" | tail -n1
+	return "${PIPESTATUS[0]}"
+}
+
 # Switch run_host to bookworm's QEMU 7.2 (sets qemu and machine's -L).
 qemu_dd20() {
 	bash "$ppcmmu_root/tools/rig/fetch-qemu-dd20.sh" || return 1
