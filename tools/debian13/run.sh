@@ -15,18 +15,17 @@
 #           loaded at boot as boot 1 left it: the project's patched QEMU
 #           (tools/qemu/build.sh, Documentation/qemu.rst) beside trixie's:
 #           what each guest sees under both, the unload, kvm-ppc-mmu=on
-#           refused without the module; the live migrations only with
-#           DEBIAN13_QEMU_MIGRATE (payload/admin-qemu.sh)
+#           refused without the module; live migrations between
+#           trixie's and the patched QEMU, both ways (payload/admin-qemu.sh)
 #   boot 3  the powerpc64le-64k kernel, hash host (disable_radix): the module
 #           loaded at boot; selftests; trixie's QEMU with the module and,
 #           after modprobe -r, without; apt remove leaves no module behind
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
-#      DEBIAN13_QEMU_MIGRATE=stock|all|switch|"FROM:TO:GUEST ..."  the qemu
-#                                    boot's live migrations (default: none; by hand
-#                                    until a guest panic they found on loaded
-#                                    machines is understood:
+#      DEBIAN13_QEMU_MIGRATE=chain|none|"FROM:TO:GUEST ..."  the qemu
+#                                    boot's live migrations (default chain:
+#                                    one guest through every direction;
 #                                    payload/qemu-migrate.sh)
 #      DEBIAN13_QEMU_COMPARE="FIRMWARE GUEST..."  the qemu boot runs only
 #                                    this compare, without patched-off
@@ -86,7 +85,7 @@ if has_phase qemu; then
 	qemu_tree=$(bash "$root/tools/qemu/build.sh" | tail -n1) || { result 1 "the patched QEMU builds"; finish; }
 	mkdir -p "$work/payload/qemu"
 	cp -a "$qemu_tree/usr" "$work/payload/qemu/"
-	echo "${DEBIAN13_QEMU_MIGRATE:-}" >"$work/payload/qemu-migrate-scope"
+	echo "${DEBIAN13_QEMU_MIGRATE:-chain}" >"$work/payload/qemu-migrate-scope"
 	echo "${DEBIAN13_QEMU_COMPARE:-}" >"$work/payload/qemu-compare-scope"
 fi
 if has_phase qemu && ! has_phase install; then
@@ -101,6 +100,9 @@ if has_phase qemu && ! has_phase install; then
 		{ result 1 "the module builds for Debian 13's kernel"; finish; }
 fi
 
+# The host's emulator: ours (ppcmmu_emulator), whose radix MMU keeps the
+# emulated KVM-HV's dirty tracking right, which the live migrations need.
+emulator=$(ppcmmu_emulator) || { result 1 "the host's emulator builds"; finish; }
 img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
 rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
 rel64k=$rel4k-64k
@@ -126,7 +128,7 @@ boot() {	# boot PHASE RELEASE EXTRA_APPEND TRANSPARENCY_HOST GUEST...
 	mke2fs -q -t ext4 -L PPCMMU -d "$work/payload" "$work/payload.img" 256M >/dev/null
 	echo "# boot: $phase, $rel $extra (console: $log)"
 	t0=$(date +%s)
-	timeout --foreground -k 5 "$timeout_s" qemu-system-ppc64 -M powernv9 -smp 2 -m 4G \
+	timeout --foreground -k 5 "$timeout_s" "$emulator" -M powernv9 -smp 2 -m 4G \
 		-nographic -no-reboot -kernel "$img/vmlinux-$rel" -initrd "$img/initrd.img-$rel" \
 		-append "root=LABEL=trixie-root rw console=hvc0 loglevel=5 $extra" \
 		-drive if=none,id=root,file="$work/disk.qcow2",format=qcow2,cache=unsafe \
