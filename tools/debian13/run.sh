@@ -100,9 +100,15 @@ if has_phase qemu && ! has_phase install; then
 		{ result 1 "the module builds for Debian 13's kernel"; finish; }
 fi
 
-# The host's emulator: ours (ppcmmu_emulator), whose radix MMU keeps the
-# emulated KVM-HV's dirty tracking right, which the live migrations need.
-emulator=$(ppcmmu_emulator) || { result 1 "the host's emulator builds"; finish; }
+# The qemu boot's emulator: ours (ppcmmu_emulator), whose radix MMU keeps
+# the emulated KVM-HV's dirty tracking right, which its live migrations
+# need. The other boots keep the machine's: under ours, boot 1's libvirt
+# guest once stalled the whole host (its clock jumped, systemd's watchdogs
+# fired) in a full test command; not understood yet.
+emulator='qemu-system-ppc64'
+if has_phase qemu; then
+	emulator=$(ppcmmu_emulator) || { result 1 "the qemu boot's emulator builds"; finish; }
+fi
 img=$(bash "$here/mkimage.sh" | tail -n1) || { result 1 "the Debian 13 image builds"; finish; }
 rel4k=$(basename "$(ls "$img"/vmlinux-*-powerpc64le)" | sed 's/^vmlinux-//')
 rel64k=$rel4k-64k
@@ -128,7 +134,9 @@ boot() {	# boot PHASE RELEASE EXTRA_APPEND TRANSPARENCY_HOST GUEST...
 	mke2fs -q -t ext4 -L PPCMMU -d "$work/payload" "$work/payload.img" 256M >/dev/null
 	echo "# boot: $phase, $rel $extra (console: $log)"
 	t0=$(date +%s)
-	timeout --foreground -k 5 "$timeout_s" "$emulator" -M powernv9 -smp 2 -m 4G \
+	local qemu='qemu-system-ppc64'
+	[ "$phase" = qemu ] && qemu=$emulator
+	timeout --foreground -k 5 "$timeout_s" "$qemu" -M powernv9 -smp 2 -m 4G \
 		-nographic -no-reboot -kernel "$img/vmlinux-$rel" -initrd "$img/initrd.img-$rel" \
 		-append "root=LABEL=trixie-root rw console=hvc0 loglevel=5 $extra" \
 		-drive if=none,id=root,file="$work/disk.qcow2",format=qcow2,cache=unsafe \
