@@ -23,10 +23,13 @@
 # Prints the transcript and KTAP-style lines, ends with
 # "debian13 host: N passed, N failed"; exit 1 on any failure.
 # Env: DEBIAN13_TIMEOUT=<s> per boot (default 2400)
-#      DEBIAN13_QEMU_MIGRATE=chain|none|"FROM:TO:GUEST ..."  the qemu
-#                                    boot's live migrations (default chain:
-#                                    one guest through every direction;
-#                                    payload/qemu-migrate.sh)
+#      DEBIAN13_QEMU_MIGRATE=none|"ITEM ..."  the qemu boot's live
+#                                    migrations, ITEM chain (the default:
+#                                    one guest through every direction) or
+#                                    FROM:TO:GUEST (payload/qemu-migrate.sh)
+#      PPC_MMU_EMULATOR=machine      the qemu boot under the machine's
+#                                    qemu-system-ppc64 too, not the
+#                                    project's (tools/rig/emulator/)
 #      DEBIAN13_QEMU_COMPARE="FIRMWARE GUEST..."  the qemu boot runs only
 #                                    this compare, without patched-off
 #                                    (payload/qemu-compare.sh; to work on one)

@@ -16,12 +16,12 @@
 # loses a radix guest's writes behind KVM-HV's dirty tracking, which made
 # every such migration, stock -> stock too, corrupt the guest at random.
 #
-# qemu-migrate.sh chain            one guest through every direction (the
-#                                  test command; chain() says which)
-# qemu-migrate.sh "FROM:TO:GUEST ..."  one migration per item, each on a
-#                                  fresh guest: FROM and TO stock, patched
-#                                  or patched-off, GUEST default or
-#                                  disable-radix (repeat one to loop it)
+# qemu-migrate.sh "ITEM ...", each ITEM in turn:
+#   chain          one guest through every direction (the test command;
+#                  chain() says which)
+#   FROM:TO:GUEST  one migration of a fresh guest: FROM and TO stock,
+#                  patched or patched-off, GUEST default or disable-radix;
+#                  repeat an item to loop it
 #
 # Lines: "ppcmmu-admin: ok - ..." / "not ok - ..." (lib.sh's check), the
 # consoles' last lines and QEMU's messages prefixed "migrate: ".
@@ -146,6 +146,12 @@ memcheck_clean() {
 		! grep -aq 'guest: memcheck: lost write' "$1"
 }
 
+# only_mmu CONSOLE MMU: the guest printed its MMU line, always MMU
+only_mmu() {
+	tr -d '\r' <"$1" | grep -aq "^guest: MMU : $2$" &&
+		! tr -d '\r' <"$1" | grep -a '^guest: MMU : ' | grep -vq ": $2$"
+}
+
 # boot NAME SIDE GUEST: start a VM of GUEST (default, disable-radix) on
 # SIDE and check it reaches userspace in the expected MMU; a patched side
 # must have negotiated it through the module (the patched QEMU's trace: its
@@ -161,7 +167,7 @@ boot() {
 		stop_vm "$vm"
 		return 1
 	fi
-	check "$side, $g guest, 4 vcpus, SLOF: the guest runs $mmu" grep -aq "guest: MMU : $mmu" "$w/$vm.console"
+	check "$side, $g guest, 4 vcpus, SLOF: the guest runs $mmu" only_mmu "$w/$vm.console" "$mmu"
 	[ "$side" != patched ] ||
 		check "$side, $g guest: it negotiated its MMU through the module" \
 			grep -aq 'spapr_kvm_ppc_mmu_cas ret=0 status=0 ' "$w/$vm.err"
@@ -248,16 +254,17 @@ chain() {
 	stop_vm g
 }
 
-case ${1:-} in
-chain) chain ;;
-*:*:*)
-	n=0
-	for item in $1; do
+n=0
+for item in ${1:-}; do
+	case $item in
+	chain) chain ;;
+	*:*:*)
 		IFS=: read -r from to g <<<"$item"
 		n=$((n + 1))
 		mmu=Radix
 		[ "$g" = disable-radix ] && mmu=Hash
 		boot "src$n" "$from" "$g" && hop "src$n" "dst$n" "$to" "$mmu" && stop_vm "dst$n"
-	done
-	;;
-esac
+		;;
+	*) check "qemu-migrate.sh: '$item' is chain or FROM:TO:GUEST" false ;;
+	esac
+done
