@@ -3,7 +3,8 @@
 # (tools/qemu/, on trixie's qemu 10.0 source) beside trixie's own, on the
 # radix host with the module loaded: what each guest sees under trixie's,
 # the patched without and with the module, with SLOF and with VOF
-# (qemu-compare.sh), and live migrations between them (qemu-migrate.sh). The module is the one boot 1 installed and set to
+# (qemu-compare.sh), and, when asked, live migrations between them
+# (qemu-migrate.sh). The module is the one boot 1 installed and set to
 # load at boot; run alone (DEBIAN13_PHASES=qemu), the payload brings one
 # built for this kernel in the tree.
 if [ ! -d /sys/module/kvm_ppc_mmu ] && [ -f "$P/kvm-ppc-mmu.ko" ]; then
@@ -19,10 +20,10 @@ cp -a "$P/qemu/usr" /opt/ppc-mmu/
 rm -f /opt/ppc-mmu/usr/share/qemu/vof.bin
 typed ln -s /usr/share/qemu/slof.bin /usr/share/qemu/vof.bin /opt/ppc-mmu/usr/share/qemu/
 typed /opt/ppc-mmu/usr/bin/qemu-system-ppc64 --version
-# The live migrations (qemu-migrate.sh): one guest through every
-# direction, or what DEBIAN13_QEMU_MIGRATE asks for (tools/debian13/run.sh).
+# The live migrations (qemu-migrate.sh), by hand: what DEBIAN13_QEMU_MIGRATE
+# asks for (tools/debian13/run.sh; Documentation/qemu.rst says why).
 scope=$(cat "$P/qemu-migrate-scope" 2>/dev/null)
-[ "$scope" != none ] && bash "$P/qemu-migrate.sh" "${scope:-chain}"
+[ -n "$scope" ] && [ "$scope" != none ] && bash "$P/qemu-migrate.sh" "$scope"
 # One compare alone, by hand (DEBIAN13_QEMU_COMPARE, tools/debian13/run.sh)
 only=$(cat "$P/qemu-compare-scope" 2>/dev/null)
 if [ -n "$only" ]; then

@@ -12,13 +12,14 @@
 # patched destination's trace must show the module took the state the
 # stream carried (spapr_kvm_ppc_mmu_load ret=0).
 #
-# The hosts are emulated by tools/rig/emulator/'s QEMU: the machine's own
+# By hand only (DEBIAN13_QEMU_MIGRATE), with the host under
+# tools/rig/emulator/'s QEMU (PPC_MMU_EMULATOR=built): the machine's own
 # loses a radix guest's writes behind KVM-HV's dirty tracking, which made
-# every such migration, stock -> stock too, corrupt the guest at random.
+# such migrations, stock -> stock too, corrupt the guest at random; and
+# under ours the host stalled in full test commands (Documentation/rig.rst).
 #
 # qemu-migrate.sh "ITEM ...", each ITEM in turn:
-#   chain          one guest through every direction (the test command;
-#                  chain() says which)
+#   chain          one guest through every direction (chain() says which)
 #   FROM:TO:GUEST  one migration of a fresh guest: FROM and TO stock,
 #                  patched or patched-off, GUEST default or disable-radix;
 #                  repeat an item to loop it
