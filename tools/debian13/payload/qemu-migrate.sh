@@ -176,11 +176,12 @@ boot() {
 
 # hop FROM TO SIDE MMU: live-migrate the running VM FROM to a new VM TO on
 # SIDE, whose machine's command line is $vm_append (the guest's, unless
-# set: used at TO's next reset only) and reboot rule $vm_no_reboot (vm). MMU (Radix, Hash) is what the guest
-# runs; the stream's state must reach a patched TO through the module.
-# FROM is gone afterwards.
+# set: used at TO's next reset only) and reboot rule $vm_no_reboot (vm).
+# MMU (Radix, Hash) is what the guest runs; the stream's state must reach a
+# patched TO through the module. FROM is gone afterwards.
 hop() {
-	local from=$1 to=$2 side=$3 mmu=$4 sc tick t want
+	local from=$1 to=$2 side=$3 mmu=$4 sc tick t want from_hmp
+	from_hmp=$(cat "$w/$from.hmp")
 	sc="$(cat "$w/$from.side") -> $side, ${mmu,,} guest, 4 vcpus, SLOF"
 	vm_incoming=1 vm "$to" "$side"
 	if ! wait_for 60 incoming_ready "$(cat "$w/$to.hmp")"; then
@@ -191,9 +192,9 @@ hop() {
 		return 1
 	fi
 	t=$(date +%s)
-	hmp "$(cat "$w/$from.hmp")" "migrate -d tcp:127.0.0.1:$(cat "$w/$to.in")" | sed 's/^/migrate: /'
-	wait_for 600 migration_done "$(cat "$w/$from.hmp")"
-	hmp "$(cat "$w/$from.hmp")" "info migrate" >"$w/info-migrate"
+	hmp "$from_hmp" "migrate -d tcp:127.0.0.1:$(cat "$w/$to.in")" | sed 's/^/migrate: /'
+	wait_for 600 migration_done "$from_hmp"
+	hmp "$from_hmp" "info migrate" >"$w/info-migrate"
 	grep -E 'status|total time|transferred' "$w/info-migrate" | sed 's/^/migrate: /'
 	tick=$(last_tick "$w/$from.console")
 	stop_vm "$from"

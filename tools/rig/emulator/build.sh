@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Build the x86 qemu-system-ppc64 that emulates the POWER9 hosts, from
+# Build an x86 qemu-system-ppc64 to emulate the Debian 13 host's qemu boot
+# with (opt-in: PPC_MMU_EMULATOR=built, tools/rig/lib/qemu.sh), from
 # Debian 13's QEMU source (tools/qemu/fetch-source.sh, the tree the patched
 # ppc64 QEMU is built from) plus the fixes in tools/rig/emulator/patches/
 # (applied in the order of its series file): TCG only, no KVM, no GUI, docs
 # or tools. The machine's own qemu-system-ppc64 (bookworm-backports' 10.0)
 # loses writes of a radix guest of the emulated KVM-HV behind that host's
 # dirty tracking, so live migrations there corrupt guests at random
-# (patches/series says how; Documentation/testing.rst, "The emulator").
+# (the patches' messages say how; Documentation/rig.rst, "The emulator").
 # Firmware (skiboot for powernv) stays the machine's: qemu-system-data's
 # /usr/share/qemu, which QEMU finds relative to itself (../share/qemu).
 #
