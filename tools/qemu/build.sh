@@ -45,6 +45,8 @@ triplet=powerpc64le-linux-gnu
 jobs=${QEMU_BUILD_JOBS:-$(nproc)}
 
 log() { echo "qemu-build: $*" >&2; }
+# shellcheck source=tools/qemu/lib.sh
+source "$here/lib.sh"
 
 # Debian's python3 first: meson runs on it, and QEMU's configure refuses
 # --python with a system meson (any python3 earlier in PATH, say pyenv's,
@@ -52,7 +54,7 @@ log() { echo "qemu-build: $*" >&2; }
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 # Build machine packages: the cross compiler and its libc, QEMU 10.0's build
-# system (meson >= 1.5: bookworm-backports has 1.7, below; ninja; python3
+# system (meson >= 1.5: qemu_build_packages gets it; ninja; python3
 # with venv, which configure runs meson in), pkg-config, and apt/dpkg tools
 # for the sysroot.
 host_pkgs=("gcc-$triplet" "binutils-$triplet" libc6-dev-ppc64el-cross ninja-build
@@ -66,20 +68,7 @@ host_pkgs=("gcc-$triplet" "binutils-$triplet" libc6-dev-ppc64el-cross ninja-buil
 target_pkgs=(libglib2.0-dev libglib2.0-0 libpcre2-dev libpcre2-8-0
 	libpixman-1-dev libpixman-1-0 zlib1g-dev zlib1g libfdt-dev libfdt1)
 
-missing=()
-for p in "${host_pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-fi
-# meson 1.5 or later: QEMU 10.0's floor; Debian built it with trixie's 1.7.
-if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
-	log "installing meson from bookworm-backports"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		-t bookworm-backports meson >&2
-fi
+qemu_build_packages "${host_pkgs[@]}"
 dpkg --print-foreign-architectures | grep -qx ppc64el || {
 	dpkg --add-architecture ppc64el
 	apt-get update -q >&2 || true
@@ -95,12 +84,7 @@ version=$(basename "$src")
 
 # The cache key: this script, the series and each patch it names, in order.
 series=$here/patches/series
-patches=()
-while read -r p; do
-	p=${p%%#*}
-	p=${p//[[:space:]]/}
-	[ -n "$p" ] && patches+=("$here/patches/$p")
-done <"$series"
+mapfile -t patches < <(qemu_series_patches "$here/patches")
 key=$( {
 	sha256sum "$0" "$here/fetch-source.sh" "$series"
 	[ ${#patches[@]} -gt 0 ] && sha256sum "${patches[@]}"

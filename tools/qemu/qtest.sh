@@ -32,6 +32,8 @@ finish() {
 	exit
 }
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+# shellcheck source=tools/qemu/lib.sh
+source "$here/lib.sh"
 
 # Build packages (meson 1.5+ as tools/qemu/build.sh gets it), the libraries
 # the emulator links (x86 this time), and the firmware the tests boot:
@@ -40,25 +42,11 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 pkgs=(gcc ninja-build python3 python3-venv pkgconf make patch dpkg-dev
 	libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev
 	qemu-system-data seabios ipxe-qemu)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -gt 0 ] &&
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		-t bookworm-backports meson >/dev/null
-fi
+qemu_build_packages "${pkgs[@]}"
 
 src=$(bash "$here/fetch-source.sh" | tail -n1) || { result 1 "Debian 13's qemu source"; finish; }
 version=$(basename "$src")
-patches=()
-while read -r p; do
-	p=${p%%#*}
-	p=${p//[[:space:]]/}
-	[ -n "$p" ] && patches+=("$here/patches/$p")
-done <"$here/patches/series"
+mapfile -t patches < <(qemu_series_patches "$here/patches")
 
 obj=$root/build/qemu-native
 rm -rf "$obj" "$logs"

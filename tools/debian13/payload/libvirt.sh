@@ -43,7 +43,20 @@ step() {	# step NAME CMD...: a lifecycle step, timed, as a result line
 	t0=$(date +%s)
 	"$@"
 	rc=$?
-	check "libvirt: $step_name ($(( $(date +%s) - t0 ))s)" [ $rc -eq 0 ]
+	check "libvirt: $step_name ($(( $(date +%s) - t0 ))s)" [ $rc -eq 0 ] || show_domain
+}
+
+# What a failed step leaves to go on: where the domain is, the console's
+# last lines and the host kernel's last messages, and each host CPU's clock
+# (the vDSO reads the timebase of the CPU it runs on: a CPU left with a
+# guest's timebase offset shows as a clock apart from the other's).
+show_domain() {
+	for c in 0 1; do
+		echo "ppcmmu-admin: # cpu $c clock: $(taskset -c $c date +%s.%N) uptime $(taskset -c $c cat /proc/uptime)"
+	done
+	virsh domstate --reason $dom 2>&1 | sed 's/^/ppcmmu-admin: # domstate: /'
+	tr -d '\r' <"$con" 2>/dev/null | tail -n 40 | sed 's/^/ppcmmu-admin: # console: /'
+	dmesg | tail -n 20 | sed 's/^/ppcmmu-admin: # dmesg: /'
 }
 
 # The domain an admin of this host writes: a 4K-page host needs QEMU's

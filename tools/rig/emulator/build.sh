@@ -25,6 +25,8 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 here=$root/tools/rig/emulator
 jobs=${EMULATOR_BUILD_JOBS:-$(nproc)}
 log() { echo "emulator-build: $*" >&2; }
+# shellcheck source=tools/qemu/lib.sh
+source "$root/tools/qemu/lib.sh"
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
@@ -32,19 +34,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 # python3 with venv; the libraries a ppc64 system emulator cannot do without.
 pkgs=(gcc ninja-build python3 python3-venv pkgconf patch make
 	libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-fi
-if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
-	log "installing meson from bookworm-backports"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		-t bookworm-backports meson >&2
-fi
+qemu_build_packages "${pkgs[@]}"
 
 mkdir -p "$root/build/emulator"
 exec 9>"$root/build/emulator/.lock"
@@ -52,12 +42,7 @@ flock -n 9 || { log "waiting for another tools/rig/emulator/build.sh"; flock 9; 
 
 src=$(bash "$root/tools/qemu/fetch-source.sh" | tail -n1)
 version=$(basename "$src")
-patches=()
-while read -r p; do
-	p=${p%%#*}
-	p=${p//[[:space:]]/}
-	[ -n "$p" ] && patches+=("$here/patches/$p")
-done <"$here/patches/series"
+mapfile -t patches < <(qemu_series_patches "$here/patches")
 key=$(sha256sum "$0" "$here/patches/series" "${patches[@]}" | sed 's/ .*\// /' |
 	sha256sum | cut -c1-12)
 out=$root/build/emulator/$version-$key
