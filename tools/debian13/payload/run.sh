@@ -5,6 +5,7 @@
 . /mnt/payload/lib.sh
 phase=$(cat $P/phase)
 echo "ppcmmu-admin: phase $phase on $(uname -r), $(nproc) CPUs"
+sh "$P/clock-watch.sh" &
 # shellcheck disable=SC1090  # the phase named by the payload
 . "$P/admin-$phase.sh"
 echo "ppcmmu-admin: phase $phase done"
