@@ -646,9 +646,21 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);	/* /proc/device-tree lives there */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * The first lines every check waits for, with the kernel's console
+	 * held as for the status lines below: a message of the kernel's once
+	 * cut "userspace reached" in two (an emulated host's timing: "hrtimer:
+	 * interrupt took ..."), and the guest looked as if it never got here.
+	 */
+	kernel_log_unread(NULL);
+	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 	printf("guest: userspace reached\n");
 	if (!uname(&uts))
 		printf("guest: kernel %s\n", uts.release);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
+	kernel_log_unread("kernel said meanwhile: ");
 	if (cmdline_has("guest.dt=1"))
 		print_dt_digest_twice();
 	/*
