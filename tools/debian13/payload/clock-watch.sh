@@ -7,7 +7,7 @@
 # entry and back at every exit (mtspr TBU40): under emulation, where a
 # host CPU can be descheduled between any two instructions, a CPU left
 # with a timebase apart from the other's would hang guests and time out
-# the host's services. Twice this host's guests hung or its clock jumped
+# the host's services. Four times this host's guests hung or its clock jumped
 # in full test commands (Documentation/debian13-host.rst); this says
 # whether the clocks parted when it happens again. At most 20 lines.
 slack=20000000

@@ -423,6 +423,27 @@ static void kernel_log_unread(const char *prefix)
 	kernel_log_unread_matching(prefix, NULL);
 }
 
+/*
+ * Lines no kernel message may cut (print_dt_digest_twice() says why): the
+ * kernel's console held from console_hold() to console_release(), which
+ * waits until the console has written what we printed (the tty buffers
+ * behind us) and then prints what the kernel logged meanwhile after
+ * @prefix, outside the "guest: " lines.
+ */
+static void console_hold(void)
+{
+	kernel_log_unread(NULL);
+	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
+}
+
+static void console_release(const char *prefix)
+{
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
+	kernel_log_unread(prefix);
+}
+
 static long mem_total_kb(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -546,20 +567,20 @@ static void print_dt_digest_twice(void)
 {
 	pid_t noise;
 
+	/* console_hold(), with the noise started between its two steps */
 	kernel_log_unread(NULL);
 	noise = start_kernel_noise();
 	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 	print_dt_digest("/proc/device-tree", "");
 	print_dt_digest("/proc/device-tree", "");
-	/* until the console has written it all: the tty buffers behind us */
+	/* the noise goes on until the console has written it all */
 	fflush(stdout);
 	tcdrain(STDOUT_FILENO);
 	if (noise > 0) {
 		kill(noise, SIGKILL);
 		waitpid(noise, NULL, 0);
 	}
-	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
-	kernel_log_unread("guest: kernel said during the dt dump: ");
+	console_release("guest: kernel said during the dt dump: ");
 }
 
 #define MEMCHECK_MIB		32
@@ -652,15 +673,11 @@ int main(void)
 	 * cut "userspace reached" in two (an emulated host's timing: "hrtimer:
 	 * interrupt took ..."), and the guest looked as if it never got here.
 	 */
-	kernel_log_unread(NULL);
-	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
+	console_hold();
 	printf("guest: userspace reached\n");
 	if (!uname(&uts))
 		printf("guest: kernel %s\n", uts.release);
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
-	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
-	kernel_log_unread("kernel said meanwhile: ");
+	console_release("kernel said meanwhile: ");
 	if (cmdline_has("guest.dt=1"))
 		print_dt_digest_twice();
 	/*
@@ -669,16 +686,12 @@ int main(void)
 	 * what it logged meanwhile follows, outside the "guest: " lines, so
 	 * two runs' guest lines stay comparable.
 	 */
-	kernel_log_unread(NULL);
-	klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
+	console_hold();
 	print_mmu_line();
 	print_pa_features_radix();
 	print_pft_size();
 	nr_workers = start_work(pids, cpus);
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
-	klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
-	kernel_log_unread("kernel said meanwhile: ");
+	console_release("kernel said meanwhile: ");
 	/*
 	 * Each gap runs from the end of one sleep to the end of the next, so
 	 * it includes the printf in between: a VMM that saves the guest when
